@@ -1,0 +1,21 @@
+namespace MoePS.Bench;
+
+/// <summary>One machine-readable benchmark number.</summary>
+public sealed record BenchResult(string Name, double Value, string Unit, string Details);
+
+/// <summary>A benchmark; every non-abstract implementation in this assembly is run by Program.</summary>
+public interface IBenchmark
+{
+    /// <summary>Group name, matched by --filter.</summary>
+    string Name { get; }
+    IEnumerable<BenchResult> Run(BenchContext context);
+}
+
+/// <summary>What benchmarks share: the data folder and a log.</summary>
+public sealed class BenchContext
+{
+    public BenchContext(string dataFolder) => DataFolder = dataFolder;
+    public string DataFolder { get; }
+    public string PathOf(params string[] parts) => Path.Combine(new[] { DataFolder }.Concat(parts).ToArray());
+    public void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+}

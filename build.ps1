@@ -1,0 +1,73 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    MoePS build entry point: Build, Test, Demo, Bench, Clean.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 Build -Backend Cuda
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    # Cpu: libtorch-cpu-linux-x64 (default). Cuda: TorchSharp-cuda-linux, for NVIDIA GPUs.
+    [ValidateSet('Cpu', 'Cuda')]
+    [string] $Backend = 'Cpu',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Test: only xunit tests matching this dotnet-test filter, and Pester files matching -PesterPath.
+    [string] $TestFilter,
+    [string[]] $PesterPath = @('tests/MoePS.Tests'),
+    [switch] $SkipPester,
+    [switch] $SkipXunit,
+
+    # Bench: only benchmarks whose name matches this wildcard.
+    [string] $BenchFilter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = $PSScriptRoot
+$moduleDir = Join-Path $root 'MoePS'
+$artifacts = Join-Path $root 'artifacts'
+Import-Module (Join-Path $root 'build/BuildHelpers.psm1') -Force
+
+switch ($Task) {
+    'Build' { Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null }
+    'Test' {
+        Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
+        $counts = @()
+        if (-not $SkipXunit) {
+            $counts += Invoke-XunitSuite -Root $root -Configuration $Configuration -Filter $TestFilter
+        }
+        if (-not $SkipPester) {
+            $counts += Invoke-PesterSuite -Root $root -Path $PesterPath
+        }
+        $passed = ($counts | Measure-Object -Property Passed -Sum).Sum
+        $failed = ($counts | Measure-Object -Property Failed -Sum).Sum
+        foreach ($c in $counts) { Write-Host ("  {0,-8} {1} passed, {2} failed" -f $c.Suite, $c.Passed, $c.Failed) }
+        Write-Output "$passed passed, $failed failed"
+        if ($failed -gt 0 -or $counts.Where({ $_.Crashed }).Count -gt 0) { exit 1 }
+    }
+    'Demo' {
+        Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
+        Invoke-InFreshPwsh -Root $root -Script (Join-Path $root 'examples/quickstart.ps1')
+    }
+    'Bench' {
+        Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
+        Invoke-Benchmarks -Root $root -Configuration $Configuration -Filter $BenchFilter
+    }
+    'Clean' {
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $artifacts
+        Get-ChildItem $moduleDir -Force | Where-Object Name -notin 'MoePS.psd1', 'MoePS.Format.ps1xml', 'en-US' |
+            Remove-Item -Recurse -Force
+        Get-ChildItem $root -Recurse -Directory -Include bin, obj |
+            Where-Object FullName -notlike "$moduleDir*" | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+        Write-Host 'Cleaned build output.'
+    }
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Runtime;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// Base of every MoePS cmdlet: turns engine exceptions into ErrorRecords with a category and
+/// target, so no raw .NET exception reaches the user.
+/// </summary>
+public abstract class MoeCmdlet : PSCmdlet
+{
+    /// <summary>Reports a failure for one item of a stream and lets the rest go on.</summary>
+    protected void WriteItemError(Exception e, object? target, string errorId) =>
+        WriteError(ToErrorRecord(e, target, errorId));
+
+    /// <summary>Stops the cmdlet with a clear error.</summary>
+    protected void Fail(Exception e, object? target, string errorId) =>
+        ThrowTerminatingError(ToErrorRecord(e, target, errorId));
+
+    protected static ErrorRecord ToErrorRecord(Exception e, object? target, string errorId)
+    {
+        var category = e switch
+        {
+            CrystalFormatException => ErrorCategory.InvalidData,
+            FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
+            UnauthorizedAccessException => ErrorCategory.PermissionDenied,
+            TorchLoadException => ErrorCategory.ResourceUnavailable,
+            ArgumentException => ErrorCategory.InvalidArgument,
+            InvalidOperationException => ErrorCategory.InvalidOperation,
+            NotSupportedException => ErrorCategory.NotImplemented,
+            OperationCanceledException => ErrorCategory.OperationStopped,
+            IOException => ErrorCategory.ReadError,
+            _ => ErrorCategory.NotSpecified,
+        };
+        return new ErrorRecord(e, errorId, category, target);
+    }
+
+    /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded).</summary>
+    protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+}

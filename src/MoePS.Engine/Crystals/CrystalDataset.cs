@@ -1,0 +1,58 @@
+namespace MoePS.Engine.Crystals;
+
+/// <summary>One labelled row of a dataset: a structure, its target (NaN when unknown) and extra columns.</summary>
+public sealed class CrystalEntry
+{
+    public CrystalEntry(Crystal crystal, double target, IReadOnlyDictionary<string, object?>? extras = null)
+    {
+        Crystal = crystal;
+        Target = target;
+        Extras = extras ?? new Dictionary<string, object?>();
+    }
+
+    public Crystal Crystal { get; }
+    public double Target { get; }
+    public bool HasTarget => !double.IsNaN(Target);
+    public IReadOnlyDictionary<string, object?> Extras { get; }
+}
+
+/// <summary>Row indices (into <see cref="CrystalDataset.Entries"/>) of train, validation and test.</summary>
+public sealed record DatasetSplit(int[] Train, int[] Validation, int[] Test, string Origin)
+{
+    public override string ToString() => $"{Train.Length}/{Validation.Length}/{Test.Length} ({Origin})";
+}
+
+/// <summary>A named, labelled set of crystals; optionally split into train/validation/test.</summary>
+public sealed class CrystalDataset
+{
+    public CrystalDataset(string name, string targetName, string? unit, IReadOnlyList<CrystalEntry> entries,
+        DatasetSplit? split = null, string? source = null)
+    {
+        Name = name;
+        TargetName = targetName;
+        Unit = unit;
+        Entries = entries;
+        Split = split;
+        Source = source;
+    }
+
+    public string Name { get; }
+    public string TargetName { get; }
+    public string? Unit { get; }
+    public IReadOnlyList<CrystalEntry> Entries { get; }
+    public DatasetSplit? Split { get; }
+    public string? Source { get; }
+    public int Count => Entries.Count;
+
+    public CrystalDataset WithSplit(DatasetSplit split)
+    {
+        foreach (int i in split.Train.Concat(split.Validation).Concat(split.Test))
+            if (i < 0 || i >= Entries.Count)
+                throw new ArgumentOutOfRangeException(nameof(split), $"Split index {i} is outside the dataset '{Name}' ({Entries.Count} rows).");
+        return new CrystalDataset(Name, TargetName, Unit, Entries, split, Source);
+    }
+
+    public IEnumerable<CrystalEntry> Rows(IEnumerable<int> indices) => indices.Select(i => Entries[i]);
+
+    public override string ToString() => $"{Name}: {Count} rows, target '{TargetName}'{(Unit == null ? "" : $" [{Unit}]")}";
+}

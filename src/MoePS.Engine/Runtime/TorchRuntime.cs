@@ -1,0 +1,100 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace MoePS.Engine.Runtime;
+
+/// <summary>
+/// Loads libtorch and TorchSharp's native shim by absolute path before TorchSharp first runs.
+/// TorchSharp's own loader, when its load fails, silently copies ~480 MB of natives from the
+/// NuGet cache into a folder of its choosing; loading them ourselves first turns every such
+/// failure into one <see cref="TorchLoadException"/> naming the library and the loader's reason.
+/// </summary>
+public static class TorchRuntime
+{
+    /// <summary>Folder of an external libtorch (e.g. PyTorch's CUDA build) to load instead of the bundled one.</summary>
+    public const string LibTorchPathVariable = "MOEPS_LIBTORCH_PATH";
+
+    static readonly object Sync = new();
+    static string? loadedFrom;
+
+    /// <summary>Where LibTorchSharp was loaded from, once loaded.</summary>
+    public static string? LoadedFrom => loadedFrom;
+
+    public static void EnsureLoaded()
+    {
+        if (loadedFrom != null) return;
+        lock (Sync)
+        {
+            if (loadedFrom != null) return;
+            string shim = FindShim();
+            string? external = Environment.GetEnvironmentVariable(LibTorchPathVariable);
+            if (!string.IsNullOrWhiteSpace(external))
+                PreloadExternalLibTorch(external);
+            Load(shim);
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+            }
+            catch (Exception e)
+            {
+                throw new TorchLoadException(shim, e.Message, e);
+            }
+            loadedFrom = shim;
+        }
+    }
+
+    static string FindShim()
+    {
+        string torchDir = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? AppContext.BaseDirectory;
+        string[] candidates =
+        {
+            Path.Combine(torchDir, "libLibTorchSharp.so"),
+            Path.Combine(torchDir, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),
+            Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"),
+        };
+        foreach (string c in candidates)
+            if (File.Exists(c)) return c;
+        throw new TorchLoadException(candidates[0],
+            "the file is missing; the module folder is incomplete (rebuild with ./build.ps1 Build)");
+    }
+
+    static void PreloadExternalLibTorch(string folder)
+    {
+        if (!Directory.Exists(folder))
+            throw new TorchLoadException(folder, $"{LibTorchPathVariable} points to a folder that does not exist");
+        // Order matters: each library's dependencies first.
+        foreach (string name in new[] { "libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so" })
+        {
+            string path = Path.Combine(folder, name);
+            if (File.Exists(path)) Load(path);
+        }
+    }
+
+    static void Load(string path)
+    {
+        try
+        {
+            NativeLibrary.Load(path);
+        }
+        catch (DllNotFoundException e)
+        {
+            throw new TorchLoadException(path, e.Message, e);
+        }
+        catch (BadImageFormatException e)
+        {
+            throw new TorchLoadException(path, e.Message, e);
+        }
+    }
+}
+
+/// <summary>A native library of libtorch/TorchSharp could not be loaded.</summary>
+public sealed class TorchLoadException : Exception
+{
+    public string Library { get; }
+
+    public TorchLoadException(string library, string reason, Exception? inner = null)
+        : base($"Could not load the native library '{library}': {reason}", inner)
+    {
+        Library = library;
+    }
+}

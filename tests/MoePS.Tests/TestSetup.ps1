@@ -1,0 +1,18 @@
+# Dot-sourced by every *.Tests.ps1 in BeforeAll: imports the built module and finds the shared data.
+$manifest = if ($env:MOEPS_MODULE_MANIFEST) { $env:MOEPS_MODULE_MANIFEST } else { Join-Path $PSScriptRoot '../../MoePS/MoePS.psd1' }
+Import-Module $manifest -Force
+
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:DataPath = if ($env:MOEPS_DATA_PATH) { $env:MOEPS_DATA_PATH } else { Join-Path $script:RepoRoot '../shared/data' }
+if (-not (Test-Path $script:DataPath)) {
+    # Tests that need the data fail (never skip) when it is missing.
+    throw "Shared data folder not found at '$script:DataPath': set MOEPS_DATA_PATH or put shared/data beside the repository."
+}
+$script:DataPath = (Resolve-Path $script:DataPath).Path
+$env:MOEPS_DATA_PATH = $script:DataPath
+
+function New-TestFolder {
+    $dir = Join-Path ([IO.Path]::GetTempPath()) ("moeps-test-" + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    $dir
+}
