@@ -1,0 +1,29 @@
+namespace MoePS.Engine.Crystals;
+
+/// <summary>What to do with a site that holds several species or is partly occupied.</summary>
+public enum DisorderPolicy
+{
+    /// <summary>Refuse the structure, naming file and site (the default: CGCNN cannot represent disorder).</summary>
+    Reject,
+    /// <summary>Put the species with the largest occupancy on the site, fully occupied.</summary>
+    MajoritySpecies,
+}
+
+public static class Disorder
+{
+    const double FullOccupancyTolerance = 1e-3;
+
+    /// <summary>One element for a site, or an error when the site is disordered and the policy rejects it.</summary>
+    public static Element Resolve(IReadOnlyList<(Element Element, double Occupancy)> species, string where, DisorderPolicy policy)
+    {
+        bool ordered = species.Count == 1 && Math.Abs(species[0].Occupancy - 1.0) <= FullOccupancyTolerance;
+        if (ordered) return species[0].Element;
+        if (policy == DisorderPolicy.Reject)
+        {
+            string desc = string.Join(", ", species.Select(s => FormattableString.Invariant($"{s.Element.Symbol}:{s.Occupancy:0.###}")));
+            throw new CrystalFormatException(
+                $"{where}: disordered site ({desc}). CGCNN needs ordered structures; use -Disorder MajoritySpecies to keep the majority element.");
+        }
+        return species.OrderByDescending(s => s.Occupancy).First().Element;
+    }
+}
