@@ -1,0 +1,55 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>
+/// The paper's input-independent sparse gate: θ ∈ R^m (initialised to ones),
+/// G = Softmax(KeepTopK(θ, k)) where KeepTopK sets all but the k largest θ_i to −∞.
+/// Ties in θ (as at initialisation) go to the lower extractor index, so the active set is deterministic.
+/// </summary>
+public sealed class TopKGate : nn.Module
+{
+    readonly Parameter theta;
+
+    public TopKGate(int extractorCount, int topK) : base(nameof(TopKGate))
+    {
+        if (extractorCount < 1) throw new ArgumentException("A gate needs at least one extractor.", nameof(extractorCount));
+        if (topK < 1 || topK > extractorCount)
+            throw new ArgumentOutOfRangeException(nameof(topK), $"TopK must be between 1 and the number of extractors ({extractorCount}); got {topK}.");
+        ExtractorCount = extractorCount;
+        TopK = topK;
+        theta = new Parameter(ones(extractorCount, dtype: ScalarType.Float32));
+        register_parameter("theta", theta);
+    }
+
+    public int ExtractorCount { get; }
+    public int TopK { get; }
+    public Parameter Theta => theta;
+
+    /// <summary>Indices of the k extractors with the largest θ, in ascending index order.</summary>
+    public int[] ActiveIndices()
+    {
+        float[] values = theta.detach().cpu().data<float>().ToArray();
+        return Enumerable.Range(0, values.Length)
+            .OrderByDescending(i => values[i]).ThenBy(i => i)
+            .Take(TopK).OrderBy(i => i).ToArray();
+    }
+
+    /// <summary>G(θ, k): scores of all m extractors, exactly k non-zero, summing to 1. Differentiable in θ.</summary>
+    public Tensor Scores() => Scores(ActiveIndices());
+
+    /// <summary>G(θ, k) for a given active set (as returned by <see cref="ActiveIndices"/>).</summary>
+    public Tensor Scores(int[] active)
+    {
+        using var scope = NewDisposeScope();
+        var mask = full(ExtractorCount, float.NegativeInfinity, dtype: ScalarType.Float32, device: theta.device);
+        using var idx = tensor(active.Select(i => (long)i).ToArray(), device: theta.device);
+        mask.index_fill_(0, idx, 0f);
+        return softmax(theta + mask, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The paper's load regulariser λ(aᵀa − 1)² on the gate scores a.</summary>
+    public static Tensor Regulariser(Tensor scores, double lambda) => (scores.dot(scores) - 1).pow(2) * lambda;
+}
