@@ -11,7 +11,8 @@ namespace MoePS.Engine.Graphs;
 /// between the lattice planes, so any neighbour within the radius lies at most
 /// ceil(radius/thickness) bins away along every axis, however skewed the cell. Bins past the
 /// cell edge wrap around with a lattice-vector image shift, which handles cells smaller than
-/// the radius (1-atom cells) and cells with much vacuum (2D materials) alike.
+/// the radius (1-atom cells) and cells with much vacuum (2D materials) alike. Per atom, bins
+/// are skipped when their slab along any axis, or their enclosing sphere, is beyond the radius.
 /// <para>
 /// Distances are computed with the same floating-point operations as
 /// <see cref="BruteForceNeighbourSearch"/> — wrapped fractional → Cartesian, shift =
@@ -60,6 +61,8 @@ public static class CellListNeighbourSearch
         readonly double[] spacing = new double[3];
         readonly int[] nb = new int[3];
         readonly int[] reach = new int[3];
+        /// <summary>Radius of the sphere around a bin's centre that holds the whole bin (half its longest diagonal).</summary>
+        double binRadius;
 
         public void Prepare(Crystal crystal, double radius)
         {
@@ -84,6 +87,16 @@ public static class CellListNeighbourSearch
             }
             for (int k = 0; k < 3; k++)
                 reach[k] = (int)Math.Ceiling(radius * (1 + Slack) * nb[k] / spacing[k]);
+
+            binRadius = 0;
+            for (int corner = 0; corner < 4; corner++)
+            {
+                int s1 = (corner & 1) == 0 ? 1 : -1, s2 = (corner & 2) == 0 ? 1 : -1;
+                double x = lat[0] / nb[0] + s1 * lat[3] / nb[1] + s2 * lat[6] / nb[2];
+                double y = lat[1] / nb[0] + s1 * lat[4] / nb[1] + s2 * lat[7] / nb[2];
+                double z = lat[2] / nb[0] + s1 * lat[5] / nb[1] + s2 * lat[8] / nb[2];
+                binRadius = Math.Max(binRadius, 0.5 * Math.Sqrt(x * x + y * y + z * z));
+            }
 
             int bins = nb[0] * nb[1] * nb[2];
             if (binStart.Length < bins + 1) binStart = new int[bins + 1];
@@ -130,6 +143,7 @@ public static class CellListNeighbourSearch
             double xi = cx[i], yi = cy[i], zi = cz[i];
             double r2 = radius * radius * (1 + Slack), limit2 = r2;
             double gapLimit = radius * (1 + Slack) + Slack;
+            double reachLimit = (radius + binRadius) * (1 + Slack) + Slack, reachLimit2 = reachLimit * reachLimit;
             int nb0 = nb[0], nb1 = nb[1], nb2 = nb[2];
             int b = bin[i], b2 = b % nb2, b1 = b / nb2 % nb1, b0 = b / (nb1 * nb2);
 
@@ -145,6 +159,12 @@ public static class CellListNeighbourSearch
                     {
                         int t2 = b2 + o2, n2 = FloorDiv(t2, nb2), w2 = t2 - n2 * nb2;
                         if (Gap(fz[i], t2, nb2) * spacing[2] > gapLimit) continue;
+                        // Skip bins whose enclosing sphere lies beyond the radius (prunes the corners of the search box).
+                        double c0 = (t0 + 0.5) / nb0, c1 = (t1 + 0.5) / nb1, c2 = (t2 + 0.5) / nb2;
+                        double ex = c0 * lat[0] + c1 * lat[3] + c2 * lat[6] - xi;
+                        double ey = c0 * lat[1] + c1 * lat[4] + c2 * lat[7] - yi;
+                        double ez = c0 * lat[2] + c1 * lat[5] + c2 * lat[8] - zi;
+                        if (ex * ex + ey * ey + ez * ez > reachLimit2) continue;
                         // Image shift n·L, with the brute force's operation order.
                         double shx = n0 * lat[0] + n1 * lat[3] + n2 * lat[6];
                         double shy = n0 * lat[1] + n1 * lat[4] + n2 * lat[7];
