@@ -1,0 +1,207 @@
+using MoePS.Engine.Crystals;
+
+namespace MoePS.Engine.Graphs;
+
+/// <summary>
+/// O(N) periodic neighbour search with linked cells, giving exactly CGCNN's graph.
+/// </summary>
+/// <remarks>
+/// Atoms are wrapped into the cell and binned along the lattice directions (fractional bins).
+/// A bin's thickness along axis k is at least radius/<see cref="BinsPerRadius"/>, measured
+/// between the lattice planes, so any neighbour within the radius lies at most
+/// ceil(radius/thickness) bins away along every axis, however skewed the cell. Bins past the
+/// cell edge wrap around with a lattice-vector image shift, which handles cells smaller than
+/// the radius (1-atom cells) and cells with much vacuum (2D materials) alike. Per atom, bins
+/// are skipped when their slab along any axis, or their enclosing sphere, is beyond the radius.
+/// <para>
+/// Distances are computed with the same floating-point operations as
+/// <see cref="BruteForceNeighbourSearch"/> — wrapped fractional → Cartesian, shift =
+/// n·a + n·b + n·c, d = |(x_j + shift) − x_i| — so both give bit-identical distances.
+/// </para>
+/// <para>
+/// Tie-breaking: neighbours are ordered by distance, then by neighbour index. Two images of
+/// the same neighbour at the same distance are interchangeable, since the graph stores only
+/// (index, distance). pymatgen's stable sort can order a shell of symmetry-equivalent
+/// neighbours differently where their distances differ by an ulp; the kept distances are the
+/// same and, for the golden structures, so is the multiset of kept indices.
+/// </para>
+/// </remarks>
+public static class CellListNeighbourSearch
+{
+    /// <summary>Bins per radius along each lattice direction (where the cell is wide enough).</summary>
+    const int BinsPerRadius = 2;
+    const double Slack = 1e-9;
+
+    [ThreadStatic] static Workspace? workspace;
+
+    public static CrystalGraph Build(Crystal crystal, GraphSettings settings)
+    {
+        int n = crystal.AtomCount, m = settings.MaxNeighbours;
+        var index = new int[n * m];
+        var distance = new double[n * m];
+        var ws = workspace ??= new Workspace();
+        ws.Prepare(crystal, settings.Radius);
+        for (int i = 0; i < n; i++)
+            ws.NearestOf(i, settings.Radius, index.AsSpan(i * m, m), distance.AsSpan(i * m, m), settings.PadDistance);
+        return new CrystalGraph(crystal.AtomicNumbers, index, distance, m);
+    }
+
+    /// <summary>Per-thread buffers, grown as needed and reused across crystals.</summary>
+    sealed class Workspace
+    {
+        double[] fx = Array.Empty<double>(), fy = Array.Empty<double>(), fz = Array.Empty<double>();
+        double[] cx = Array.Empty<double>(), cy = Array.Empty<double>(), cz = Array.Empty<double>();
+        int[] bin = Array.Empty<int>();
+        // Atoms sorted by bin: coordinates and original index; binStart[b]..binStart[b+1] is bin b.
+        double[] sx = Array.Empty<double>(), sy = Array.Empty<double>(), sz = Array.Empty<double>();
+        int[] sj = Array.Empty<int>();
+        int[] binStart = Array.Empty<int>();
+
+        readonly double[] lat = new double[9];
+        readonly double[] spacing = new double[3];
+        readonly int[] nb = new int[3];
+        readonly int[] reach = new int[3];
+        /// <summary>Radius of the sphere around a bin's centre that holds the whole bin (half its longest diagonal).</summary>
+        double binRadius;
+
+        public void Prepare(Crystal crystal, double radius)
+        {
+            int n = crystal.AtomCount;
+            if (fx.Length < n) Grow(n);
+            var lattice = crystal.Lattice;
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 3; c++) lat[r * 3 + c] = lattice[r, c];
+
+            double thickness = radius * (1 + Slack) / BinsPerRadius;
+            for (int k = 0; k < 3; k++)
+            {
+                spacing[k] = BruteForceNeighbourSearch.PlaneSpacing(lattice, k);
+                nb[k] = (int)Math.Clamp(Math.Floor(spacing[k] / thickness), 1, 1 << 10);
+            }
+            // Sparse cells (much vacuum, few atoms) would otherwise get many empty bins.
+            long cap = 8L * n + 8;
+            while ((long)nb[0] * nb[1] * nb[2] > cap)
+            {
+                int k = nb[0] >= nb[1] && nb[0] >= nb[2] ? 0 : nb[1] >= nb[2] ? 1 : 2;
+                nb[k] = Math.Max(1, nb[k] / 2);
+            }
+            for (int k = 0; k < 3; k++)
+                reach[k] = (int)Math.Ceiling(radius * (1 + Slack) * nb[k] / spacing[k]);
+
+            binRadius = 0;
+            for (int corner = 0; corner < 4; corner++)
+            {
+                int s1 = (corner & 1) == 0 ? 1 : -1, s2 = (corner & 2) == 0 ? 1 : -1;
+                double x = lat[0] / nb[0] + s1 * lat[3] / nb[1] + s2 * lat[6] / nb[2];
+                double y = lat[1] / nb[0] + s1 * lat[4] / nb[1] + s2 * lat[7] / nb[2];
+                double z = lat[2] / nb[0] + s1 * lat[5] / nb[1] + s2 * lat[8] / nb[2];
+                binRadius = Math.Max(binRadius, 0.5 * Math.Sqrt(x * x + y * y + z * z));
+            }
+
+            int bins = nb[0] * nb[1] * nb[2];
+            if (binStart.Length < bins + 1) binStart = new int[bins + 1];
+            Array.Clear(binStart, 0, bins + 1);
+            for (int i = 0; i < n; i++)
+            {
+                var f = crystal.Sites[i].Fractional;
+                // Same wrapping and Cartesian arithmetic as the brute-force reference.
+                double a = f[0] - Math.Floor(f[0]), b = f[1] - Math.Floor(f[1]), c = f[2] - Math.Floor(f[2]);
+                fx[i] = a; fy[i] = b; fz[i] = c;
+                cx[i] = a * lat[0] + b * lat[3] + c * lat[6];
+                cy[i] = a * lat[1] + b * lat[4] + c * lat[7];
+                cz[i] = a * lat[2] + b * lat[5] + c * lat[8];
+                int bi = (BinOf(a, nb[0]) * nb[1] + BinOf(b, nb[1])) * nb[2] + BinOf(c, nb[2]);
+                bin[i] = bi;
+                binStart[bi + 1]++;
+            }
+            for (int b = 0; b < bins; b++) binStart[b + 1] += binStart[b];
+            // Counting sort; binStart is shifted back afterwards.
+            for (int i = 0; i < n; i++)
+            {
+                int s = binStart[bin[i]]++;
+                sx[s] = cx[i]; sy[s] = cy[i]; sz[s] = cz[i]; sj[s] = i;
+            }
+            for (int b = bins; b > 0; b--) binStart[b] = binStart[b - 1];
+            binStart[0] = 0;
+        }
+
+        static int BinOf(double f, int count) => Math.Min((int)(f * count), count - 1);
+
+        void Grow(int n)
+        {
+            int size = Math.Max(n, 2 * fx.Length);
+            fx = new double[size]; fy = new double[size]; fz = new double[size];
+            cx = new double[size]; cy = new double[size]; cz = new double[size];
+            sx = new double[size]; sy = new double[size]; sz = new double[size];
+            sj = new int[size]; bin = new int[size];
+        }
+
+        /// <summary>Writes atom i's nearest neighbours, ordered by (distance, index), padded.</summary>
+        public void NearestOf(int i, double radius, Span<int> index, Span<double> distance, double pad)
+        {
+            int m = index.Length, count = 0;
+            double xi = cx[i], yi = cy[i], zi = cz[i];
+            double r2 = radius * radius * (1 + Slack), limit2 = r2;
+            double gapLimit = radius * (1 + Slack) + Slack;
+            double reachLimit = (radius + binRadius) * (1 + Slack) + Slack, reachLimit2 = reachLimit * reachLimit;
+            int nb0 = nb[0], nb1 = nb[1], nb2 = nb[2];
+            int b = bin[i], b2 = b % nb2, b1 = b / nb2 % nb1, b0 = b / (nb1 * nb2);
+
+            for (int o0 = -reach[0]; o0 <= reach[0]; o0++)
+            {
+                int t0 = b0 + o0, n0 = FloorDiv(t0, nb0), w0 = t0 - n0 * nb0;
+                if (Gap(fx[i], t0, nb0) * spacing[0] > gapLimit) continue;
+                for (int o1 = -reach[1]; o1 <= reach[1]; o1++)
+                {
+                    int t1 = b1 + o1, n1 = FloorDiv(t1, nb1), w1 = t1 - n1 * nb1;
+                    if (Gap(fy[i], t1, nb1) * spacing[1] > gapLimit) continue;
+                    for (int o2 = -reach[2]; o2 <= reach[2]; o2++)
+                    {
+                        int t2 = b2 + o2, n2 = FloorDiv(t2, nb2), w2 = t2 - n2 * nb2;
+                        if (Gap(fz[i], t2, nb2) * spacing[2] > gapLimit) continue;
+                        // Skip bins whose enclosing sphere lies beyond the radius (prunes the corners of the search box).
+                        double c0 = (t0 + 0.5) / nb0, c1 = (t1 + 0.5) / nb1, c2 = (t2 + 0.5) / nb2;
+                        double ex = c0 * lat[0] + c1 * lat[3] + c2 * lat[6] - xi;
+                        double ey = c0 * lat[1] + c1 * lat[4] + c2 * lat[7] - yi;
+                        double ez = c0 * lat[2] + c1 * lat[5] + c2 * lat[8] - zi;
+                        if (ex * ex + ey * ey + ez * ez > reachLimit2) continue;
+                        // Image shift n·L, with the brute force's operation order.
+                        double shx = n0 * lat[0] + n1 * lat[3] + n2 * lat[6];
+                        double shy = n0 * lat[1] + n1 * lat[4] + n2 * lat[7];
+                        double shz = n0 * lat[2] + n1 * lat[5] + n2 * lat[8];
+                        int w = (w0 * nb1 + w1) * nb2 + w2;
+                        for (int s = binStart[w], end = binStart[w + 1]; s < end; s++)
+                        {
+                            double dx = sx[s] + shx - xi, dy = sy[s] + shy - yi, dz = sz[s] + shz - zi;
+                            double d2 = dx * dx + dy * dy + dz * dz;
+                            if (d2 > limit2) continue;
+                            double d = Math.Sqrt(d2);
+                            if (d > radius || d <= 1e-8) continue;
+                            int j = sj[s];
+                            if (count == m && !Before(d, j, distance[m - 1], index[m - 1])) continue;
+                            int p = count < m ? count++ : m - 1;
+                            while (p > 0 && Before(d, j, distance[p - 1], index[p - 1]))
+                            {
+                                distance[p] = distance[p - 1]; index[p] = index[p - 1]; p--;
+                            }
+                            distance[p] = d; index[p] = j;
+                            if (count == m) limit2 = Math.Min(r2, distance[m - 1] * distance[m - 1] * (1 + Slack));
+                        }
+                    }
+                }
+            }
+            for (int s = count; s < m; s++) { index[s] = 0; distance[s] = pad; }
+        }
+
+        static bool Before(double d, int j, double dOther, int jOther) => d < dOther || (d == dOther && j < jOther);
+
+        static int FloorDiv(int t, int count) => t >= 0 ? t / count : -((count - 1 - t) / count);
+
+        /// <summary>Fractional distance from f to the unwrapped bin t (of count per cell) along one axis.</summary>
+        static double Gap(double f, int t, int count)
+        {
+            double lo = (double)t / count, hi = (double)(t + 1) / count;
+            return f < lo ? lo - f : f > hi ? f - hi : 0.0;
+        }
+    }
+}
