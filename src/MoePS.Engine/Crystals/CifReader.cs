@@ -112,9 +112,14 @@ public static class CifReader
     {
         var number = block.Item("_space_group_it_number") ?? block.Item("_symmetry_int_tables_number");
         if (number != null && !number.IsMissing) return number.Text.Trim() == "1";
-        var symbol = block.Item("_symmetry_space_group_name_h-m") ?? block.Item("_space_group_name_h-m_alt");
-        return symbol == null || symbol.IsMissing || symbol.Text.Replace(" ", "").Equals("P1", StringComparison.OrdinalIgnoreCase);
+        var hm = block.Item("_symmetry_space_group_name_h-m") ?? block.Item("_space_group_name_h-m_alt");
+        var hall = block.Item("_symmetry_space_group_name_hall") ?? block.Item("_space_group_name_hall");
+        return IsP1Symbol(hm) && IsP1Symbol(hall);
     }
+
+    /// <summary>Absent, unknown, or "P 1" (H-M and Hall symbols alike).</summary>
+    static bool IsP1Symbol(CifValue? symbol) =>
+        symbol == null || symbol.IsMissing || symbol.Text.Replace(" ", "").Equals("P1", StringComparison.OrdinalIgnoreCase);
 
     static List<AtomSite> ReadAtomSites(CifBlock block, string path, string where)
     {

@@ -111,6 +111,14 @@ public class CifReaderTests
         Assert.Equal("Cu", c.Sites[0].Element.Symbol);
     }
 
+    [Fact]
+    public void RefusesASpaceGroupWithoutListedOperations()
+    {
+        string text = DisorderedCif.Replace("loop_", "_symmetry_space_group_name_H-M 'F m -3 m'\nloop_");
+        var e = Assert.Throws<CrystalFormatException>(() => CifReader.Parse(text, "fm3m.cif", StructureReadOptions.Default));
+        Assert.Contains("symmetry operations are not listed", e.Message);
+    }
+
     const string DisorderedCif = """
         data_alloy
         _cell_length_a 3.6

@@ -58,12 +58,25 @@ public class NamedDatasetTests
     }
 
     [Fact]
-    public void TaskKeysComeFromTheDataFolder()
+    public void NamesResolveToTaskFilesUnderTheDataPath()
     {
-        // TestData resolves ../shared/data; NamedDatasets looks under $MOEPS_DATA_PATH, which CI sets to the same folder.
-        var (ds, _) = MatminerDatasetReader.Read(TestData.PathOf("tasks", "jarvis_2d_gap_tbmbj.json.gz"));
-        Assert.Equal("jarvis_2d_gap_tbmbj", ds.Name);
-        Assert.Contains("matbench_jdft2d", NamedDatasets.KnownNames());
-        Assert.Throws<ArgumentException>(() => NamedDatasets.Locate("../etc/passwd"));
+        string? saved = Environment.GetEnvironmentVariable(Runtime.DataLocations.DataPathVariable);
+        Environment.SetEnvironmentVariable(Runtime.DataLocations.DataPathVariable, TestData.Folder);
+        try
+        {
+            Assert.Equal(15, NamedDatasets.TaskKeys().Count);
+            Assert.Contains("matbench_jdft2d", NamedDatasets.KnownNames());
+            Assert.Equal(TestData.PathOf("tasks", "jarvis_2d_gap_tbmbj.json.gz"), NamedDatasets.Locate("jarvis_2d_gap_tbmbj"));
+            var (ds, _) = NamedDatasets.Read("jarvis_2d_dielectric_tbmbj");
+            Assert.Equal(120, ds.Count);
+            Assert.Equal("dielectric tbmbj", ds.TargetName);
+            var e = Assert.Throws<ArgumentException>(() => NamedDatasets.Locate("mp_dielectric"));
+            Assert.Contains("expt_eform", e.Message);
+            Assert.Throws<ArgumentException>(() => NamedDatasets.Locate("../etc/passwd"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Runtime.DataLocations.DataPathVariable, saved);
+        }
     }
 }
