@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using MoePS.Engine.Crystals;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Imports a labelled crystal dataset: a Matminer/Matbench JSON(.gz) file, a CGCNN folder, or a dataset by name.</para>
+/// <para type="description">-Path reads a Matminer/Matbench dataset file ({"index","columns","data"} with pymatgen structures, optionally gzip-compressed) or a CGCNN folder (id_prop.csv plus &lt;id&gt;.cif). -Name reads one of the paper's task keys found as tasks/&lt;key&gt;.json.gz under $env:MOEPS_DATA_PATH, or a Matbench v0.1 set (matbench_jdft2d, …), which is downloaded once from its official URL, checked against its pinned SHA-256 and cached. Rows with a missing or NaN target are skipped, with a warning giving their number.</para>
+/// <example><code>Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0</code></example>
+/// <example><code>Import-CrystalDataset -Path ./my-cifs   # a CGCNN folder</code></example>
+/// </summary>
+[Cmdlet(VerbsData.Import, "CrystalDataset", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(CrystalDataset))]
+public sealed class ImportCrystalDatasetCommand : MoeCmdlet
+{
+    const string PathSet = "Path", NameSet = "Name";
+    readonly CancellationTokenSource cancel = new();
+
+    /// <summary><para type="description">Dataset file (.json, .json.gz) or CGCNN folder. Wildcards allowed.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName", "PSPath")]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">A paper task key (found under $env:MOEPS_DATA_PATH) or a Matbench v0.1 dataset name.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = NameSet)]
+    [ArgumentCompleter(typeof(DatasetNameCompleter))]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">Target column. Default: the task's documented target, else the first numeric column after "structure".</para></summary>
+    [Parameter]
+    public string? Target { get; set; }
+
+    /// <summary><para type="description">Reject (default) refuses partly occupied sites; MajoritySpecies keeps the majority element.</para></summary>
+    [Parameter]
+    public DisorderPolicy Disorder { get; set; } = DisorderPolicy.Reject;
+
+    protected override void ProcessRecord()
+    {
+        var options = new DatasetReadOptions { Target = Target, Disorder = Disorder };
+        if (ParameterSetName == NameSet)
+        {
+            foreach (var name in Name)
+                Import(name, () => NamedDatasets.Read(name, options, cancel.Token));
+            return;
+        }
+        foreach (var path in Path)
+        {
+            IReadOnlyList<string> resolved;
+            try { resolved = ProviderPaths.Resolve(this, path); }
+            catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, path, "DatasetPathNotFound"); continue; }
+            foreach (var file in resolved) Import(file, () => DatasetFile.Read(file, options));
+        }
+    }
+
+    void Import(string what, Func<DatasetReadResult> read)
+    {
+        DatasetReadResult result;
+        try { result = read(); }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested) { return; }
+        catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, what, "DatasetImportFailed"); return; }
+        if (result.SkippedRows > 0)
+            WriteWarning($"Skipped {result.SkippedRows} row(s) of '{result.Dataset.Source}' with a missing or NaN target '{result.Dataset.TargetName}'.");
+        WriteVerbose($"{result.Dataset} from {result.Dataset.Source}");
+        WriteObject(result.Dataset);
+    }
+
+    protected override void StopProcessing() => cancel.Cancel();
+}

@@ -1,0 +1,58 @@
+using System.Management.Automation;
+using MoePS.Engine.Crystals;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Splits a crystal dataset into train, validation and test rows, randomly by seed or from one of the paper's split files.</para>
+/// <para type="description">-Seed shuffles the rows with a documented generator (SplitMix64 + Fisher–Yates), so a seed gives the same split everywhere; train = ⌊n·TrainFraction⌋, validation = ⌊n·ValidationFraction⌋, test = the rest. -SplitFile reads a seedK.json of the paper ({task: {train, val, test}}) for -Task (default: the dataset's name).</para>
+/// <example><code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json</code></example>
+/// <example><code>$ds | Split-CrystalDataset -Seed 42 -TrainFraction 0.8 -ValidationFraction 0.1</code></example>
+/// </summary>
+[Cmdlet(VerbsCommon.Split, "CrystalDataset", DefaultParameterSetName = RandomSet)]
+[OutputType(typeof(CrystalDataset))]
+public sealed class SplitCrystalDatasetCommand : MoeCmdlet
+{
+    const string RandomSet = "Random", FileSet = "SplitFile";
+
+    /// <summary><para type="description">The dataset to split.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public CrystalDataset Dataset { get; set; } = null!;
+
+    /// <summary><para type="description">Seed of the random split.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = RandomSet)]
+    public int Seed { get; set; }
+
+    /// <summary><para type="description">Share of rows for training (default 0.7).</para></summary>
+    [Parameter(ParameterSetName = RandomSet)]
+    [ValidateRange(0.0, 1.0)]
+    public double TrainFraction { get; set; } = 0.7;
+
+    /// <summary><para type="description">Share of rows for validation (default 0.15); the test set gets the rest.</para></summary>
+    [Parameter(ParameterSetName = RandomSet)]
+    [ValidateRange(0.0, 1.0)]
+    public double ValidationFraction { get; set; } = 0.15;
+
+    /// <summary><para type="description">A split file in the paper's format (splits/seedK.json).</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = FileSet)]
+    public string SplitFile { get; set; } = "";
+
+    /// <summary><para type="description">Task key inside the split file (default: the dataset's name).</para></summary>
+    [Parameter(ParameterSetName = FileSet)]
+    public string? Task { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var split = ParameterSetName == FileSet
+                ? Engine.Crystals.SplitFile.Read(ResolvePath(SplitFile), Task ?? Dataset.Name)
+                : RandomSplit.Create(Dataset.Count, Seed, TrainFraction, ValidationFraction);
+            WriteObject(Dataset.WithSplit(split));
+        }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            WriteItemError(e, Dataset, "DatasetSplitFailed");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+
+namespace MoePS.Engine.Crystals;
+
+/// <summary>
+/// Reads the paper's split files (splits/seedK.json): {task: {"train": [...], "val": [...], "test": [...]}},
+/// row indices into the dataset file's row order.
+/// </summary>
+public static class SplitFile
+{
+    public static DatasetSplit Read(string path, string task)
+    {
+        JsonDocument doc;
+        try
+        {
+            using var stream = StructureFileStream.Open(path);
+            doc = JsonDocument.Parse(stream);
+        }
+        catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new CrystalFormatException("$: expected an object keyed by task.", path);
+            if (!root.TryGetProperty(task, out var parts))
+                throw new CrystalFormatException(
+                    $"$: no split for task '{task}' (tasks: {string.Join(", ", root.EnumerateObject().Select(p => p.Name))}).", path);
+            return new DatasetSplit(
+                Indices(parts, "train", task, path), Indices(parts, "val", task, path), Indices(parts, "test", task, path),
+                $"{Path.GetFileName(path)}[{task}]");
+        }
+    }
+
+    static int[] Indices(JsonElement parts, string part, string task, string path)
+    {
+        string where = $"$.{task}.{part}";
+        if (parts.ValueKind != JsonValueKind.Object || !parts.TryGetProperty(part, out var list) || list.ValueKind != JsonValueKind.Array)
+            throw new CrystalFormatException($"{where}: missing (expected an array of row indices).", path);
+        var result = new int[list.GetArrayLength()];
+        int i = 0;
+        foreach (var v in list.EnumerateArray())
+        {
+            if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int index) || index < 0)
+                throw new CrystalFormatException($"{where}[{i}]: '{v.GetRawText()}' is not a row index.", path);
+            result[i++] = index;
+        }
+        return result;
+    }
+}

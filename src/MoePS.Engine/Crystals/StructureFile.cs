@@ -1,0 +1,79 @@
+using System.Text.Json;
+
+namespace MoePS.Engine.Crystals;
+
+/// <summary>The format-detecting entry point for structure files: CIF, POSCAR/CONTCAR, extended XYZ, pymatgen/Matminer JSON.</summary>
+public static class StructureFile
+{
+    public enum Format { Cif, Poscar, ExtendedXyz, Json }
+
+    /// <summary>Every structure in the file (one per CIF block, XYZ frame or dataset row).</summary>
+    public static IEnumerable<Crystal> Read(string path, StructureReadOptions? options = null)
+    {
+        options ??= StructureReadOptions.Default;
+        if (Directory.Exists(path)) throw new CrystalFormatException("is a folder; give a structure file (or use Import-CrystalDataset for a CGCNN folder).", path);
+        return Detect(path) switch
+        {
+            Format.Cif => CifReader.Read(path, options),
+            Format.Poscar => new[] { PoscarReader.Read(path, options) },
+            Format.ExtendedXyz => ExtendedXyzReader.Read(path),
+            _ => ReadJson(path, options),
+        };
+    }
+
+    /// <summary>By extension (".gz" ignored), then by name (POSCAR*, CONTCAR*), then by content.</summary>
+    public static Format Detect(string path)
+    {
+        string name = Path.GetFileName(path);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        string ext = Path.GetExtension(name).ToLowerInvariant();
+        switch (ext)
+        {
+            case ".cif": return Format.Cif;
+            case ".json": return Format.Json;
+            case ".xyz" or ".extxyz": return Format.ExtendedXyz;
+            case ".vasp" or ".poscar": return Format.Poscar;
+        }
+        if (name.StartsWith("POSCAR", StringComparison.OrdinalIgnoreCase) || name.StartsWith("CONTCAR", StringComparison.OrdinalIgnoreCase))
+            return Format.Poscar;
+        return DetectByContent(path);
+    }
+
+    static Format DetectByContent(string path)
+    {
+        var lines = StructureFileStream.ReadAllLines(path);
+        var meaningful = lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(2).ToArray();
+        if (meaningful.Length > 0 && (meaningful[0].StartsWith('{'))) return Format.Json;
+        if (meaningful.Length > 0 && meaningful[0].StartsWith("data_", StringComparison.OrdinalIgnoreCase)) return Format.Cif;
+        if (meaningful.Length > 1 && int.TryParse(meaningful[0], out _) && meaningful[1].Contains("Lattice=", StringComparison.OrdinalIgnoreCase))
+            return Format.ExtendedXyz;
+        if (lines.Length > 1 && double.TryParse(lines[1].Trim().Split(' ')[0], System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out _))
+            return Format.Poscar;
+        throw new CrystalFormatException("unknown structure format (expected CIF, POSCAR/CONTCAR, extended XYZ or pymatgen JSON).", path);
+    }
+
+    /// <summary>A Matminer dataset (its crystals, in row order) or a single pymatgen Structure.as_dict().</summary>
+    static IEnumerable<Crystal> ReadJson(string path, StructureReadOptions options)
+    {
+        JsonDocument doc;
+        try
+        {
+            using var stream = StructureFileStream.Open(path);
+            doc = JsonDocument.Parse(stream);
+        }
+        catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
+        catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("columns", out _) && root.TryGetProperty("data", out _))
+                return MatminerDatasetReader.Read(path, new DatasetReadOptions { Disorder = options.Disorder }).Dataset.Entries.Select(e => e.Crystal).ToList();
+            Crystal c;
+            try { c = PymatgenStructure.Read(root, StructureFileStream.Stem(path), "$", options.Disorder); }
+            catch (CrystalFormatException e) when (e.Path == null) { throw new CrystalFormatException(e.Message, path, inner: e); }
+            StructureChecks.EnsureNoOverlaps(c.Lattice, c.Sites, path, "$");
+            return new[] { new Crystal(c.Id, c.Lattice, c.Sites, source: path) };
+        }
+    }
+}

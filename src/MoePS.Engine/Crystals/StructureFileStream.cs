@@ -1,0 +1,55 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace MoePS.Engine.Crystals;
+
+/// <summary>Opens structure and dataset files, transparently decompressing gzip (detected by its magic bytes).</summary>
+public static class StructureFileStream
+{
+    /// <summary>Opens <paramref name="path"/> for reading; gzip content is decompressed whatever the file is called.</summary>
+    public static Stream Open(string path)
+    {
+        var file = File.OpenRead(path);
+        try
+        {
+            if (file.Length == 0) throw new CrystalFormatException("the file is empty.", path);
+            Span<byte> head = stackalloc byte[2];
+            int n = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
+            file.Position = 0;
+            bool gzip = n == 2 && head[0] == 0x1f && head[1] == 0x8b;
+            if (!gzip && path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+                throw new CrystalFormatException("the name ends in .gz but the content is not gzip-compressed (it does not start with the gzip bytes 1f 8b).", path);
+            return gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The whole (decompressed) file as text; an empty or corrupt file is a <see cref="CrystalFormatException"/>.</summary>
+    public static string ReadAllText(string path)
+    {
+        using var stream = Open(path);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        string text;
+        try { text = reader.ReadToEnd(); }
+        catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }
+        if (string.IsNullOrWhiteSpace(text)) throw new CrystalFormatException("the file is empty.", path);
+        return text;
+    }
+
+    /// <summary>Lines of the (decompressed) file, without line terminators.</summary>
+    public static string[] ReadAllLines(string path) =>
+        ReadAllText(path).Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+
+    /// <summary>File name without ".gz" and the format extension: "x.json.gz" → "x", "POSCAR" → "POSCAR".</summary>
+    public static string Stem(string path)
+    {
+        string name = Path.GetFileName(path);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        string stem = Path.GetFileNameWithoutExtension(name);
+        return stem.Length > 0 ? stem : name;
+    }
+}

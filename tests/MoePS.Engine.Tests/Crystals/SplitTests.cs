@@ -1,0 +1,55 @@
+using Xunit;
+using MoePS.Engine.Crystals;
+
+namespace MoePS.Engine.Tests.Crystals;
+
+public class SplitTests
+{
+    [Theory]
+    [InlineData("expt_eform", 0, 1196, 257, 256)]
+    [InlineData("jarvis_2d_gap_tbmbj", 3, 84, 18, 18)]
+    [InlineData("jarvis_2d_dielectric_opt", 1, 365, 78, 79)]
+    public void PaperSplitFilesGiveTheIndexedSizes(string task, int seed, int train, int val, int test)
+    {
+        var split = SplitFile.Read(TestData.PathOf("splits", $"seed{seed}.json"), task);
+        Assert.Equal((train, val, test), (split.Train.Length, split.Validation.Length, split.Test.Length));
+        Assert.Empty(split.Train.Intersect(split.Test));
+        Assert.Empty(split.Train.Intersect(split.Validation));
+    }
+
+    [Fact]
+    public void SplitAppliesToTheDataset()
+    {
+        var (ds, _) = MatminerDatasetReader.Read(TestData.PathOf("tasks", "jarvis_2d_gap_tbmbj.json.gz"));
+        var split = ds.WithSplit(SplitFile.Read(TestData.PathOf("splits", "seed0.json"), ds.Name));
+        Assert.Equal("seed0.json[jarvis_2d_gap_tbmbj]", split.Split!.Origin);
+        Assert.Equal(84, split.Rows(split.Split.Train).Count());
+    }
+
+    [Fact]
+    public void UnknownTaskInSplitFileIsAClearError()
+    {
+        var e = Assert.Throws<CrystalFormatException>(() => SplitFile.Read(TestData.PathOf("splits", "seed0.json"), "nope"));
+        Assert.Contains("no split for task 'nope'", e.Message);
+        Assert.Contains("expt_eform", e.Message);
+    }
+
+    [Fact]
+    public void RandomSplitIsDeterministicDisjointAndComplete()
+    {
+        var a = RandomSplit.Create(1709, seed: 7);
+        var b = RandomSplit.Create(1709, seed: 7);
+        var c = RandomSplit.Create(1709, seed: 8);
+        Assert.Equal(a.Train, b.Train);
+        Assert.NotEqual(a.Train, c.Train);
+        Assert.Equal((1196, 256, 257), (a.Train.Length, a.Validation.Length, a.Test.Length));
+        Assert.Equal(Enumerable.Range(0, 1709), a.Train.Concat(a.Validation).Concat(a.Test).Order());
+    }
+
+    [Fact]
+    public void RandomSplitRejectsBadFractions()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => RandomSplit.Create(10, 0, 0.9, 0.2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RandomSplit.Create(10, 0, 0));
+    }
+}
