@@ -62,6 +62,7 @@ function Get-PesterManifest {
 function Invoke-PesterSuite {
     param([string] $Root, [string[]] $Path)
     $pester = Get-PesterManifest -Root $Root
+    New-Item -ItemType Directory -Force (Join-Path $Root "artifacts/test") | Out-Null
     $resultFile = Join-Path $Root 'artifacts/test/pester.json'
     Remove-Item $resultFile -ErrorAction SilentlyContinue
     $paths = $Path | ForEach-Object { if ([IO.Path]::IsPathRooted($_)) { $_ } else { Join-Path $Root $_ } }
