@@ -59,13 +59,21 @@ public sealed class ExperimentPlanReader
     ExperimentPlan Read(string yaml)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new ExperimentPlanException("not valid YAML: " + e.Message, _file, (int)e.Start.Line, (int)e.Start.Column, null, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some unterminated constructs; the last event read says where.
+            var at = parser.Current?.End ?? Mark.Empty;
+            throw new ExperimentPlanException("not valid YAML (an unterminated list, mapping or quote?)", _file,
+                (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), null, e);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ExperimentPlanException("an experiment plan must be a mapping with tasks, methods and seeds.", _file, 1, 1, null);
@@ -175,7 +183,7 @@ public sealed class ExperimentPlanReader
             string where = context.Length == 0 ? "" : $" in '{context}'";
             if (!known.Contains(key))
             {
-                string hint = known.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase)) is string near
+                string hint = known.FirstOrDefault(k => EditDistance(k.ToLowerInvariant(), key.ToLowerInvariant()) <= 2) is string near
                     ? $" (did you mean '{near}'?)" : "";
                 throw Error(keyNode, Dotted(context, key),
                     $"unknown key '{key}'{where}{hint}. Known keys: {string.Join(", ", known)}.");
@@ -314,6 +322,23 @@ public sealed class ExperimentPlanReader
         YamlScalarNode s => $"'{s.Value}'",
         _ => "this value",
     };
+
+    static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
 
     static string Dotted(string context, string key) => context.Length == 0 ? key : context + "." + key;
 
