@@ -41,6 +41,9 @@ public sealed record BenchmarkSummary
     public double? PaperMAE { get; init; }
     public double? PaperStd { get; init; }
 
+    /// <summary>The paper's value as "0.114 ± 0.006" (mean only for Tables 1 and 4).</summary>
+    public string? Paper => PaperMAE is double p ? MeanStdFormat.Format(p, PaperStd) : null;
+
     /// <summary>The paper's table the value comes from ("Table 3", "Table 4 (k=2)", "Table 1").</summary>
     public string? PaperSource { get; init; }
 

@@ -52,7 +52,8 @@ public static class ReportPlots
         zero.Color = Colors.Gray;
         zero.LineWidth = 1;
 
-        LogTicks(plot.Axes.Bottom);
+        var allX = series.SelectMany(s => s.Points).Select(p => p.X).ToList();
+        LogTicks(plot.Axes.Bottom, allX.Min(), allX.Max());
         plot.XLabel("Dataset size (rows, log scale)");
         plot.YLabel("Test MAE improvement over STL (%)");
         plot.Title("Improvement over single-task learning vs dataset size (cf. paper Fig. 2)");
@@ -112,14 +113,22 @@ public static class ReportPlots
         return Render(plot, "parity-" + task, $"Parity: {task}", width: 700, height: 700);
     }
 
-    static void LogTicks(IAxis axis)
+    /// <summary>
+    /// Ticks for an axis holding log10 values: labels 1-2-5 per decade over the data's range (plus a
+    /// decade either side), minor ticks at the other integers of each decade.
+    /// </summary>
+    static void LogTicks(IAxis axis, double minLog, double maxLog)
     {
-        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = v => Math.Pow(10, v).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
-        };
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int decade = (int)Math.Floor(minLog) - 1; decade <= (int)Math.Ceiling(maxLog) + 1; decade++)
+            for (int m = 1; m <= 9; m++)
+            {
+                double value = m * Math.Pow(10, decade);
+                if (m is 1 or 2 or 5)
+                    ticks.AddMajor(Math.Log10(value), value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+                else
+                    ticks.AddMinor(Math.Log10(value));
+            }
         axis.TickGenerator = ticks;
     }
 

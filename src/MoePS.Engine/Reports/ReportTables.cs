@@ -14,17 +14,17 @@ static class ReportTables
     public static IReadOnlyList<IReadOnlyList<CellData>> SummaryRows(IReadOnlyList<BenchmarkSummary> summaries) =>
         summaries.Select(s => (IReadOnlyList<CellData>)new[]
         {
-            CellData.Of(s.Task), CellData.Of(s.Method), CellData.Of(s.TopK, CellStyle.Integer),
-            CellData.Of(s.ExtractorCount, CellStyle.Integer), CellData.Of(s.Seeds, CellStyle.Integer),
-            CellData.Of(s.Rows, CellStyle.Integer), CellData.Of(s.Unit),
-            CellData.Of(s.TestMAE, s.IsBest ? CellStyle.Bold : CellStyle.Default),
-            CellData.Of(s.MeanTestMAE, s.IsBest ? CellStyle.MaeBold : CellStyle.Mae),
-            CellData.Of(s.StdTestMAE, CellStyle.Mae),
-            CellData.Of(s.ImprovementOverSTL, CellStyle.Percent),
-            CellData.Of(s.PaperMAE is double p ? MeanStdFormat.Format(p, s.PaperStd) : null),
-            CellData.Of(s.PaperMAE, CellStyle.Mae), CellData.Of(s.PaperStd, CellStyle.Mae), CellData.Of(s.PaperSource),
-            CellData.Of(s.RatioToPaper, CellStyle.Ratio),
-            CellData.Of(s.MeanValMAE, CellStyle.Mae), CellData.Of(s.MeanSeconds, CellStyle.Seconds),
+            CellData.Of(s.Task), CellData.Of(s.Method), CellData.Of(s.TopK, ReportStyle.Integer),
+            CellData.Of(s.ExtractorCount, ReportStyle.Integer), CellData.Of(s.Seeds, ReportStyle.Integer),
+            CellData.Of(s.Rows, ReportStyle.Integer), CellData.Of(s.Unit),
+            CellData.Of(s.TestMAE, s.IsBest ? ReportStyle.Bold : ReportStyle.Default),
+            CellData.Of(s.MeanTestMAE, s.IsBest ? ReportStyle.MaeBold : ReportStyle.Mae),
+            CellData.Of(s.StdTestMAE, ReportStyle.Mae),
+            CellData.Of(s.ImprovementOverSTL, ReportStyle.Percent),
+            CellData.Of(s.Paper),
+            CellData.Of(s.PaperMAE, ReportStyle.Mae), CellData.Of(s.PaperStd, ReportStyle.Mae), CellData.Of(s.PaperSource),
+            CellData.Of(s.RatioToPaper, ReportStyle.Ratio),
+            CellData.Of(s.MeanValMAE, ReportStyle.Mae), CellData.Of(s.MeanSeconds, ReportStyle.Seconds),
         }).ToList();
 
     public static readonly IReadOnlyList<string> RunHeader = new[]
@@ -35,10 +35,10 @@ static class ReportTables
 
     public static IReadOnlyList<CellData> RunRow(BenchmarkResult r) => new[]
     {
-        CellData.Of(r.Task), CellData.Of(r.Method), CellData.Of(r.Seed, CellStyle.Integer), CellData.Of(r.Rows, CellStyle.Integer),
-        CellData.Of(r.TestMAE, CellStyle.Mae), CellData.Of(r.ValMAE, CellStyle.Mae), CellData.Of(r.Unit),
-        CellData.Of(r.BestEpoch, CellStyle.Integer), CellData.Of(r.Epochs, CellStyle.Integer),
-        CellData.Of(r.Seconds, CellStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, CellStyle.Integer),
+        CellData.Of(r.Task), CellData.Of(r.Method), CellData.Of(r.Seed, ReportStyle.Integer), CellData.Of(r.Rows, ReportStyle.Integer),
+        CellData.Of(r.TestMAE, ReportStyle.Mae), CellData.Of(r.ValMAE, ReportStyle.Mae), CellData.Of(r.Unit),
+        CellData.Of(r.BestEpoch, ReportStyle.Integer), CellData.Of(r.Epochs, ReportStyle.Integer),
+        CellData.Of(r.Seconds, ReportStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, ReportStyle.Integer),
         CellData.Of(r.Extractors), CellData.Of(r.GateScores), CellData.Of(r.ConfigHash),
         CellData.Of(r.Finished == default ? null : r.Finished.ToString("yyyy-MM-dd HH:mm:ss zzz")),
     };
@@ -52,6 +52,6 @@ static class ReportTables
     public static IReadOnlyList<IReadOnlyList<CellData>> GateRows(GateScoreTable t) =>
         Enumerable.Range(0, t.RowLabels.Count).Select(i => (IReadOnlyList<CellData>)
             new[] { CellData.Of(t.Tasks[i]), CellData.Of(t.Variants[i]) }
-                .Concat(Enumerable.Range(0, t.Extractors.Count).Select(j => CellData.Of(t.Scores[i, j], CellStyle.Score)))
+                .Concat(Enumerable.Range(0, t.Extractors.Count).Select(j => CellData.Of(t.Scores[i, j], ReportStyle.Score)))
                 .ToList()).ToList();
 }

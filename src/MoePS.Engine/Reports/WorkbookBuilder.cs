@@ -8,10 +8,10 @@ using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
 namespace MoePS.Engine.Reports;
 
 /// <summary>One cell to write: text or a number (null = empty), in a style.</summary>
-public readonly record struct CellData(string? Text, double? Number, CellStyle Style)
+public readonly record struct CellData(string? Text, double? Number, ReportStyle Style)
 {
-    public static CellData Of(string? text, CellStyle style = CellStyle.Default) => new(text, null, style);
-    public static CellData Of(double? number, CellStyle style) =>
+    public static CellData Of(string? text, ReportStyle style = ReportStyle.Default) => new(text, null, style);
+    public static CellData Of(double? number, ReportStyle style) =>
         new(null, number is double d && double.IsFinite(d) ? d : null, style);
 }
 
@@ -49,7 +49,7 @@ sealed class WorkbookBuilder : IDisposable
     {
         var part = NewSheet(sheetName);
         var data = new SheetData();
-        data.Append(MakeRow(1, header.Select(h => CellData.Of(h, CellStyle.Bold)).ToList()));
+        data.Append(MakeRow(1, header.Select(h => CellData.Of(h, ReportStyle.Bold)).ToList()));
         for (int r = 0; r < rows.Count; r++) data.Append(MakeRow((uint)r + 2, rows[r]));
 
         var worksheet = new Worksheet(FrozenHeader(_nextSheetId == 2), Widths(header, rows), data);
@@ -80,7 +80,7 @@ sealed class WorkbookBuilder : IDisposable
         for (int i = 0; i < images.Count; i++)
         {
             var image = images[i];
-            data.Append(MakeRow((uint)row + 1, new[] { CellData.Of(image.Title, CellStyle.Bold) }));
+            data.Append(MakeRow((uint)row + 1, new[] { CellData.Of(image.Title, ReportStyle.Bold) }));
             var imagePart = drawingPart.AddImagePart(ImagePartType.Png);
             using (var png = new MemoryStream(image.Png)) imagePart.FeedData(png);
             drawing.Append(Anchor(drawingPart.GetIdOfPart(imagePart), (uint)i + 1, image, row + 1));

@@ -4,7 +4,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 namespace MoePS.Engine.Reports;
 
 /// <summary>The cell styles a report uses; the value is the index into the stylesheet's cell formats.</summary>
-public enum CellStyle : uint
+public enum ReportStyle : uint
 {
     Default = 0,
     Bold = 1,
@@ -17,7 +17,7 @@ public enum CellStyle : uint
     Integer = 8,
 }
 
-/// <summary>Builds the stylesheet behind <see cref="CellStyle"/>.</summary>
+/// <summary>Builds the stylesheet behind <see cref="ReportStyle"/>.</summary>
 static class WorkbookStyles
 {
     // Custom number formats start at id 164; lower ids are Excel's built-ins (1 = "0").
@@ -38,7 +38,7 @@ static class WorkbookStyles
         var borders = new Borders(new Border(new LeftBorder(), new RightBorder(), new TopBorder(), new BottomBorder(), new DiagonalBorder())) { Count = 1 };
         var styleFormats = new CellStyleFormats(new CellFormat { NumberFormatId = 0, FontId = 0, FillId = 0, BorderId = 0 }) { Count = 1 };
 
-        // In CellStyle order.
+        // In ReportStyle order.
         var cellFormats = new CellFormats(
             Format(0, bold: false),
             Format(0, bold: true),
