@@ -83,6 +83,14 @@ public class ExperimentPlanTests
     }
 
     [Fact]
+    public void ADuplicateKeyIsReportedWithItsLine()
+    {
+        var e = Assert.Throws<ExperimentPlanException>(() =>
+            ExperimentPlanReader.Parse("tasks: [expt_eform]\nmethods: [STL]\ntasks: [mp_phonons]\n", "plan.yaml"));
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
     public void BrokenYamlIsReportedWithItsLine()
     {
         var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse("tasks: [expt_eform\nmethods: [STL]\n", "plan.yaml"));
