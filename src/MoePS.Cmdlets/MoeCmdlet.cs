@@ -23,6 +23,7 @@ public abstract class MoeCmdlet : PSCmdlet
         var category = e switch
         {
             CrystalFormatException => ErrorCategory.InvalidData,
+            FormatException => ErrorCategory.InvalidData,
             FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
             UnauthorizedAccessException => ErrorCategory.PermissionDenied,
             TorchLoadException => ErrorCategory.ResourceUnavailable,

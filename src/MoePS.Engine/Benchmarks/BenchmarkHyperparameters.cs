@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// Training settings of one benchmark run. Defaults are the paper's recipe (PAPER.md, "Training
+/// recipe"); a plan or the cmdlet overrides what it names.
+/// </summary>
+public sealed record BenchmarkHyperparameters
+{
+    public int Epochs { get; init; } = 1000;
+    public int Patience { get; init; } = 500;
+    public int BatchSize { get; init; } = 250;
+    public double LearningRate { get; init; } = 1e-2;
+
+    /// <summary>Learning rate of the fine-tuned extractor layers (TL and mixtures).</summary>
+    public double FineTuneLearningRate { get; init; } = 5e-3;
+
+    /// <summary>k of the gate; null means all extractors.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Add, Concat or Ensemble (mixtures only).</summary>
+    public string Aggregation { get; init; } = "Add";
+
+    /// <summary>The one extractor TL starts from.</summary>
+    public string TransferFrom { get; init; } = "mp_eform";
+
+    /// <summary>Extractors of a mixture; empty means all available.</summary>
+    public IReadOnlyList<string> Extractors { get; init; } = Array.Empty<string>();
+
+    public double GateRegularization { get; init; } = 0.01;
+
+    /// <summary>
+    /// The settings that change what <paramref name="method"/> trains, as name=value pairs in a
+    /// fixed order: STL ignores every mixture setting, so changing k doesn't redo STL runs.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> RelevantTo(string method)
+    {
+        var s = new List<KeyValuePair<string, string>>
+        {
+            new("epochs", Num(Epochs)), new("patience", Num(Patience)),
+            new("batchSize", Num(BatchSize)), new("learningRate", Num(LearningRate)),
+        };
+        if (method == BenchmarkMethod.TL)
+        {
+            s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
+            s.Add(new("transferFrom", TransferFrom));
+        }
+        else if (BenchmarkMethod.IsMixture(method))
+        {
+            s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
+            s.Add(new("topK", TopK is int k ? Num(k) : "all"));
+            s.Add(new("aggregation", BenchmarkMethod.AggregationOf(method)!));
+            s.Add(new("extractors", Extractors.Count == 0 ? "all" : string.Join(",", Extractors)));
+            s.Add(new("gateRegularization", Num(GateRegularization)));
+        }
+        return s;
+    }
+
+    /// <summary>First 12 hex digits of SHA-256 over <see cref="RelevantTo"/>: part of a run's key.</summary>
+    public string HashFor(string method)
+    {
+        string canonical = string.Join(";", RelevantTo(method).Select(p => p.Key + "=" + p.Value));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(method + "|" + canonical));
+        return Convert.ToHexString(hash, 0, 6).ToLowerInvariant();
+    }
+
+    static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Serialization;
+
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// One finished benchmark run: a (task, method, seed) trained and tested once. Every property a
+/// spreadsheet needs is a scalar; the typed gate scores and the test-set parity data sit behind
+/// <see cref="GateScoreMap"/> and <see cref="Parity"/>, whose text forms are short summaries.
+/// </summary>
+public sealed class BenchmarkResult
+{
+    public string Task { get; init; } = "";
+
+    /// <summary>STL, TL, MoE, Ensemble or Concat (see <see cref="BenchmarkMethod"/>).</summary>
+    public string Method { get; init; } = "";
+
+    public int Seed { get; init; }
+
+    /// <summary>Rows of the whole dataset (the x axis of the paper's Fig. 2).</summary>
+    public int Rows { get; init; }
+
+    public double TestMAE { get; init; }
+    public double ValMAE { get; init; }
+    public string? Unit { get; init; }
+    public int BestEpoch { get; init; }
+
+    /// <summary>Epochs actually trained (fewer than the budget after an early stop).</summary>
+    public int Epochs { get; init; }
+
+    public double Seconds { get; init; }
+    public string Device { get; init; } = "";
+
+    /// <summary>k of the gate; null for STL and TL.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Comma-joined extractor names (one for TL, none for STL).</summary>
+    public string Extractors { get; init; } = "";
+
+    /// <summary>Hash of the run's method-relevant hyperparameters (<see cref="BenchmarkHyperparameters.HashFor"/>).</summary>
+    public string ConfigHash { get; init; } = "";
+
+    public DateTimeOffset Finished { get; init; }
+
+    /// <summary>Gate scores of the trained mixture as one cell: "mp_eform=0.41;jarvis_eform=0.3", non-zero scores, highest first.</summary>
+    [JsonIgnore]
+    public string GateScores => GateScoreMap.ToCompactString();
+
+    /// <summary>Gate score per extractor (all m of them, zeros included); empty for STL and TL.</summary>
+    public GateScoreMap GateScoreMap { get; init; } = GateScoreMap.Empty;
+
+    /// <summary>Test-set predictions for parity plots, when the runner kept them.</summary>
+    public ParityData? Parity { get; init; }
+
+    /// <summary>Number of extractors named in <see cref="Extractors"/>.</summary>
+    public int ExtractorCount() =>
+        Extractors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
+
+    public BenchmarkRunKey GetKey() => new(Task, Method, Seed, ConfigHash);
+
+    public override string ToString() => $"{Task} {Method} seed {Seed}: test MAE {TestMAE:G4}";
+}
+
+/// <summary>Test-set ids, actual and predicted values of one run (arrays of equal length).</summary>
+public sealed class ParityData
+{
+    [JsonConstructor]
+    public ParityData(string[] ids, double[] actual, double[] predicted)
+    {
+        if (actual.Length != predicted.Length || ids.Length != actual.Length)
+            throw new ArgumentException(
+                $"Parity data needs equally long arrays: {ids.Length} ids, {actual.Length} actual, {predicted.Length} predicted.");
+        Ids = ids;
+        Actual = actual;
+        Predicted = predicted;
+    }
+
+    public string[] Ids { get; }
+    public double[] Actual { get; }
+    public double[] Predicted { get; }
+    public int Count => Actual.Length;
+
+    public override string ToString() => $"{Count} test points";
+}

@@ -1,0 +1,70 @@
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>Summarises benchmark results per task × method × settings, beside the paper's values.</summary>
+public static class BenchmarkStatistics
+{
+    /// <summary>
+    /// One summary per (task, method, settings hash), ordered as the paper's Table 3 (other tasks
+    /// after, by name), methods as <see cref="BenchmarkMethod.All"/>, then by k. A seed reported
+    /// twice for the same settings counts once (the later result).
+    /// </summary>
+    public static IReadOnlyList<BenchmarkSummary> Summarise(IEnumerable<BenchmarkResult> results)
+    {
+        var groups = results
+            .GroupBy(r => (r.Task, r.Method, r.ConfigHash))
+            .Select(g => g.GroupBy(r => r.Seed).Select(s => s.Last()).OrderBy(r => r.Seed).ToList())
+            .ToList();
+
+        var stlMean = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var g in groups.Where(g => g[0].Method == BenchmarkMethod.STL)
+                     .OrderByDescending(g => g.Count))
+            stlMean.TryAdd(g[0].Task, Statistics.Mean(g.Select(r => r.TestMAE).ToList()));
+
+        var drafts = groups.Select(g => Summarise(g, stlMean)).ToList();
+        var bestPerTask = drafts.GroupBy(s => s.Task)
+            .ToDictionary(t => t.Key, t => t.Min(s => s.MeanTestMAE));
+
+        return drafts
+            .Select(s => s with { IsBest = s.MeanTestMAE == bestPerTask[s.Task] })
+            .OrderBy(s => TaskOrder(s.Task)).ThenBy(s => s.Task, StringComparer.Ordinal)
+            .ThenBy(s => BenchmarkMethod.Order(s.Method)).ThenBy(s => s.Method, StringComparer.Ordinal)
+            .ThenBy(s => s.TopK ?? int.MaxValue).ThenBy(s => s.ExtractorCount)
+            .ToList();
+    }
+
+    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, IReadOnlyDictionary<string, double> stlMean)
+    {
+        var first = runs[0];
+        var test = runs.Select(r => r.TestMAE).ToList();
+        double mean = Statistics.Mean(test);
+        var extractors = first.Extractors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var paper = PaperResults.Lookup(first.Task, first.Method, first.TopK, extractors);
+        return new BenchmarkSummary
+        {
+            Task = first.Task,
+            Method = first.Method,
+            TopK = first.TopK,
+            ExtractorCount = extractors.Length,
+            Seeds = runs.Count,
+            Rows = first.Rows,
+            Unit = first.Unit,
+            MeanTestMAE = mean,
+            StdTestMAE = Statistics.SampleStandardDeviation(test),
+            MeanValMAE = Statistics.Mean(runs.Select(r => r.ValMAE).ToList()),
+            ImprovementOverSTL = stlMean.TryGetValue(first.Task, out double stl) ? Statistics.ImprovementPercent(mean, stl) : null,
+            PaperMAE = paper?.Mean,
+            PaperStd = paper?.Std,
+            PaperSource = paper?.Source,
+            RatioToPaper = paper == null ? null : mean / paper.Mean,
+            MeanSeconds = Statistics.Mean(runs.Select(r => r.Seconds).ToList()),
+            ConfigHash = first.ConfigHash,
+        };
+    }
+
+    static int TaskOrder(string task)
+    {
+        for (int i = 0; i < PaperResults.Table3.Count; i++)
+            if (PaperResults.Table3[i].Task == task) return i;
+        return int.MaxValue;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// Test MAE of one task × method (× settings) over its seeds, beside the paper's value. Flat:
+/// every property is a scalar, so it exports cleanly to CSV and Excel.
+/// </summary>
+public sealed record BenchmarkSummary
+{
+    public string Task { get; init; } = "";
+    public string Method { get; init; } = "";
+
+    /// <summary>k of the gate (mixtures), null otherwise.</summary>
+    public int? TopK { get; init; }
+
+    /// <summary>Number of extractors (0 for STL).</summary>
+    public int ExtractorCount { get; init; }
+
+    /// <summary>Number of seeds averaged.</summary>
+    public int Seeds { get; init; }
+
+    public int Rows { get; init; }
+    public string? Unit { get; init; }
+    public double MeanTestMAE { get; init; }
+
+    /// <summary>Sample standard deviation over seeds; null with a single seed.</summary>
+    public double? StdTestMAE { get; init; }
+
+    /// <summary>"0.114 ± 0.006", to three significant digits as in the paper.</summary>
+    public string TestMAE => MeanStdFormat.Format(MeanTestMAE, StdTestMAE);
+
+    public double MeanValMAE { get; init; }
+
+    /// <summary>(STL − this) / STL × 100 on mean test MAE; null when the task has no STL runs.</summary>
+    public double? ImprovementOverSTL { get; init; }
+
+    /// <summary>True for the lowest mean test MAE of its task.</summary>
+    public bool IsBest { get; init; }
+
+    public double? PaperMAE { get; init; }
+    public double? PaperStd { get; init; }
+
+    /// <summary>The paper's value as "0.114 ± 0.006" (mean only for Tables 1 and 4).</summary>
+    public string? Paper => PaperMAE is double p ? MeanStdFormat.Format(p, PaperStd) : null;
+
+    /// <summary>The paper's table the value comes from ("Table 3", "Table 4 (k=2)", "Table 1").</summary>
+    public string? PaperSource { get; init; }
+
+    /// <summary>Our mean test MAE divided by the paper's (below 1: we do better).</summary>
+    public double? RatioToPaper { get; init; }
+
+    public double MeanSeconds { get; init; }
+
+    /// <summary>The settings hash shared by the runs summarised.</summary>
+    public string ConfigHash { get; init; } = "";
+
+    public override string ToString() => $"{Task} {Method}: {TestMAE} ({Seeds} seeds)";
+}
+
+/// <summary>Formats mean ± std like the paper: the mean to three significant digits, the std to the same decimals.</summary>
+public static class MeanStdFormat
+{
+    public static string Format(double mean, double? std)
+    {
+        if (double.IsNaN(mean) || double.IsInfinity(mean)) return mean.ToString(CultureInfo.InvariantCulture);
+        int decimals = Decimals(mean);
+        string m = mean.ToString("F" + decimals, CultureInfo.InvariantCulture);
+        return std is double s ? m + " ± " + s.ToString("F" + decimals, CultureInfo.InvariantCulture) : m;
+    }
+
+    static int Decimals(double value)
+    {
+        if (value == 0) return 3;
+        int magnitude = (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        return Math.Clamp(2 - magnitude, 0, 10);
+    }
+}

@@ -1,0 +1,52 @@
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// A benchmark experiment: tasks × methods × seeds with their settings, where results go, and
+/// on which device — usually read from YAML by <see cref="ExperimentPlanReader"/>.
+/// </summary>
+public sealed record ExperimentPlan
+{
+    public string Name { get; init; } = "";
+    public string? Description { get; init; }
+    public IReadOnlyList<string> Tasks { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<PlannedMethod> Methods { get; init; } = Array.Empty<PlannedMethod>();
+    public IReadOnlyList<int> Seeds { get; init; } = new[] { 0 };
+
+    /// <summary>auto (first CUDA device, else CPU), cpu, cuda or cuda:N.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>JSON Lines result file (absolute).</summary>
+    public string ResultPath { get; init; } = "";
+
+    /// <summary>Workbook to write when the plan finishes (absolute), or null.</summary>
+    public string? ReportPath { get; init; }
+
+    /// <summary>Folder of seedK.json split files (absolute), or null for the data folder's splits/.</summary>
+    public string? SplitPath { get; init; }
+
+    /// <summary>The plan-wide settings before per-method overrides.</summary>
+    public BenchmarkHyperparameters Hyperparameters { get; init; } = new();
+
+    /// <summary>The YAML file the plan came from, if any.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>Every run of the plan: for each task, each method, each seed.</summary>
+    public IEnumerable<PlannedRun> Runs() =>
+        from task in Tasks
+        from method in Methods
+        from seed in Seeds
+        select new PlannedRun(task, method.Method, seed, method.Settings);
+}
+
+/// <summary>A method of a plan with its effective settings (plan-wide ones plus its own overrides).</summary>
+public sealed record PlannedMethod(string Method, BenchmarkHyperparameters Settings)
+{
+    public override string ToString() => Settings.TopK is int k ? $"{Method} (k={k})" : Method;
+}
+
+/// <summary>One run a benchmark has to do (or skip, when its key is already in the result file).</summary>
+public sealed record PlannedRun(string Task, string Method, int Seed, BenchmarkHyperparameters Settings)
+{
+    public string ConfigHash => Settings.HashFor(Method);
+    public BenchmarkRunKey Key => new(Task, Method, Seed, ConfigHash);
+}

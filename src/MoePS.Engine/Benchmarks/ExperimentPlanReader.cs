@@ -1,0 +1,347 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// Reads a YAML experiment plan strictly: every key must be known and every value of the right
+/// type, else an <see cref="ExperimentPlanException"/> names the key, line and column.
+/// Relative paths in the plan are relative to the YAML file's folder.
+/// </summary>
+/// <example><code>
+/// name: quick
+/// tasks: [jarvis_2d_gap_tbmbj]
+/// methods: [STL, MoE, { method: MoE, topK: 2 }]
+/// seeds: 0..1
+/// hyperparameters: { epochs: 20, patience: 10 }
+/// </code></example>
+public sealed class ExperimentPlanReader
+{
+    static readonly string[] TopLevelKeys =
+        { "name", "description", "tasks", "methods", "seeds", "device", "resultPath", "reportPath", "splitPath", "hyperparameters" };
+
+    static readonly string[] HyperparameterKeys =
+    {
+        "epochs", "patience", "batchSize", "learningRate", "fineTuneLearningRate", "topK", "aggregation",
+        "transferFrom", "extractors", "gateRegularization",
+    };
+
+    static readonly Regex NamePattern = new(@"^[A-Za-z0-9_.\-]+$", RegexOptions.Compiled);
+    static readonly Regex DevicePattern = new(@"^(auto|cpu|cuda(:\d+)?)$", RegexOptions.Compiled);
+    static readonly Regex SeedRange = new(@"^\s*(\d+)\s*\.\.\s*(\d+)\s*$", RegexOptions.Compiled);
+
+    readonly string? _file;
+    readonly string _baseFolder;
+
+    ExperimentPlanReader(string? file, string baseFolder)
+    {
+        _file = file;
+        _baseFolder = baseFolder;
+    }
+
+    /// <summary>Reads the plan in <paramref name="path"/>.</summary>
+    public static ExperimentPlan Load(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (!File.Exists(full)) throw new FileNotFoundException($"Experiment plan '{full}' not found.", full);
+        return Parse(File.ReadAllText(full), full);
+    }
+
+    /// <summary>Reads a plan from YAML text; <paramref name="sourcePath"/> names it in errors and anchors relative paths.</summary>
+    public static ExperimentPlan Parse(string yaml, string? sourcePath = null)
+    {
+        string baseFolder = sourcePath == null ? Directory.GetCurrentDirectory() : Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
+        return new ExperimentPlanReader(sourcePath, baseFolder).Read(yaml);
+    }
+
+    ExperimentPlan Read(string yaml)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            throw new ExperimentPlanException("not valid YAML: " + e.Message, _file, (int)e.Start.Line, (int)e.Start.Column, null, e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some unterminated constructs; the last event read says where.
+            var at = parser.Current?.End ?? Mark.Empty;
+            throw new ExperimentPlanException("not valid YAML (an unterminated list, mapping or quote?)", _file,
+                (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), null, e);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new ExperimentPlanException("an experiment plan must be a mapping with tasks, methods and seeds.", _file, 1, 1, null);
+
+        var entries = Entries(root, "", TopLevelKeys);
+        var hyper = entries.TryGetValue("hyperparameters", out var h)
+            ? Hyperparameters(Mapping(h, "hyperparameters"), "hyperparameters", new BenchmarkHyperparameters())
+            : new BenchmarkHyperparameters();
+        string name = entries.TryGetValue("name", out var n) ? Name(n, "name")
+            : _file != null ? Path.GetFileNameWithoutExtension(_file) : "experiment";
+
+        return new ExperimentPlan
+        {
+            Name = name,
+            Description = entries.TryGetValue("description", out var d) ? Text(d, "description") : null,
+            Tasks = Names(Required(entries, root, "tasks"), "tasks"),
+            Methods = Methods(Required(entries, root, "methods"), hyper),
+            Seeds = entries.TryGetValue("seeds", out var s) ? Seeds(s) : new[] { 0 },
+            Device = entries.TryGetValue("device", out var dev) ? Device(dev) : "auto",
+            ResultPath = entries.TryGetValue("resultPath", out var r) ? FilePath(r, "resultPath")
+                : Path.Combine(_baseFolder, name + ".results.jsonl"),
+            ReportPath = entries.TryGetValue("reportPath", out var rp) ? FilePath(rp, "reportPath") : null,
+            SplitPath = entries.TryGetValue("splitPath", out var sp) ? FilePath(sp, "splitPath") : null,
+            Hyperparameters = hyper,
+            SourcePath = _file == null ? null : Path.GetFullPath(_file),
+        };
+    }
+
+    IReadOnlyList<PlannedMethod> Methods(YamlNode node, BenchmarkHyperparameters plan)
+    {
+        var items = Sequence(node, "methods");
+        if (items.Count == 0) throw Error(node, "methods", "'methods' lists no method.");
+        var methods = new List<PlannedMethod>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            string key = $"methods[{i}]";
+            PlannedMethod method = items[i] switch
+            {
+                YamlScalarNode scalar => Resolve(MethodName(scalar, key), plan, null, scalar, key),
+                YamlMappingNode map => MethodWithSettings(map, key, plan),
+                var other => throw Error(other, key, $"'{key}' must be a method name or a mapping with 'method' and settings."),
+            };
+            if (methods.Any(m => m.Method == method.Method && m.Settings.HashFor(m.Method) == method.Settings.HashFor(method.Method)))
+                throw Error(items[i], key, $"'{key}' repeats {method} with the same settings.");
+            methods.Add(method);
+        }
+        return methods;
+    }
+
+    PlannedMethod MethodWithSettings(YamlMappingNode map, string key, BenchmarkHyperparameters plan)
+    {
+        var entries = Entries(map, key, HyperparameterKeys.Prepend("method").ToArray());
+        string method = MethodName(Required(entries, map, "method", key), key + ".method");
+        var settings = Hyperparameters(map, key, plan, skip: "method");
+        return Resolve(method, settings, entries.GetValueOrDefault("aggregation"), map, key);
+    }
+
+    /// <summary>Makes method and aggregation agree: MoE with aggregation Concat is reported as Concat.</summary>
+    PlannedMethod Resolve(string method, BenchmarkHyperparameters settings, YamlNode? aggregationNode, YamlNode at, string key)
+    {
+        if (!BenchmarkMethod.IsMixture(method)) return new PlannedMethod(method, settings);
+        if (method == BenchmarkMethod.MoE)
+            method = BenchmarkMethod.ForAggregation(settings.Aggregation);
+        else if (aggregationNode != null && BenchmarkMethod.ForAggregation(settings.Aggregation) != method)
+            throw Error(aggregationNode, key + ".aggregation",
+                $"'{key}' is {method} but sets aggregation '{settings.Aggregation}'; use method MoE with that aggregation instead.");
+        var resolved = settings with { Aggregation = BenchmarkMethod.AggregationOf(method)! };
+        if (resolved.TopK is int k && resolved.Extractors.Count > 0 && k > resolved.Extractors.Count)
+            throw Error(at, key + ".topK", $"topK {k} is more than the {resolved.Extractors.Count} extractors listed.");
+        return new PlannedMethod(method, resolved);
+    }
+
+    BenchmarkHyperparameters Hyperparameters(YamlMappingNode map, string context, BenchmarkHyperparameters start, string? skip = null)
+    {
+        var known = skip == null ? HyperparameterKeys : HyperparameterKeys.Append(skip).ToArray();
+        var entries = Entries(map, context, known);
+        var h = start;
+        foreach (var (name, value) in entries)
+        {
+            string key = context + "." + name;
+            h = name switch
+            {
+                "epochs" => h with { Epochs = Integer(value, key, 1) },
+                "patience" => h with { Patience = Integer(value, key, 1) },
+                "batchSize" => h with { BatchSize = Integer(value, key, 1) },
+                "learningRate" => h with { LearningRate = Positive(value, key) },
+                "fineTuneLearningRate" => h with { FineTuneLearningRate = Positive(value, key) },
+                "topK" => h with { TopK = IsAll(value) ? null : Integer(value, key, 1) },
+                "aggregation" => h with { Aggregation = Aggregation(value, key) },
+                "transferFrom" => h with { TransferFrom = Name(value, key) },
+                "extractors" => h with { Extractors = Names(value, key) },
+                "gateRegularization" => h with { GateRegularization = NonNegative(value, key) },
+                _ => h,
+            };
+        }
+        return h;
+    }
+
+    // ---- structure -------------------------------------------------------------------------
+
+    Dictionary<string, YamlNode> Entries(YamlMappingNode map, string context, IReadOnlyCollection<string> known)
+    {
+        var result = new Dictionary<string, YamlNode>(StringComparer.Ordinal);
+        foreach (var (keyNode, value) in map.Children)
+        {
+            string key = keyNode is YamlScalarNode s ? s.Value ?? "" : keyNode.ToString();
+            string where = context.Length == 0 ? "" : $" in '{context}'";
+            if (!known.Contains(key))
+            {
+                string hint = known.FirstOrDefault(k => EditDistance(k.ToLowerInvariant(), key.ToLowerInvariant()) <= 2) is string near
+                    ? $" (did you mean '{near}'?)" : "";
+                throw Error(keyNode, Dotted(context, key),
+                    $"unknown key '{key}'{where}{hint}. Known keys: {string.Join(", ", known)}.");
+            }
+            result[key] = value;
+        }
+        return result;
+    }
+
+    YamlNode Required(Dictionary<string, YamlNode> entries, YamlNode map, string key, string context = "")
+    {
+        if (entries.TryGetValue(key, out var node)) return node;
+        throw Error(map, Dotted(context, key), $"the key '{key}' is required{(context.Length == 0 ? "" : $" in '{context}'")}.");
+    }
+
+    YamlMappingNode Mapping(YamlNode node, string key) =>
+        node as YamlMappingNode ?? throw Error(node, key, $"'{key}' must be a mapping of settings, not {Describe(node)}.");
+
+    /// <summary>A sequence, or a single scalar taken as a one-item list.</summary>
+    IReadOnlyList<YamlNode> Sequence(YamlNode node, string key) => node switch
+    {
+        YamlSequenceNode seq => seq.Children.ToList(),
+        YamlScalarNode s when !IsNull(s) => new YamlNode[] { s },
+        _ => throw Error(node, key, $"'{key}' must be a list, not {Describe(node)}."),
+    };
+
+    // ---- values ----------------------------------------------------------------------------
+
+    string Text(YamlNode node, string key) => node is YamlScalarNode s && !IsNull(s)
+        ? s.Value!
+        : throw Error(node, key, $"'{key}' must be text, not {Describe(node)}.");
+
+    string Name(YamlNode node, string key)
+    {
+        string v = Text(node, key).Trim();
+        return NamePattern.IsMatch(v) ? v
+            : throw Error(node, key, $"'{key}' must be a name of letters, digits, '_', '-' or '.', not '{v}'.");
+    }
+
+    IReadOnlyList<string> Names(YamlNode node, string key)
+    {
+        var items = Sequence(node, key);
+        var names = new List<string>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            string name = Name(items[i], $"{key}[{i}]");
+            if (names.Contains(name)) throw Error(items[i], $"{key}[{i}]", $"'{key}' lists '{name}' twice.");
+            names.Add(name);
+        }
+        if (names.Count == 0) throw Error(node, key, $"'{key}' is empty.");
+        return names;
+    }
+
+    string MethodName(YamlNode node, string key)
+    {
+        string v = Text(node, key);
+        return BenchmarkMethod.Normalise(v)
+            ?? throw Error(node, key, $"'{key}' has the unknown method '{v}'. Methods: {string.Join(", ", BenchmarkMethod.All)}.");
+    }
+
+    string Aggregation(YamlNode node, string key)
+    {
+        string v = Text(node, key);
+        var known = new[] { "Add", "Concat", "Ensemble" };
+        return known.FirstOrDefault(a => string.Equals(a, v.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw Error(node, key, $"'{key}' must be Add, Concat or Ensemble, not '{v}'.");
+    }
+
+    string Device(YamlNode node)
+    {
+        string v = Text(node, "device").Trim().ToLowerInvariant();
+        return DevicePattern.IsMatch(v) ? v
+            : throw Error(node, "device", $"'device' must be auto, cpu, cuda or cuda:N, not '{v}'.");
+    }
+
+    string FilePath(YamlNode node, string key) => Path.GetFullPath(Path.Combine(_baseFolder, Text(node, key)));
+
+    IReadOnlyList<int> Seeds(YamlNode node)
+    {
+        if (node is YamlScalarNode s && s.Value != null && SeedRange.Match(s.Value) is { Success: true } m)
+        {
+            int from = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            int to = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (to < from) throw Error(node, "seeds", $"'seeds' range {s.Value} runs backwards.");
+            return Enumerable.Range(from, to - from + 1).ToList();
+        }
+        var items = Sequence(node, "seeds");
+        var seeds = new List<int>();
+        for (int i = 0; i < items.Count; i++)
+        {
+            int seed = Integer(items[i], $"seeds[{i}]", 0);
+            if (seeds.Contains(seed)) throw Error(items[i], $"seeds[{i}]", $"'seeds' lists {seed} twice.");
+            seeds.Add(seed);
+        }
+        return seeds;
+    }
+
+    int Integer(YamlNode node, string key, int min)
+    {
+        string v = Text(node, key);
+        if (!int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i))
+            throw Error(node, key, $"'{key}' must be a whole number, not '{v}'.");
+        return i >= min ? i : throw Error(node, key, $"'{key}' must be at least {min}, not {i}.");
+    }
+
+    double Number(YamlNode node, string key)
+    {
+        string v = Text(node, key);
+        return double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)
+            ? d : throw Error(node, key, $"'{key}' must be a number, not '{v}'.");
+    }
+
+    double Positive(YamlNode node, string key)
+    {
+        double d = Number(node, key);
+        return d > 0 ? d : throw Error(node, key, $"'{key}' must be greater than 0, not {d}.");
+    }
+
+    double NonNegative(YamlNode node, string key)
+    {
+        double d = Number(node, key);
+        return d >= 0 ? d : throw Error(node, key, $"'{key}' must not be negative, not {d}.");
+    }
+
+    static bool IsAll(YamlNode node) =>
+        node is YamlScalarNode s && (IsNull(s) || string.Equals(s.Value, "all", StringComparison.OrdinalIgnoreCase));
+
+    static bool IsNull(YamlScalarNode s) =>
+        s.Style == ScalarStyle.Plain && (s.Value is null or "" or "~" or "null" or "Null" or "NULL");
+
+    static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "a mapping",
+        YamlSequenceNode => "a list",
+        YamlScalarNode s when IsNull(s) => "empty",
+        YamlScalarNode s => $"'{s.Value}'",
+        _ => "this value",
+    };
+
+    static int EditDistance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int diagonal = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int above = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.Length];
+    }
+
+    static string Dotted(string context, string key) => context.Length == 0 ? key : context + "." + key;
+
+    ExperimentPlanException Error(YamlNode node, string key, string problem) =>
+        new(problem, _file, (int)node.Start.Line, (int)node.Start.Column, key);
+}

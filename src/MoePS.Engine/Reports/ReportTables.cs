@@ -1,0 +1,57 @@
+using MoePS.Engine.Benchmarks;
+
+namespace MoePS.Engine.Reports;
+
+/// <summary>The columns and cells of the report's tables.</summary>
+static class ReportTables
+{
+    public static readonly IReadOnlyList<string> SummaryHeader = new[]
+    {
+        "Task", "Method", "TopK", "Extractors", "Seeds", "Rows", "Unit", "Test MAE", "Mean", "Std",
+        "Improvement over STL", "Paper", "Paper mean", "Paper std", "Paper source", "Ours / paper", "Val MAE", "Seconds",
+    };
+
+    public static IReadOnlyList<IReadOnlyList<CellData>> SummaryRows(IReadOnlyList<BenchmarkSummary> summaries) =>
+        summaries.Select(s => (IReadOnlyList<CellData>)new[]
+        {
+            CellData.Of(s.Task), CellData.Of(s.Method), CellData.Of(s.TopK, ReportStyle.Integer),
+            CellData.Of(s.ExtractorCount, ReportStyle.Integer), CellData.Of(s.Seeds, ReportStyle.Integer),
+            CellData.Of(s.Rows, ReportStyle.Integer), CellData.Of(s.Unit),
+            CellData.Of(s.TestMAE, s.IsBest ? ReportStyle.Bold : ReportStyle.Default),
+            CellData.Of(s.MeanTestMAE, s.IsBest ? ReportStyle.MaeBold : ReportStyle.Mae),
+            CellData.Of(s.StdTestMAE, ReportStyle.Mae),
+            CellData.Of(s.ImprovementOverSTL, ReportStyle.Percent),
+            CellData.Of(s.Paper),
+            CellData.Of(s.PaperMAE, ReportStyle.Mae), CellData.Of(s.PaperStd, ReportStyle.Mae), CellData.Of(s.PaperSource),
+            CellData.Of(s.RatioToPaper, ReportStyle.Ratio),
+            CellData.Of(s.MeanValMAE, ReportStyle.Mae), CellData.Of(s.MeanSeconds, ReportStyle.Seconds),
+        }).ToList();
+
+    public static readonly IReadOnlyList<string> RunHeader = new[]
+    {
+        "Task", "Method", "Seed", "Rows", "TestMAE", "ValMAE", "Unit", "BestEpoch", "Epochs", "Seconds", "Device",
+        "TopK", "Extractors", "GateScores", "ConfigHash", "Finished",
+    };
+
+    public static IReadOnlyList<CellData> RunRow(BenchmarkResult r) => new[]
+    {
+        CellData.Of(r.Task), CellData.Of(r.Method), CellData.Of(r.Seed, ReportStyle.Integer), CellData.Of(r.Rows, ReportStyle.Integer),
+        CellData.Of(r.TestMAE, ReportStyle.Mae), CellData.Of(r.ValMAE, ReportStyle.Mae), CellData.Of(r.Unit),
+        CellData.Of(r.BestEpoch, ReportStyle.Integer), CellData.Of(r.Epochs, ReportStyle.Integer),
+        CellData.Of(r.Seconds, ReportStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, ReportStyle.Integer),
+        CellData.Of(r.Extractors), CellData.Of(r.GateScores), CellData.Of(r.ConfigHash),
+        CellData.Of(r.Finished == default ? null : r.Finished.ToString("yyyy-MM-dd HH:mm:ss zzz")),
+    };
+
+    /// <summary>Index of the first extractor column in the GateScores sheet.</summary>
+    public const int GateFirstScoreColumn = 2;
+
+    public static IReadOnlyList<string> GateHeader(GateScoreTable t) =>
+        new[] { "Task", "Mixture" }.Concat(t.Extractors).ToList();
+
+    public static IReadOnlyList<IReadOnlyList<CellData>> GateRows(GateScoreTable t) =>
+        Enumerable.Range(0, t.RowLabels.Count).Select(i => (IReadOnlyList<CellData>)
+            new[] { CellData.Of(t.Tasks[i]), CellData.Of(t.Variants[i]) }
+                .Concat(Enumerable.Range(0, t.Extractors.Count).Select(j => CellData.Of(t.Scores[i, j], ReportStyle.Score)))
+                .ToList()).ToList();
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using MoePS.Engine.Benchmarks;
+using Xunit;
+
+namespace MoePS.Engine.Tests.Benchmarks;
+
+public class ExperimentPlanTests
+{
+    static string Examples(string file)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "MoePS.sln"))) dir = dir.Parent;
+        return Path.Combine(dir.FullName, "examples", file);
+    }
+
+    const string Valid = """
+        name: small
+        tasks: [jarvis_2d_gap_tbmbj, mp_poisson_ratio]
+        methods:
+          - STL
+          - tl
+          - { method: MoE, topK: 2 }
+          - { method: MoE, aggregation: Concat }
+        seeds: 0..2
+        device: cuda:1
+        resultPath: out/small.jsonl
+        hyperparameters:
+          epochs: 40
+          learningRate: 1e-3
+          extractors: [mp_eform, mp_bandgap, jarvis_eform]
+        """;
+
+    [Fact]
+    public void AValidPlanExpandsIntoRuns()
+    {
+        string source = Path.Combine(Path.GetTempPath(), "plans", "small.yaml");
+        var plan = ExperimentPlanReader.Parse(Valid, source);
+        Assert.Equal("small", plan.Name);
+        Assert.Equal(new[] { 0, 1, 2 }, plan.Seeds);
+        Assert.Equal("cuda:1", plan.Device);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "plans", "out", "small.jsonl"), plan.ResultPath);
+        Assert.Equal(new[] { "STL", "TL", "MoE", "Concat" }, plan.Methods.Select(m => m.Method));
+        Assert.Equal(2, plan.Methods[2].Settings.TopK);
+        Assert.Equal("Concat", plan.Methods[3].Settings.Aggregation);
+        Assert.All(plan.Methods, m => Assert.Equal(40, m.Settings.Epochs));
+        Assert.All(plan.Methods, m => Assert.Equal(1e-3, m.Settings.LearningRate));
+        Assert.Equal(500, plan.Hyperparameters.Patience); // paper default kept
+        Assert.Equal(2 * 4 * 3, plan.Runs().Count());
+        Assert.Equal(plan.Runs().Count(), plan.Runs().Select(r => r.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public void AnUnknownKeyIsNamedWithItsLine()
+    {
+        string yaml = "tasks: [expt_eform]\nmethods: [STL]\nhyperparameters:\n  epochs: 10\n  epoch: 20\n";
+        var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(yaml, "plan.yaml"));
+        Assert.Equal(5, e.Line);
+        Assert.Equal(3, e.Column);
+        Assert.Equal("hyperparameters.epoch", e.Key);
+        Assert.Contains("plan.yaml, line 5", e.Message);
+        Assert.Contains("'epoch'", e.Message);
+        Assert.Contains("did you mean", e.Message);
+    }
+
+    [Theory]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL]\nhyperparameters:\n  epochs: ten\n", 4, "hyperparameters.epochs", "whole number")]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL]\nseeds: [0, x]\n", 3, "seeds[1]", "whole number")]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL]\nhyperparameters:\n  learningRate: fast\n", 4, "hyperparameters.learningRate", "number")]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL]\nhyperparameters: 5\n", 3, "hyperparameters", "mapping")]
+    [InlineData("tasks: {a: 1}\nmethods: [STL]\n", 1, "tasks", "list")]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL, Magic]\n", 2, "methods[1]", "unknown method")]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL]\ndevice: gpu\n", 3, "device", "cuda:N")]
+    [InlineData("tasks: [expt_eform]\nmethods:\n  - { method: Ensemble, aggregation: Concat }\n", 3, "methods[0].aggregation", "aggregation")]
+    [InlineData("methods: [STL]\n", 1, "tasks", "required")]
+    [InlineData("tasks: [expt_eform]\nmethods: [STL]\nhyperparameters:\n  epochs: 0\n", 4, "hyperparameters.epochs", "at least 1")]
+    public void AWrongValueIsNamedWithItsKeyAndLine(string yaml, int line, string key, string message)
+    {
+        var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(yaml, "plan.yaml"));
+        Assert.Equal(line, e.Line);
+        Assert.Equal(key, e.Key);
+        Assert.Contains(message, e.Message);
+        Assert.Contains($"line {line}", e.Message);
+    }
+
+    [Fact]
+    public void ADuplicateKeyIsReportedWithItsLine()
+    {
+        var e = Assert.Throws<ExperimentPlanException>(() =>
+            ExperimentPlanReader.Parse("tasks: [expt_eform]\nmethods: [STL]\ntasks: [mp_phonons]\n", "plan.yaml"));
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void BrokenYamlIsReportedWithItsLine()
+    {
+        var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse("tasks: [expt_eform\nmethods: [STL]\n", "plan.yaml"));
+        Assert.Contains("not valid YAML", e.Message);
+        Assert.True(e.Line >= 1);
+    }
+
+    [Fact]
+    public void TheTable3ExampleRunsTheFifteenAvailableTasksWithPaperSettings()
+    {
+        var plan = ExperimentPlanReader.Load(Examples("paper-table3.yaml"));
+        using var index = JsonDocument.Parse(File.ReadAllText(TestData.PathOf("tasks", "index.json")));
+        var available = index.RootElement.GetProperty("tasks").EnumerateObject()
+            .Where(t => t.Value.GetProperty("available").GetBoolean()).Select(t => t.Name).OrderBy(n => n);
+        Assert.Equal(available, plan.Tasks.OrderBy(n => n));
+        Assert.Equal(new[] { "STL", "TL", "MoE" }, plan.Methods.Select(m => m.Method));
+        Assert.Equal(new[] { 0, 1, 2, 3, 4 }, plan.Seeds);
+        Assert.Equal(225, plan.Runs().Count());
+        var moe = plan.Methods[2].Settings;
+        Assert.Equal(new BenchmarkHyperparameters(), moe with { Extractors = Array.Empty<string>() });
+        Assert.Null(moe.TopK);
+    }
+
+    [Fact]
+    public void TheOtherExamplesParse()
+    {
+        var quick = ExperimentPlanReader.Load(Examples("quick.yaml"));
+        Assert.Equal(2, quick.Tasks.Count);
+        Assert.Equal(new[] { 0 }, quick.Seeds);
+        Assert.All(quick.Methods, m => Assert.True(m.Settings.Epochs <= 50));
+
+        var sweep = ExperimentPlanReader.Load(Examples("k-sweep.yaml"));
+        Assert.Equal(new int?[] { 2, 4, 6, 10, 18 }, sweep.Methods.Select(m => m.Settings.TopK));
+        Assert.Equal(new[] { "piezoelectric_tensor", "jarvis_2d_exfoliation", "expt_eform" }, sweep.Tasks);
+
+        var aggregation = ExperimentPlanReader.Load(Examples("aggregation.yaml"));
+        Assert.Equal(new[] { "MoE", "Concat", "Ensemble" }, aggregation.Methods.Select(m => m.Method));
+        Assert.All(aggregation.Methods, m => Assert.Equal(3, m.Settings.Extractors.Count));
+    }
+}

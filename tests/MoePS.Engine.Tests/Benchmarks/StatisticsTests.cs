@@ -1,0 +1,108 @@
+using MoePS.Engine.Benchmarks;
+using Xunit;
+
+namespace MoePS.Engine.Tests.Benchmarks;
+
+public class StatisticsTests
+{
+    [Fact]
+    public void MeanAndSampleStandardDeviationMatchHandValues()
+    {
+        double[] v = { 1, 2, 3, 4 };
+        Assert.Equal(2.5, Statistics.Mean(v), 12);
+        // Σ(x − 2.5)² = 5, divided by n − 1 = 3.
+        Assert.Equal(Math.Sqrt(5.0 / 3.0), Statistics.SampleStandardDeviation(v)!.Value, 12);
+        Assert.Null(Statistics.SampleStandardDeviation(new[] { 7.0 }));
+        Assert.Throws<ArgumentException>(() => Statistics.Mean(Array.Empty<double>()));
+    }
+
+    [Fact]
+    public void ImprovementIsRelativeToTheBaselineInPercent()
+    {
+        Assert.Equal(20.0, Statistics.ImprovementPercent(0.8, 1.0), 12);
+        Assert.Equal(-50.0, Statistics.ImprovementPercent(1.5, 1.0), 12);
+    }
+
+    [Fact]
+    public void LinearFitRecoversAnExactLine()
+    {
+        var (a, b) = Statistics.LinearFit(new double[] { 2, 3, 4 }, new double[] { 7, 10, 13 });
+        Assert.Equal(1.0, a, 12);
+        Assert.Equal(3.0, b, 12);
+    }
+
+    [Theory]
+    [InlineData(0.114, 0.006, "0.114 ± 0.006")]
+    [InlineData(62.0, 13.6, "62.0 ± 13.6")]
+    [InlineData(0.0908, 0.0142, "0.0908 ± 0.0142")]
+    [InlineData(3.69, 2.82, "3.69 ± 2.82")]
+    public void MeanStdIsFormattedLikeThePaper(double mean, double std, string expected) =>
+        Assert.Equal(expected, MeanStdFormat.Format(mean, std));
+
+    [Fact]
+    public void SummaryAveragesSeedsAndComparesWithStlAndThePaper()
+    {
+        var summaries = BenchmarkStatistics.Summarise(BenchmarkFixtures.TwoTasks());
+
+        Assert.Equal(6, summaries.Count);
+        // Table 3 order: jarvis_2d_gap_tbmbj (row 7) before mp_poisson_ratio (row 11).
+        Assert.Equal(new[] { "jarvis_2d_gap_tbmbj", "jarvis_2d_gap_tbmbj", "jarvis_2d_gap_tbmbj", "mp_poisson_ratio", "mp_poisson_ratio", "mp_poisson_ratio" },
+            summaries.Select(s => s.Task));
+        Assert.Equal(new[] { "STL", "TL", "MoE" }, summaries.Take(3).Select(s => s.Method));
+
+        var stl = summaries[0];
+        Assert.Equal(2, stl.Seeds);
+        Assert.Equal(1.30, stl.MeanTestMAE, 12);
+        Assert.Equal(Math.Sqrt(0.02), stl.StdTestMAE!.Value, 12); // (0.1² + 0.1²) / 1
+        Assert.Equal(0.0, stl.ImprovementOverSTL!.Value, 12);
+        Assert.Equal(1.31, stl.PaperMAE);
+        Assert.Equal(0.29, stl.PaperStd);
+        Assert.Equal("Table 3", stl.PaperSource);
+        Assert.Equal(1.30 / 1.31, stl.RatioToPaper!.Value, 12);
+
+        var tl = summaries[1];
+        Assert.Equal(1.60, tl.MeanTestMAE, 12);
+        Assert.Equal((1.30 - 1.60) / 1.30 * 100, tl.ImprovementOverSTL!.Value, 9);
+        Assert.Equal(1.77, tl.PaperMAE);
+
+        var moe = summaries[2];
+        Assert.Equal(1.05, moe.MeanTestMAE, 12);
+        Assert.True(moe.IsBest);
+        Assert.False(stl.IsBest || tl.IsBest);
+        Assert.Equal(2, moe.TopK);
+        Assert.Equal(4, moe.ExtractorCount);
+        Assert.Null(moe.PaperMAE); // the paper has no 4-extractor top-2 mixture
+        Assert.Equal("1.05 ± 0.07", moe.TestMAE);
+    }
+
+    [Fact]
+    public void ARepeatedSeedCountsOnceWithTheLaterResult()
+    {
+        var runs = new[]
+        {
+            BenchmarkFixtures.Run("t", "STL", 0, 1.0),
+            BenchmarkFixtures.Run("t", "STL", 0, 3.0),
+            BenchmarkFixtures.Run("t", "STL", 1, 5.0),
+        };
+        var s = Assert.Single(BenchmarkStatistics.Summarise(runs));
+        Assert.Equal(2, s.Seeds);
+        Assert.Equal(4.0, s.MeanTestMAE, 12);
+        Assert.Null(s.PaperMAE);
+    }
+
+    [Fact]
+    public void DifferentSettingsAreSummarisedSeparately()
+    {
+        var runs = new[]
+        {
+            BenchmarkFixtures.Run("expt_eform", "MoE", 0, 0.09, topK: 2, extractors: string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i)), hash: "k2"),
+            BenchmarkFixtures.Run("expt_eform", "MoE", 0, 0.08, topK: 18, extractors: string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i)), hash: "k18"),
+        };
+        var s = BenchmarkStatistics.Summarise(runs);
+        Assert.Equal(2, s.Count);
+        Assert.Equal("Table 4 (k=2)", s[0].PaperSource);
+        Assert.Equal(0.0897, s[0].PaperMAE);
+        Assert.Equal("Table 3", s[1].PaperSource);
+        Assert.Equal(0.0908, s[1].PaperMAE);
+    }
+}

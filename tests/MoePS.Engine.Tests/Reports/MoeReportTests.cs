@@ -1,0 +1,122 @@
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using DocumentFormat.OpenXml.Validation;
+using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Reports;
+using MoePS.Engine.Tests.Benchmarks;
+using Xunit;
+
+namespace MoePS.Engine.Tests.Reports;
+
+public sealed class MoeReportTests : IDisposable
+{
+    static readonly byte[] PngSignature = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
+    readonly string _folder = Directory.CreateTempSubdirectory("moeps-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void TheWorkbookIsValidAndHasEverySheetTableAndPicture()
+    {
+        var results = BenchmarkFixtures.TwoTasks();
+        string path = Path.Combine(_folder, "bench.xlsx");
+        var files = MoeReport.Write(path, results, overwrite: false);
+
+        Assert.Equal(path, files.Workbook);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        var errors = new OpenXmlValidator().Validate(doc).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e.Path?.XPath}: {e.Description}")));
+
+        var book = doc.WorkbookPart!;
+        var sheets = book.Workbook.Sheets!.Elements<Sheet>().ToList();
+        Assert.Equal(new[] { "Summary", "Runs", "GateScores", "Plots" }, sheets.Select(s => s.Name!.Value));
+        WorksheetPart Part(string name) => (WorksheetPart)book.GetPartById(sheets.Single(s => s.Name == name).Id!);
+
+        // Header + one row per summary / run / mixture setting, each an Excel table over exactly that range.
+        Assert.Equal(1 + 6, Part("Summary").Worksheet.Descendants<Row>().Count());
+        Assert.Equal(1 + results.Count, Part("Runs").Worksheet.Descendants<Row>().Count());
+        Assert.Equal(1 + 2, Part("GateScores").Worksheet.Descendants<Row>().Count());
+        Assert.Equal("A1:R7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal($"A1:P{results.Count + 1}", Part("Runs").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal("A1:F3", Part("GateScores").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Single(Part("GateScores").Worksheet.Descendants<ColorScale>());
+        Assert.NotEmpty(Part("Summary").Worksheet.Descendants<Column>());
+
+        // Fig. 2, Fig. 4, and one parity plot per task.
+        var images = Part("Plots").DrawingsPart!.ImageParts.ToList();
+        Assert.Equal(4, images.Count);
+        Assert.Equal(4, files.Images.Count);
+        foreach (var png in files.Images)
+        {
+            byte[] bytes = File.ReadAllBytes(png);
+            Assert.True(bytes.Length > 5000, $"{png} is only {bytes.Length} bytes");
+            Assert.Equal(PngSignature, bytes[..8]);
+        }
+        Assert.Contains(files.Images, p => p.EndsWith("bench.fig2-improvement-vs-size.png"));
+        Assert.Contains(files.Images, p => p.EndsWith("bench.fig4-gate-scores.png"));
+        Assert.Contains(files.Images, p => p.EndsWith("bench.parity-mp_poisson_ratio.png"));
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+    }
+
+    [Fact]
+    public void TheBestMethodOfEachTaskIsBold()
+    {
+        string path = Path.Combine(_folder, "bold.xlsx");
+        MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        var book = doc.WorkbookPart!;
+        var summary = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().First().Id!);
+        var strings = book.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
+        var boldMethods = summary.Worksheet.Descendants<Row>().Skip(1)
+            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith("I") && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
+            .Select(r => strings[int.Parse(r.Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith("B")).CellValue!.Text)])
+            .ToList();
+        Assert.Equal(new[] { "MoE", "MoE" }, boldMethods);
+    }
+
+    [Fact]
+    public void ResultsWithoutMixturesOrParityStillGiveAValidWorkbook()
+    {
+        var stlOnly = new[] { BenchmarkFixtures.Run("expt_eform", "STL", 0, 0.12, rows: 1709) };
+        string path = Path.Combine(_folder, "plain.xlsx");
+        var files = MoeReport.Write(path, stlOnly, overwrite: false);
+        Assert.Empty(files.Images);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        Assert.Empty(new OpenXmlValidator().Validate(doc));
+        Assert.Equal(4, doc.WorkbookPart!.Workbook.Sheets!.Count());
+    }
+
+    [Fact]
+    public void AnExistingWorkbookIsOnlyReplacedWhenAskedTo()
+    {
+        string path = Path.Combine(_folder, "exists.xlsx");
+        File.WriteAllText(path, "not a workbook");
+        Assert.Throws<IOException>(() => MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false));
+        Assert.Equal("not a workbook", File.ReadAllText(path));
+        MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: true);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        Assert.Empty(new OpenXmlValidator().Validate(doc));
+    }
+
+    [Fact]
+    public void TheGateTableAveragesSeedsPerTask()
+    {
+        var table = GateScoreTable.From(BenchmarkFixtures.TwoTasks());
+        Assert.Equal(new[] { "jarvis_2d_gap_tbmbj", "mp_poisson_ratio" }, table.RowLabels);
+        Assert.Equal(BenchmarkFixtures.Extractors, table.Extractors);
+        Assert.Equal(0.55, table.Scores[0, 0], 12);
+        Assert.Equal(0.45, table.Scores[0, 1], 12);
+        Assert.Equal(0.85, table.Scores[1, 2], 12);
+        Assert.Equal(0.0, table.Scores[1, 3], 12);
+    }
+
+    [Fact]
+    public void ColumnNamesFollowSpreadsheetLetters()
+    {
+        Assert.Equal("A", WorkbookBuilder.ColumnName(0));
+        Assert.Equal("Z", WorkbookBuilder.ColumnName(25));
+        Assert.Equal("AA", WorkbookBuilder.ColumnName(26));
+        Assert.Equal("AZ", WorkbookBuilder.ColumnName(51));
+        Assert.Equal("BA", WorkbookBuilder.ColumnName(52));
+    }
+}
