@@ -20,15 +20,16 @@ public static class ExtractorFiles
         if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             return ExtractorSidecar.Load(path, elements ?? ElementTableNear(path));
         if (IsCheckpoint(path))
-            return FromCheckpoint(path, elements ?? ElementTableNear(path));
+            return FromCheckpoint(path, elements);
         throw new ArgumentException($"'{path}' is not an extractor file MoePS reads: use .safetensors (with its .json sidecar), .pth, .pth.tar or {ExtractorBundle.Extension}.");
     }
 
     /// <summary>
     /// A CGCNN checkpoint as an extractor. The architecture is read off the tensor shapes; when the
-    /// file is one of the paper's (by SHA-256) the source task comes from the catalogue.
+    /// file is one of the paper's (by SHA-256) the source task comes from the catalogue. Without
+    /// <paramref name="elements"/>, the element table is looked up near the file.
     /// </summary>
-    public static Extractor FromCheckpoint(string path, ElementFeatures elements)
+    public static Extractor FromCheckpoint(string path, ElementFeatures? elements = null)
     {
         using var checkpoint = PyTorchCheckpoint.Read(path);
         var architecture = CgcnnWeights.InferArchitecture(checkpoint.Shapes(), path);
@@ -47,7 +48,7 @@ public static class ExtractorFiles
             checkpoint.Args.Count > 0 ? checkpoint.Args : null);
         var normaliser = checkpoint.Normaliser ?? throw new ExtractorFormatException(path,
             "the checkpoint has no 'normalizer' {mean, std}; without it predictions cannot be put back in target units.");
-        return new Extractor(name, model, elements, GraphSettings.Default, normaliser, task, metrics, provenance);
+        return new Extractor(name, model, elements ?? ElementTableNear(path), GraphSettings.Default, normaliser, task, metrics, provenance);
     }
 
     static string StemOf(string path)
