@@ -39,9 +39,7 @@ public sealed class GraphTensorSet : IDisposable
     public static GraphTensorSet FromCrystals(IReadOnlyList<Crystal> crystals, GraphSettings settings, ElementFeatures elements, Device device)
     {
         foreach (var c in crystals) elements.CheckCovers(c.Id, c.AtomicNumbers);
-        var graphs = new CrystalGraph[crystals.Count];
-        Parallel.For(0, crystals.Count, i => graphs[i] = GraphBuilder.Build(crystals[i], settings));
-        return FromGraphs(graphs, crystals.Select(c => c.Id).ToArray(), settings, elements, device);
+        return FromGraphs(PropertyPredictor.BuildGraphs(crystals, settings), crystals.Select(c => c.Id).ToArray(), settings, elements, device);
     }
 
     /// <summary>Collates ready graphs; <paramref name="ids"/> name the crystals in errors.</summary>
