@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 
 namespace MoePS.Cmdlets;
@@ -24,6 +25,7 @@ public abstract class MoeCmdlet : PSCmdlet
         {
             CrystalFormatException => ErrorCategory.InvalidData,
             FormatException => ErrorCategory.InvalidData,
+            ExtractorFormatException => ErrorCategory.InvalidData,
             FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
             UnauthorizedAccessException => ErrorCategory.PermissionDenied,
             TorchLoadException => ErrorCategory.ResourceUnavailable,

@@ -1,0 +1,92 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MoePS.Engine.Models;
+
+/// <summary>
+/// CGCNN regression network exactly as the reference CrystalGraphConvNet: embedding → convs →
+/// per-crystal mean → softplus → conv_to_fc → softplus → (fcs with softplus) → fc_out.
+/// Submodule names match the PyTorch state_dict keys (embedding, convs.{i}.*, conv_to_fc, fcs.{i}, fc_out).
+/// <see cref="nn.Module{T,TResult}.forward"/> returns the raw (normalised) output, shape [crystals].
+/// </summary>
+public sealed class Cgcnn : Module<GraphBatch, Tensor>
+{
+#pragma warning disable IDE1006 // names must match the PyTorch state_dict keys
+    readonly Linear embedding;
+    readonly ModuleList<CgcnnConvLayer> convs;
+    readonly Linear conv_to_fc;
+    readonly ModuleList<Linear>? fcs;
+    readonly Linear fc_out;
+#pragma warning restore IDE1006
+
+    public Cgcnn(CgcnnArchitecture architecture) : base(nameof(Cgcnn))
+    {
+        architecture.Validate();
+        Architecture = architecture;
+        int f = architecture.AtomFeatureLength, h = architecture.HiddenLength;
+        embedding = Linear(architecture.AtomInputLength, f);
+        convs = new ModuleList<CgcnnConvLayer>(Enumerable.Range(0, architecture.ConvCount)
+            .Select(_ => new CgcnnConvLayer(f, architecture.EdgeFeatureLength)).ToArray());
+        conv_to_fc = Linear(f, h);
+        if (architecture.HiddenLayers > 1)
+            fcs = new ModuleList<Linear>(Enumerable.Range(0, architecture.HiddenLayers - 1).Select(_ => Linear(h, h)).ToArray());
+        fc_out = Linear(h, 1);
+        RegisterComponents();
+    }
+
+    public CgcnnArchitecture Architecture { get; }
+
+    public int ConvCount => Architecture.ConvCount;
+
+    /// <summary>The convolution layer <paramref name="index"/> (0-based), e.g. to fine-tune or freeze it.</summary>
+    public CgcnnConvLayer Conv(int index) => convs[index];
+
+    /// <summary>Atom features after the embedding and the first <paramref name="convCount"/> convolutions, [atoms, F].</summary>
+    public Tensor AtomFeatures(GraphBatch graph, int convCount)
+    {
+        if (convCount < 0 || convCount > ConvCount)
+            throw new ArgumentOutOfRangeException(nameof(convCount), $"This CGCNN has {ConvCount} convolutions, not {convCount}.");
+        return RunConvs(embedding.forward(graph.AtomFeatures), graph, 0, convCount);
+    }
+
+    /// <summary>Runs convolutions <paramref name="fromConv"/>..last on atom features (e.g. cached frozen ones).</summary>
+    public Tensor ContinueConvs(Tensor atomFeatures, GraphBatch graph, int fromConv)
+    {
+        if (fromConv < 0 || fromConv > ConvCount)
+            throw new ArgumentOutOfRangeException(nameof(fromConv), $"This CGCNN has {ConvCount} convolutions; cannot continue from {fromConv}.");
+        return RunConvs(atomFeatures, graph, fromConv, ConvCount);
+    }
+
+    Tensor RunConvs(Tensor atoms, GraphBatch graph, int from, int to)
+    {
+        for (int i = from; i < to; i++) atoms = convs[i].forward(atoms, graph);
+        return atoms;
+    }
+
+    /// <summary>Mean of the atom features of each crystal, [crystals, F].</summary>
+    public static Tensor MeanPool(Tensor atomFeatures, GraphBatch graph)
+    {
+        var sums = zeros(graph.CrystalCount, atomFeatures.shape[1], atomFeatures.dtype, atomFeatures.device)
+            .index_add(0, graph.CrystalOfAtom, atomFeatures, 1);
+        return sums / graph.AtomCounts.unsqueeze(1);
+    }
+
+    /// <summary>The crystal feature the MoE paper extracts: Softplus(mean over atoms after the last conv), [crystals, F].</summary>
+    public Tensor CrystalFeature(GraphBatch graph) => FeatureFromAtoms(AtomFeatures(graph, ConvCount), graph);
+
+    /// <summary>Softplus(mean pooling) of atom features after the last conv.</summary>
+    public static Tensor FeatureFromAtoms(Tensor atomFeatures, GraphBatch graph) => functional.softplus(MeanPool(atomFeatures, graph));
+
+    /// <summary>The head on crystal features: conv_to_fc → softplus → hidden layers → fc_out; raw output [crystals].</summary>
+    public Tensor Head(Tensor crystalFeature)
+    {
+        var x = functional.softplus(conv_to_fc.forward(crystalFeature));
+        if (fcs != null)
+            foreach (var fc in fcs) x = functional.softplus(fc.forward(x));
+        return fc_out.forward(x).squeeze(1);
+    }
+
+    public override Tensor forward(GraphBatch graph) => Head(CrystalFeature(graph));
+}

@@ -1,0 +1,64 @@
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models;
+
+/// <summary>
+/// A whole CGCNN bound to a dataset's graph tensors, for single-task learning and pre-training:
+/// every layer learns at the base rate. Rows are the dataset's row indices.
+/// </summary>
+public sealed class CgcnnTrainingTarget : ITrainingTarget, IDisposable
+{
+    readonly Cgcnn model;
+    readonly GraphTensorSet graphs;
+    readonly bool ownsGraphs;
+
+    /// <summary>Binds <paramref name="model"/> to ready graph tensors (moved to their device); the caller keeps owning them.</summary>
+    public CgcnnTrainingTarget(Cgcnn model, GraphTensorSet graphs) : this(model, graphs, ownsGraphs: false) { }
+
+    CgcnnTrainingTarget(Cgcnn model, GraphTensorSet graphs, bool ownsGraphs)
+    {
+        this.model = model;
+        this.graphs = graphs;
+        this.ownsGraphs = ownsGraphs;
+        model.to(graphs.Device);
+    }
+
+    /// <summary>Builds the dataset's graph tensors once on <paramref name="device"/> and binds the model to them.</summary>
+    public static CgcnnTrainingTarget ForDataset(Cgcnn model, CrystalDataset dataset, GraphSettings settings, ElementFeatures elements, Device device)
+    {
+        Runtime.TorchRuntime.EnsureLoaded();
+        var set = GraphTensorSet.FromCrystals(dataset.Entries.Select(e => e.Crystal).ToList(), settings, elements, device);
+        return new CgcnnTrainingTarget(model, set, ownsGraphs: true);
+    }
+
+    public Cgcnn Model => model;
+    public GraphTensorSet Graphs => graphs;
+    public Device Device => graphs.Device;
+
+    public IReadOnlyList<ParameterGroup> ParameterGroups(double baseLearningRate) =>
+        new[] { new ParameterGroup("cgcnn", model.parameters().ToList(), baseLearningRate) };
+
+    public void SetTraining(bool training) => model.train(training);
+
+    public Tensor Forward(int[] rows)
+    {
+        using var batch = graphs.Select(rows);
+        return model.forward(batch);
+    }
+
+    public Tensor? Regularisation() => null;
+
+    public IReadOnlyDictionary<string, Tensor> CaptureState() =>
+        model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+
+    public void RestoreState(IReadOnlyDictionary<string, Tensor> state) => CgcnnWeights.LoadStrict(model, state, "captured training state");
+
+    public void Dispose()
+    {
+        if (ownsGraphs) graphs.Dispose();
+    }
+}

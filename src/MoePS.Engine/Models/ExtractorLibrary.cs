@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using MoePS.Engine.Runtime;
+
+namespace MoePS.Engine.Models;
+
+/// <summary>
+/// Finds the paper's extractors by name: in each data folder ($MOEPS_DATA_PATH, then the user
+/// cache) as extractors/&lt;name&gt;.safetensors + .json, extractors/&lt;name&gt;.moex or
+/// extractors/pytorch/&lt;name&gt;.pth.tar; otherwise downloads the public checkpoint (pinned URL and
+/// SHA-256) into the cache and converts it once to a bundle. $MOEPS_OFFLINE=1 forbids downloads.
+/// </summary>
+public static class ExtractorLibrary
+{
+    public const string OfflineVariable = "MOEPS_OFFLINE";
+    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Names of the paper's extractors found in the data folders without downloading.</summary>
+    public static IReadOnlyList<string> AvailableLocally() => PaperExtractors.Names.Where(n => FindLocal(n) != null).ToList();
+
+    public static Extractor Load(string name, Action<string>? log = null)
+    {
+        var entry = PaperExtractors.Find(name);
+        string? local = FindLocal(entry.Name);
+        if (local != null)
+        {
+            log?.Invoke($"Loading extractor '{entry.Name}' from {local}");
+            if (ExtractorFiles.IsCheckpoint(local)) CheckSha256(local, entry.Sha256);
+            return ExtractorFiles.Import(local);
+        }
+        return DownloadAndConvert(entry, log);
+    }
+
+    /// <summary>The first file for <paramref name="name"/> in the data folders, in the order the class summary gives.</summary>
+    public static string? FindLocal(string name)
+    {
+        foreach (string folder in DataLocations.DataFolders())
+        {
+            string dir = Path.Combine(folder, "extractors");
+            string[] candidates =
+            {
+                Path.Combine(dir, name + ".safetensors"),
+                Path.Combine(dir, name + ExtractorBundle.Extension),
+                Path.Combine(dir, "pytorch", name + ".pth.tar"),
+            };
+            foreach (string c in candidates)
+                if (File.Exists(c) && (!c.EndsWith(".safetensors") || File.Exists(ExtractorSidecar.SidecarPathOf(c))))
+                    return c;
+        }
+        return null;
+    }
+
+    static Extractor DownloadAndConvert(PaperExtractorEntry entry, Action<string>? log)
+    {
+        string cache = DataLocations.CacheFolder();
+        string bundle = Path.Combine(cache, "extractors", entry.Name + ExtractorBundle.Extension);
+        if (IsOffline())
+            throw new FileNotFoundException(WhereToPut(entry, "downloads are disabled ($" + OfflineVariable + ")"), entry.Name);
+        string checkpoint = Path.Combine(cache, "extractors", "pytorch", entry.Name + ".pth.tar");
+        string elementTable = Path.Combine(cache, ElementFeatures.DefaultFileName);
+        try
+        {
+            Download(entry.DownloadUrl, checkpoint, entry.Sha256, log);
+            if (!File.Exists(elementTable))
+                Download(PaperExtractors.RawUrl(PaperExtractors.ElementTablePath), elementTable, PaperExtractors.ElementTableSha256, log);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        {
+            throw new FileNotFoundException(WhereToPut(entry, $"the download failed: {e.Message}"), entry.Name, e);
+        }
+        log?.Invoke($"Converting {checkpoint} to {bundle}");
+        var extractor = ExtractorFiles.FromCheckpoint(checkpoint, ElementFeatures.Load(elementTable));
+        ExtractorBundle.Write(extractor, bundle);
+        return extractor;
+    }
+
+    static bool IsOffline() =>
+        Environment.GetEnvironmentVariable(OfflineVariable) is { } v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase));
+
+    static void Download(string url, string target, string sha256, Action<string>? log)
+    {
+        log?.Invoke($"Downloading {url}");
+        byte[] bytes = Http.GetByteArrayAsync(url).GetAwaiter().GetResult();
+        string actual = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        if (actual != sha256)
+            throw new IOException($"{url} has SHA-256 {actual}, expected {sha256}; the file was not saved.");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        string temp = target + $".{Guid.NewGuid():n}.tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    static void CheckSha256(string path, string expected)
+    {
+        using var stream = File.OpenRead(path);
+        string actual = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        if (actual != expected)
+            throw new ExtractorFormatException(path, $"SHA-256 is {actual}, but the paper's checkpoint has {expected}; the file is damaged or a different model.");
+    }
+
+    static string WhereToPut(PaperExtractorEntry entry, string reason) =>
+        $"Extractor '{entry.Name}' was not found locally and {reason}. Put extractors/{entry.Name}.safetensors with its .json sidecar " +
+        $"(and atom_init.json at the folder's root), or extractors/pytorch/{entry.Name}.pth.tar, under one of: " +
+        string.Join(", ", DataLocations.DataFolders()) + $" (set ${DataLocations.DataPathVariable}). The checkpoint is {entry.DownloadUrl}.";
+}

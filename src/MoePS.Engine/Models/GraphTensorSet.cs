@@ -1,0 +1,147 @@
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models;
+
+/// <summary>
+/// The graphs of a whole dataset as tensors on one device, built once and reused every epoch:
+/// atom features [atoms, 92], neighbour indices [atoms, M] (global atom numbering), Gaussian edge
+/// features [atoms, M, G]. <see cref="Select"/> gathers any rows into a <see cref="GraphBatch"/>.
+/// </summary>
+public sealed class GraphTensorSet : IDisposable
+{
+    readonly long[] atomStart;
+    readonly int[] atomCount;
+
+    GraphTensorSet(Tensor atomFeatures, Tensor neighbourIndex, Tensor edgeFeatures, long[] atomStart, int[] atomCount, Device device)
+    {
+        AtomFeatures = atomFeatures;
+        NeighbourIndex = neighbourIndex;
+        EdgeFeatures = edgeFeatures;
+        this.atomStart = atomStart;
+        this.atomCount = atomCount;
+        Device = device;
+    }
+
+    public Tensor AtomFeatures { get; }
+    public Tensor NeighbourIndex { get; }
+    public Tensor EdgeFeatures { get; }
+    public Device Device { get; }
+    public int CrystalCount => atomCount.Length;
+    public long AtomCount => atomStart.Length == 0 ? 0 : atomStart[^1] + atomCount[^1];
+
+    /// <summary>First atom (global index) and atom count of crystal <paramref name="row"/>.</summary>
+    public (long Start, int Count) AtomRange(int row) => (atomStart[row], atomCount[row]);
+
+    /// <summary>Builds graphs with <see cref="GraphBuilder"/> and collates them.</summary>
+    public static GraphTensorSet FromCrystals(IReadOnlyList<Crystal> crystals, GraphSettings settings, ElementFeatures elements, Device device)
+    {
+        foreach (var c in crystals) elements.CheckCovers(c.Id, c.AtomicNumbers);
+        return FromGraphs(PropertyPredictor.BuildGraphs(crystals, settings), crystals.Select(c => c.Id).ToArray(), settings, elements, device);
+    }
+
+    /// <summary>Collates ready graphs; <paramref name="ids"/> name the crystals in errors.</summary>
+    public static GraphTensorSet FromGraphs(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, GraphSettings settings,
+        ElementFeatures elements, Device device)
+    {
+        if (graphs.Count != ids.Count) throw new ArgumentException("One id per graph is needed.");
+        if (graphs.Count == 0) throw new ArgumentException("Cannot build graph tensors for an empty set of crystals.");
+        int m = settings.MaxNeighbours, f = elements.Length;
+        var starts = new long[graphs.Count];
+        var counts = new int[graphs.Count];
+        long total = 0;
+        for (int i = 0; i < graphs.Count; i++)
+        {
+            var g = graphs[i];
+            if (g.MaxNeighbours != m)
+                throw new ArgumentException($"Graph of '{ids[i]}' has {g.MaxNeighbours} neighbours per atom; the settings say {m}.");
+            elements.CheckCovers(ids[i], g.AtomicNumbers);
+            starts[i] = total;
+            counts[i] = g.AtomCount;
+            total += g.AtomCount;
+        }
+
+        var atomFea = new float[total * f];
+        var nbrIdx = new long[total * m];
+        var nbrDist = new double[total * m];
+        Parallel.For(0, graphs.Count, i =>
+        {
+            var g = graphs[i];
+            long s = starts[i];
+            for (int a = 0; a < g.AtomCount; a++)
+            {
+                elements[g.AtomicNumbers[a]].CopyTo(atomFea, (s + a) * f);
+                for (int k = 0; k < m; k++)
+                {
+                    nbrIdx[(s + a) * m + k] = s + g.NeighbourIndex[a * m + k];
+                    nbrDist[(s + a) * m + k] = g.NeighbourDistance[a * m + k];
+                }
+            }
+        });
+
+        using var scope = NewDisposeScope();
+        var atoms = tensor(atomFea, new[] { total, f }).to(device);
+        var nbr = tensor(nbrIdx, new[] { total, m }).to(device);
+        var edges = GaussianExpansion(tensor(nbrDist, new[] { total, m }), settings).to(device);
+        return new GraphTensorSet(atoms.MoveToOuterDisposeScope(), nbr.MoveToOuterDisposeScope(), edges.MoveToOuterDisposeScope(),
+            starts, counts, device);
+    }
+
+    /// <summary>exp(−(d−μ_k)²/width²) for every Gaussian centre μ_k, computed in float64 (as CGCNN's numpy code) and stored as float32.</summary>
+    public static Tensor GaussianExpansion(Tensor distances, GraphSettings settings)
+    {
+        using var scope = NewDisposeScope();
+        var centres = tensor(settings.GaussianCentres(), dtype: float64, device: distances.device);
+        var d = distances.to(float64).unsqueeze(-1);
+        double w2 = settings.GaussianWidth * settings.GaussianWidth;
+        return (-(d - centres).pow(2) / w2).exp().to(float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every crystal, in order.</summary>
+    public GraphBatch All() => Select(Enumerable.Range(0, CrystalCount).ToArray());
+
+    /// <summary>The crystals at <paramref name="rows"/> (in that order) as a batch on this set's device.</summary>
+    public GraphBatch Select(IReadOnlyList<int> rows)
+    {
+        long n = 0;
+        foreach (int r in rows)
+        {
+            if (r < 0 || r >= CrystalCount) throw new ArgumentOutOfRangeException(nameof(rows), $"Row {r} is outside the graph set ({CrystalCount} crystals).");
+            n += atomCount[r];
+        }
+        var index = new long[n];
+        var shift = new long[n];
+        var crystalOfAtom = new long[n];
+        var counts = new float[rows.Count];
+        long at = 0;
+        for (int b = 0; b < rows.Count; b++)
+        {
+            int r = rows[b];
+            counts[b] = atomCount[r];
+            for (int a = 0; a < atomCount[r]; a++, at++)
+            {
+                index[at] = atomStart[r] + a;
+                shift[at] = at - a - atomStart[r];
+                crystalOfAtom[at] = b;
+            }
+        }
+        using var scope = NewDisposeScope();
+        var indexT = tensor(index).to(Device);
+        var shiftT = tensor(shift).to(Device);
+        var atoms = AtomFeatures.index_select(0, indexT);
+        var nbr = NeighbourIndex.index_select(0, indexT).add_(shiftT.unsqueeze(1));
+        var edges = EdgeFeatures.index_select(0, indexT);
+        var batch = new GraphBatch(atoms, nbr, edges, tensor(crystalOfAtom).to(Device), tensor(counts).to(Device), indexT, rows.Count);
+        foreach (var t in new[] { atoms, nbr, edges, batch.CrystalOfAtom, batch.AtomCounts, indexT }) t.MoveToOuterDisposeScope();
+        return batch;
+    }
+
+    public void Dispose()
+    {
+        AtomFeatures.Dispose();
+        NeighbourIndex.Dispose();
+        EdgeFeatures.Dispose();
+    }
+}

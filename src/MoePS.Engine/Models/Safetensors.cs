@@ -1,0 +1,159 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+
+namespace MoePS.Engine.Models;
+
+/// <summary>One tensor of a safetensors file: name, dtype ("F32", "I64"), shape and raw little-endian bytes.</summary>
+public sealed record SafetensorsTensor(string Name, string DType, long[] Shape, byte[] Data)
+{
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+}
+
+/// <summary>The content of a safetensors file: tensors in file order plus the string metadata.</summary>
+public sealed record SafetensorsFile(IReadOnlyList<SafetensorsTensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>
+/// Reader and writer of the safetensors format: 8-byte little-endian header length, a JSON header
+/// ({"__metadata__": {...}, name: {dtype, shape, data_offsets}}), then the raw data, whose
+/// offsets (relative to the end of the header) must tile the data exactly.
+/// </summary>
+public static class Safetensors
+{
+    const string MetadataKey = "__metadata__";
+    const long MaxHeaderLength = 100_000_000;
+
+    /// <summary>Bytes per element of the dtypes MoePS reads and writes.</summary>
+    public static int ElementSize(string dtype) => dtype switch
+    {
+        "F32" => 4,
+        "I64" => 8,
+        _ => 0,
+    };
+
+    public static SafetensorsFile Read(string path) =>
+        File.Exists(path) ? Read(File.ReadAllBytes(path), path) : throw new FileNotFoundException($"Weight file not found: {path}", path);
+
+    /// <summary>Parses a whole safetensors file; <paramref name="source"/> names it in errors.</summary>
+    public static SafetensorsFile Read(byte[] bytes, string source)
+    {
+        if (bytes.Length < 8)
+            throw new ExtractorFormatException(source, $"too short for a safetensors file ({bytes.Length} bytes; the header length alone takes 8).");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (headerLength > MaxHeaderLength || (long)headerLength > bytes.Length - 8)
+            throw new ExtractorFormatException(source, $"the header claims {headerLength} bytes but the file has only {bytes.Length - 8} after the length field (truncated or not a safetensors file).");
+        int dataStart = 8 + (int)headerLength;
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+        }
+        catch (JsonException e)
+        {
+            throw new ExtractorFormatException(source, $"the safetensors header is not valid JSON ({e.Message}).", e);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ExtractorFormatException(source, "the safetensors header must be a JSON object.");
+            var metadata = new Dictionary<string, string>();
+            var entries = new List<(string Name, string DType, long[] Shape, long Begin, long End)>();
+            foreach (var p in doc.RootElement.EnumerateObject())
+            {
+                if (p.Name == MetadataKey)
+                {
+                    foreach (var m in p.Value.EnumerateObject())
+                        metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String ? m.Value.GetString()! : m.Value.GetRawText();
+                    continue;
+                }
+                entries.Add(ParseEntry(p, source));
+            }
+            long dataLength = bytes.Length - dataStart;
+            long expected = 0;
+            foreach (var e in entries.OrderBy(e => e.Begin))
+            {
+                if (e.Begin != expected)
+                    throw new ExtractorFormatException(source, $"tensor '{e.Name}' starts at data offset {e.Begin}, expected {expected} (offsets must tile the data without gaps or overlaps).");
+                expected = e.End;
+            }
+            if (expected != dataLength)
+                throw new ExtractorFormatException(source, expected > dataLength
+                    ? $"the tensors need {expected} data bytes but the file has {dataLength} (truncated)."
+                    : $"the file has {dataLength - expected} bytes after the last tensor.");
+            var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.DType, e.Shape,
+                bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)).ToArray())).ToList();
+            return new SafetensorsFile(tensors, metadata);
+        }
+    }
+
+    static (string, string, long[], long, long) ParseEntry(JsonProperty p, string source)
+    {
+        string name = p.Name;
+        try
+        {
+            var v = p.Value;
+            string dtype = v.GetProperty("dtype").GetString() ?? "";
+            int size = ElementSize(dtype);
+            if (size == 0)
+                throw new ExtractorFormatException(source, $"tensor '{name}' has dtype '{dtype}'; only F32 and I64 are supported.");
+            long[] shape = v.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            if (shape.Any(d => d < 0)) throw new ExtractorFormatException(source, $"tensor '{name}' has a negative dimension in shape [{string.Join(",", shape)}].");
+            long[] offsets = v.GetProperty("data_offsets").EnumerateArray().Select(x => x.GetInt64()).ToArray();
+            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0])
+                throw new ExtractorFormatException(source, $"tensor '{name}' has invalid data_offsets [{string.Join(",", offsets)}].");
+            long needed = shape.Aggregate(1L, (a, b) => a * b) * size;
+            if (offsets[1] - offsets[0] != needed)
+                throw new ExtractorFormatException(source, $"tensor '{name}' ({dtype} [{string.Join(",", shape)}]) needs {needed} bytes but its data_offsets span {offsets[1] - offsets[0]}.");
+            return (name, dtype, shape, offsets[0], offsets[1]);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new ExtractorFormatException(source, $"tensor '{name}' needs dtype, shape and data_offsets in the header ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Serialises tensors (in the given order) and metadata; the header is padded with spaces to a multiple of 8.</summary>
+    public static byte[] Write(IEnumerable<SafetensorsTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var list = tensors.ToList();
+        using var headerStream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(headerStream))
+        {
+            w.WriteStartObject();
+            if (metadata is { Count: > 0 })
+            {
+                w.WriteStartObject(MetadataKey);
+                foreach (var (k, v) in metadata) w.WriteString(k, v);
+                w.WriteEndObject();
+            }
+            long offset = 0;
+            foreach (var t in list)
+            {
+                if (ElementSize(t.DType) == 0) throw new ArgumentException($"Tensor '{t.Name}' has unsupported dtype '{t.DType}'.");
+                if (t.Data.LongLength != t.ElementCount * ElementSize(t.DType))
+                    throw new ArgumentException($"Tensor '{t.Name}' has {t.Data.Length} bytes for shape [{string.Join(",", t.Shape)}].");
+                w.WriteStartObject(t.Name);
+                w.WriteString("dtype", t.DType);
+                w.WriteStartArray("shape");
+                foreach (long d in t.Shape) w.WriteNumberValue(d);
+                w.WriteEndArray();
+                w.WriteStartArray("data_offsets");
+                w.WriteNumberValue(offset);
+                w.WriteNumberValue(offset + t.Data.LongLength);
+                w.WriteEndArray();
+                w.WriteEndObject();
+                offset += t.Data.LongLength;
+            }
+            w.WriteEndObject();
+        }
+        var header = headerStream.ToArray().ToList();
+        while (header.Count % 8 != 0) header.Add((byte)' ');
+        using var output = new MemoryStream();
+        Span<byte> length = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Count);
+        output.Write(length);
+        output.Write(header.ToArray());
+        foreach (var t in list) output.Write(t.Data);
+        return output.ToArray();
+    }
+}

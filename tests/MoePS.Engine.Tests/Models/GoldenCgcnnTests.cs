@@ -1,0 +1,115 @@
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Models;
+using MoePS.Engine.Runtime;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Tests.Models;
+
+/// <summary>The paper's extractors reproduce the reference PyTorch outputs (float32, eval mode) within 1e-4.</summary>
+public class GoldenCgcnnTests
+{
+    const double Tolerance = 1e-4;
+    static readonly ComputeDevice Cpu = ComputeDevice.Parse("cpu");
+
+    static Extractor Load(string name) => ExtractorFiles.Import(TestData.PathOf("extractors", name + ".safetensors"));
+
+    static void AssertClose(double expected, double actual, string what) =>
+        Assert.True(Math.Abs(expected - actual) <= Tolerance, $"{what}: expected {expected}, got {actual}");
+
+    static void AssertClose(float[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) AssertClose(expected[i], actual[i], $"{what}[{i}]");
+    }
+
+    [Theory]
+    [InlineData("mp_eform")]
+    [InlineData("mp_bandgap")]
+    [InlineData("jarvis_eform")]
+    public void FeaturesRawOutputsAndPredictionsMatchTheReference(string name)
+    {
+        using var extractor = Load(name);
+        var golden = GoldenData.Structures;
+        Assert.Equal(15, golden.Count);
+        using var set = extractor.GraphTensors(golden.Select(g => g.Graph).ToList(), golden.Select(g => g.Crystal.Id).ToList(), Cpu);
+        var output = extractor.Evaluate(set, Cpu);
+        for (int i = 0; i < golden.Count; i++)
+        {
+            var expected = golden[i].Output(name);
+            string where = $"{name} on {golden[i].Crystal.Id}";
+            AssertClose(expected.GetProperty("raw_output").GetDouble(), output.Raw[i], $"{where} raw output");
+            AssertClose(expected.GetProperty("prediction").GetDouble(), output.Predictions[i], $"{where} prediction");
+            AssertClose(GoldenData.Floats(expected.GetProperty("conv_feature")), output.Features[i], $"{where} feature");
+        }
+    }
+
+    [Fact]
+    public void OneStructureAtATimeGivesTheSameOutputsAsOneBatch()
+    {
+        using var extractor = Load("mp_eform");
+        var golden = GoldenData.Structures.Where(g => g.Task == "jarvis_2d_exfoliation").ToList();
+        var batched = extractor.Predict(golden.Select(g => g.Graph).ToList(), golden.Select(g => g.Crystal.Id).ToList(), Cpu);
+        for (int i = 0; i < golden.Count; i++)
+        {
+            var single = extractor.Predict(new[] { golden[i].Graph }, new[] { golden[i].Crystal.Id }, Cpu);
+            Assert.True(Math.Abs(batched[i] - single[0]) < 1e-6, $"{golden[i].Crystal.Id}: batch {batched[i]} vs single {single[0]}");
+        }
+    }
+
+    [Fact]
+    public void GraphBuilderGraphsGiveTheGoldenOutputs()
+    {
+        using var extractor = Load("mp_eform");
+        var golden = GoldenData.Structures;
+        var built = golden.Select(g => GraphBuilder.Build(g.Crystal, extractor.GraphSettings)).ToList();
+        for (int i = 0; i < golden.Count; i++)
+            Assert.Equal(golden[i].Graph.AtomCount, built[i].AtomCount);
+        var predictions = extractor.Predict(built, golden.Select(g => g.Crystal.Id).ToList(), Cpu);
+        for (int i = 0; i < golden.Count; i++)
+            AssertClose(golden[i].Output("mp_eform").GetProperty("prediction").GetDouble(), predictions[i], golden[i].Crystal.Id);
+    }
+
+    [Fact]
+    public void LayerByLayerTraceOfRowZeroMatches()
+    {
+        using var extractor = Load("mp_eform");
+        var model = extractor.Model;
+        model.eval();
+        using var noGrad = no_grad();
+        foreach (var g in GoldenData.Structures.Where(s => s.Row == 0))
+        {
+            var trace = g.Json.GetProperty("debug_trace_mp_eform");
+            using var set = extractor.GraphTensors(new[] { g.Graph }, new[] { g.Crystal.Id }, Cpu);
+            using var scope = NewDisposeScope();
+            var batch = set.All();
+            for (int k = 0; k <= model.ConvCount; k++)
+            {
+                string key = k == 0 ? "embedding" : $"conv{k - 1}";
+                var expected = trace.GetProperty(key).EnumerateArray().SelectMany(GoldenData.Floats).ToArray();
+                AssertClose(expected, model.AtomFeatures(batch, k).data<float>().ToArray(), $"{g.Crystal.Id} {key}");
+            }
+            var pooled = Cgcnn.MeanPool(model.AtomFeatures(batch, model.ConvCount), batch);
+            AssertClose(GoldenData.Floats(trace.GetProperty("pooled_mean")), pooled.data<float>().ToArray(), $"{g.Crystal.Id} pooled_mean");
+            AssertClose(GoldenData.Floats(trace.GetProperty("fc_out")), model.Head(nn.functional.softplus(pooled)).data<float>().ToArray(), $"{g.Crystal.Id} fc_out");
+        }
+    }
+
+    [Fact]
+    public void ContinuingFromCachedAtomFeaturesEqualsTheFullPass()
+    {
+        using var extractor = Load("jarvis_eform");
+        var model = extractor.Model;
+        model.eval();
+        using var noGrad = no_grad();
+        var golden = GoldenData.Structures;
+        using var set = extractor.GraphTensors(golden.Select(g => g.Graph).ToList(), golden.Select(g => g.Crystal.Id).ToList(), Cpu);
+        using var scope = NewDisposeScope();
+        var all = set.All();
+        var cached = model.AtomFeatures(all, model.ConvCount - 1);
+        var rows = new[] { 7, 2, 11 };
+        var batch = set.Select(rows);
+        var continued = Cgcnn.FeatureFromAtoms(model.ContinueConvs(cached.index_select(0, batch.AtomIndex), batch, model.ConvCount - 1), batch);
+        Assert.True(continued.allclose(model.CrystalFeature(batch), 1e-5, 1e-6));
+    }
+}
