@@ -105,6 +105,26 @@ public class TrainerTests
     }
 
     [Fact]
+    public void ReportsEveryEpochWithBestSoFarAndTimeLeft()
+    {
+        using var data = new SyntheticRegression();
+        using var model = new MlpTarget(data, initSeed: 1);
+        var reports = new List<EpochReport>();
+        var result = Trainer.Fit(model, data.Targets, data.Split, Quick, new SyncProgress<EpochReport>(reports.Add));
+
+        Assert.Equal(Enumerable.Range(1, Quick.Epochs), reports.Select(r => r.Epoch));
+        Assert.All(reports, r => Assert.Equal(Quick.Epochs, r.TotalEpochs));
+        Assert.Equal(result.History, reports.Select(r => r.Record));
+        for (int i = 0; i < reports.Count; i++)
+            Assert.Equal(result.History.Take(i + 1).Min(h => h.ValidationMae), reports[i].BestValidationMae);
+        Assert.Equal(result.BestEpoch, reports[^1].BestEpoch);
+        Assert.True(reports[0].Remaining > TimeSpan.Zero);
+        Assert.Equal(TimeSpan.Zero, reports[^1].Remaining);
+        Assert.True(reports[^1].Elapsed >= reports[0].Elapsed);
+        Assert.Contains($"Epoch {Quick.Epochs}/{Quick.Epochs}", reports[^1].ToString());
+    }
+
+    [Fact]
     public void CancelledBeforeTheFirstEpochKeepsTheModelAndReportsNoBest()
     {
         using var data = new SyntheticRegression();
