@@ -28,9 +28,9 @@ public interface ITrainingTarget
     /// <summary>An extra loss term added to the MSE (e.g. the gate regulariser), or null.</summary>
     Tensor? Regularisation();
 
-    /// <summary>Copies of all learnable state (parameters and BatchNorm buffers), for best-epoch restore and checkpoints.</summary>
+    /// <summary>Copies of all learnable state (parameters and BatchNorm buffers), for best-epoch restore and checkpoints. The caller owns (and disposes) the copies.</summary>
     IReadOnlyDictionary<string, Tensor> CaptureState();
 
-    /// <summary>Restores state captured by <see cref="CaptureState"/>.</summary>
+    /// <summary>Restores state captured by <see cref="CaptureState"/> by copying its values; the caller keeps ownership of the tensors.</summary>
     void RestoreState(IReadOnlyDictionary<string, Tensor> state);
 }
