@@ -34,6 +34,12 @@ public sealed class ElementFeatures
 
     public bool Contains(int z) => table.ContainsKey(z);
 
+    /// <summary>True when both tables hold the same elements with identical vectors.</summary>
+    public bool SameAs(ElementFeatures other) =>
+        ReferenceEquals(this, other)
+        || (Length == other.Length && table.Count == other.table.Count
+            && table.All(kv => other.table.TryGetValue(kv.Key, out var v) && kv.Value.AsSpan().SequenceEqual(v)));
+
     /// <summary>The vector of element Z; a copy-free view the caller must not modify.</summary>
     public float[] this[int z] => table[z];
 

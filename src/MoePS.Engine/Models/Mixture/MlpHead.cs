@@ -28,6 +28,12 @@ public sealed class MlpHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Re-draws every layer's weights with torch's default Linear initialisation.</summary>
+    public void ResetParameters()
+    {
+        foreach (var layer in layers) layer.reset_parameters();
+    }
+
     public int InputSize { get; }
     public int LayerCount { get; }
     public int HiddenSize { get; }

@@ -1,0 +1,104 @@
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>
+/// The frozen part of every extractor (embedding and the convolutions before the fine-tuned
+/// ones) evaluated once for every atom of a set of crystals and kept on the device, so a
+/// training step only runs the fine-tuned layers, pooling, gate and head.
+/// </summary>
+internal sealed class FrozenFeatures : IDisposable
+{
+    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet graphs)
+    {
+        PerGroup = perGroup;
+        Graphs = graphs;
+    }
+
+    /// <summary>Per extractor group, [members, atoms, F]: atom features entering the first fine-tuned layer.</summary>
+    public IReadOnlyList<Tensor> PerGroup { get; }
+
+    /// <summary>Neighbour lists and edge features of the crystals (shared by all extractors).</summary>
+    public GraphTensorSet Graphs { get; }
+
+    /// <param name="only">Compute only these extractors (others stay zero), e.g. the active ones when predicting.</param>
+    public static FrozenFeatures Compute(IReadOnlyList<Extractor> extractors, IReadOnlyList<ExtractorGroup> groups, int fineTuneLayers,
+        IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only = null)
+    {
+        var sets = new List<(ElementFeatures Table, GraphTensorSet Set)>();
+        GraphTensorSet SetFor(Extractor e)
+        {
+            foreach (var (table, set) in sets)
+                if (ReferenceEquals(table, e.Elements) || table.SameAs(e.Elements)) return set;
+            var created = e.GraphTensors(graphs, ids, device);
+            sets.Add((e.Elements, created));
+            return created;
+        }
+
+        var perGroup = new List<Tensor>();
+        try
+        {
+            foreach (var g in groups)
+            {
+                int frozenConvs = g.Architecture.ConvCount - fineTuneLayers;
+                long atoms = 0;
+                var slices = new Tensor[g.Members.Length];
+                for (int p = 0; p < g.Members.Length; p++)
+                {
+                    int index = g.Members[p];
+                    var set = SetFor(extractors[index]);
+                    atoms = set.AtomCount;
+                    slices[p] = only == null || only.Contains(index)
+                        ? AtomFeatures(extractors[index], set, frozenConvs, device)
+                        : zeros(set.AtomCount, g.Architecture.AtomFeatureLength, device: device.ToTorch());
+                }
+                perGroup.Add(stack(slices));
+                foreach (var s in slices) s.Dispose();
+            }
+        }
+        catch
+        {
+            foreach (var t in perGroup) t.Dispose();
+            foreach (var (_, set) in sets) set.Dispose();
+            throw;
+        }
+        foreach (var (_, set) in sets.Skip(1)) set.Dispose();
+        return new FrozenFeatures(perGroup, sets[0].Set);
+    }
+
+    static Tensor AtomFeatures(Extractor extractor, GraphTensorSet set, int convCount, ComputeDevice device)
+    {
+        extractor.MoveTo(device);
+        var model = extractor.Model;
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var chunks = new List<Tensor>();
+            for (int start = 0; start < set.CrystalCount; start += Extractor.EvaluationBatchSize)
+            {
+                var rows = Enumerable.Range(start, Math.Min(Extractor.EvaluationBatchSize, set.CrystalCount - start)).ToArray();
+                using var scope = NewDisposeScope();
+                using var batch = set.Select(rows);
+                chunks.Add(model.AtomFeatures(batch, convCount).MoveToOuterDisposeScope());
+            }
+            var all = cat(chunks.ToArray(), 0);
+            foreach (var c in chunks) c.Dispose();
+            return all;
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in PerGroup) t.Dispose();
+        Graphs.Dispose();
+    }
+}

@@ -1,0 +1,186 @@
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>One extractor's gate score in a mixture.</summary>
+public sealed record ExtractorScore(string Model, string Extractor, string SourceTask, double Score, int Rank, bool Active);
+
+/// <summary>
+/// A gated mixture of pre-trained extractors with a new head (Chang, Wang &amp; Ertekin 2022).
+/// One extractor is pairwise transfer learning (TL). The extractors themselves are never
+/// changed: the fine-tuned copies of their last layers live in the mixture.
+/// </summary>
+public sealed class MixtureModel : IPropertyModel, IDisposable
+{
+    readonly object sync = new();
+    string deviceName = "cpu";
+
+    public MixtureModel(IReadOnlyList<Extractor> extractors, MixtureOptions options)
+    {
+        TorchRuntime.EnsureLoaded();
+        Validate(extractors, options);
+        Extractors = extractors.ToArray();
+        Options = options;
+        TopK = options.TopK ?? extractors.Count;
+        Network = new MixtureNetwork(Extractors, options, TopK);
+    }
+
+    static void Validate(IReadOnlyList<Extractor> extractors, MixtureOptions options)
+    {
+        if (extractors.Count == 0) throw new ArgumentException("A mixture needs at least one extractor; none were given.");
+        var duplicate = extractors.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate != null) throw new ArgumentException($"Extractor '{duplicate.Key}' was given more than once.");
+        if (options.TopK is int k && (k < 1 || k > extractors.Count))
+            throw new ArgumentOutOfRangeException(nameof(options), $"TopK must be between 1 and the number of extractors ({extractors.Count}); got {k}.");
+        int minConvs = extractors.Min(e => e.Architecture.ConvCount);
+        if (options.FineTuneLayers < 0 || options.FineTuneLayers > minConvs)
+            throw new ArgumentOutOfRangeException(nameof(options), $"FineTuneLayers must be between 0 and {minConvs} (the fewest convolution layers of these extractors); got {options.FineTuneLayers}.");
+        if (options.HeadLayers < 1) throw new ArgumentOutOfRangeException(nameof(options), "HeadLayers must be at least 1.");
+        if (options.HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "HiddenSize must be at least 1.");
+        if (options.GateRegularization < 0) throw new ArgumentOutOfRangeException(nameof(options), "GateRegularization must not be negative.");
+        if (options.Aggregation == Aggregation.Add)
+        {
+            var sizes = extractors.Select(e => e.FeatureLength).Distinct().ToArray();
+            if (sizes.Length > 1)
+                throw new ArgumentException(
+                    "Aggregation Add sums the gated features, so every extractor must have the same feature length; these have " +
+                    string.Join(", ", extractors.Select(e => $"{e.Name}={e.FeatureLength}")) + ". Use -Aggregation Concat or Ensemble.");
+        }
+        var settings = extractors.Select(e => e.GraphSettings).Distinct().ToArray();
+        if (settings.Length > 1)
+            throw new ArgumentException("All extractors of a mixture must build crystal graphs the same way; these differ: " +
+                string.Join(", ", extractors.Select(e => $"{e.Name}={e.GraphSettings.Key}")));
+    }
+
+    public IReadOnlyList<Extractor> Extractors { get; }
+    public MixtureOptions Options { get; }
+    public int TopK { get; }
+    public Aggregation Aggregation => Options.Aggregation;
+    internal MixtureNetwork Network { get; }
+
+    /// <summary>TL for one extractor, MoE for several (with the aggregation when not Add).</summary>
+    public string Method => Extractors.Count == 1 ? "TL" : Aggregation == Aggregation.Add ? "MoE" : Aggregation.ToString();
+
+    public string Name => Extractors.Count == 1
+        ? $"TL from {Extractors[0].Name}"
+        : $"MoE-{Extractors.Count} (k={TopK}, {Aggregation})";
+
+    /// <summary>The label normaliser fitted when trained; identity before.</summary>
+    public Normaliser Normaliser { get; internal set; } = Normaliser.Identity;
+    public string PropertyName { get; internal set; } = "(untrained)";
+    public string? Unit { get; internal set; }
+    public bool IsTrained { get; internal set; }
+    /// <summary>The dataset it was trained on, once trained.</summary>
+    public string? DatasetName { get; internal set; }
+    /// <summary>History and MAEs of the training run, once trained.</summary>
+    public TrainingResult? Training { get; internal set; }
+    public double? TrainMAE => Training?.TrainMae;
+    public double? ValMAE => Training?.ValidationMae;
+    public double? TestMAE => Training?.TestMae;
+    public int? BestEpoch => Training?.BestEpoch;
+    public GraphSettings GraphSettings => Extractors[0].GraphSettings;
+    public string DeviceName => deviceName;
+
+    /// <summary>Gate scores G(θ, k) of all extractors (exactly k non-zero, sum 1).</summary>
+    public double[] Scores()
+    {
+        using var _ = no_grad();
+        return Network.Gate.Scores().to(float64).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>One row per extractor: score, rank (1 = highest) and whether it is in the top k.</summary>
+    public IReadOnlyList<ExtractorScore> ExtractorScores()
+    {
+        var scores = Scores();
+        var active = Network.Gate.ActiveIndices().ToHashSet();
+        var order = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
+        var rank = new int[scores.Length];
+        for (int r = 0; r < order.Length; r++) rank[order[r]] = r + 1;
+        return Enumerable.Range(0, scores.Length)
+            .Select(i => new ExtractorScore(Name, Extractors[i].Name, Extractors[i].SourceTask.Description, scores[i], rank[i], active.Contains(i)))
+            .ToList();
+    }
+
+    public void CheckSupports(Crystal crystal)
+    {
+        foreach (var e in Extractors) e.CheckSupports(crystal);
+    }
+
+    /// <summary>Moves the learnable part to <paramref name="device"/>.</summary>
+    public void MoveTo(ComputeDevice device)
+    {
+        lock (sync)
+        {
+            if (deviceName == device.Name) return;
+            Network.to(device.ToTorch());
+            deviceName = device.Name;
+        }
+    }
+
+    public double[] Predict(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> crystalIds, ComputeDevice device)
+    {
+        lock (sync)
+        {
+            MoveTo(device);
+            var active = Network.Gate.ActiveIndices();
+            using var frozen = FrozenFeatures.Compute(Extractors, Network.Groups, Network.FineTuneLayers, graphs, crystalIds, device, active.ToHashSet());
+            return PredictRows(frozen, Enumerable.Range(0, graphs.Count).ToArray(), active);
+        }
+    }
+
+    /// <summary>Denormalised eval-mode predictions for rows of crystals whose frozen features are at hand.</summary>
+    internal double[] PredictRows(FrozenFeatures frozen, int[] rows, int[] active)
+    {
+        bool wasTraining = Network.training;
+        Network.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var result = new double[rows.Length];
+            for (int start = 0; start < rows.Length; start += Extractor.EvaluationBatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var chunk = rows.Skip(start).Take(Extractor.EvaluationBatchSize).ToArray();
+                using var batch = frozen.Graphs.Select(chunk);
+                var raw = Network.Forward(frozen.PerGroup, batch, active).to(float64).cpu().data<double>().ToArray();
+                for (int i = 0; i < chunk.Length; i++) result[start + i] = Normaliser.Denormalise(raw[i]);
+            }
+            return result;
+        }
+        finally
+        {
+            if (wasTraining) Network.train();
+        }
+    }
+
+    /// <summary>
+    /// An independent copy: same extractors and options, a copy of this model's learnable state and
+    /// what it knows of its training. The extractors are shared (they are never modified).
+    /// </summary>
+    public MixtureModel Copy()
+    {
+        var copy = new MixtureModel(Extractors, Options);
+        lock (sync)
+        {
+            using var _ = no_grad();
+            var source = Network.state_dict();
+            foreach (var (key, value) in copy.Network.state_dict()) value.copy_(source[key].cpu());
+        }
+        copy.Normaliser = Normaliser;
+        copy.PropertyName = PropertyName;
+        copy.Unit = Unit;
+        copy.IsTrained = IsTrained;
+        copy.DatasetName = DatasetName;
+        copy.Training = Training;
+        return copy;
+    }
+
+    public override string ToString() => Name;
+
+    public void Dispose() => Network.Dispose();
+}

@@ -1,0 +1,156 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>
+/// The learnable part of a mixture: each extractor's fine-tuned last convolution layer(s)
+/// (stacked per architecture group), the top-k gate and the head(s). The frozen part of the
+/// extractors is not in here: it enters as cached atom features.
+/// </summary>
+internal sealed class MixtureNetwork : nn.Module
+{
+    readonly IReadOnlyList<ExtractorGroup> groups;
+    readonly ModuleList<ModuleList<StackedConvLayer>> convs = new();
+    readonly TopKGate gate;
+    readonly ModuleList<MlpHead> heads = new();
+    readonly int[] featureLengths;
+    readonly Aggregation aggregation;
+
+    public MixtureNetwork(IReadOnlyList<Extractor> extractors, MixtureOptions options, int topK) : base(nameof(MixtureNetwork))
+    {
+        groups = ExtractorGroup.Partition(extractors);
+        aggregation = options.Aggregation;
+        featureLengths = extractors.Select(e => e.FeatureLength).ToArray();
+        FineTuneLayers = options.FineTuneLayers;
+        foreach (var g in groups)
+        {
+            int convCount = g.Architecture.ConvCount;
+            var layers = new ModuleList<StackedConvLayer>();
+            for (int depth = convCount - options.FineTuneLayers; depth < convCount; depth++)
+                layers.Add(new StackedConvLayer(g.Members.Select(i => ConvWeights(extractors[i], depth)).ToArray()));
+            convs.Add(layers);
+        }
+        gate = new TopKGate(extractors.Count, topK);
+        switch (aggregation)
+        {
+            case Aggregation.Add:
+                heads.Add(new MlpHead(featureLengths[0], options.HeadLayers, options.HiddenSize));
+                break;
+            case Aggregation.Concat:
+                heads.Add(new MlpHead(featureLengths.Sum(), options.HeadLayers, options.HiddenSize));
+                break;
+            case Aggregation.Ensemble:
+                foreach (int f in featureLengths) heads.Add(new MlpHead(f, options.HeadLayers, options.HiddenSize));
+                break;
+        }
+        register_module("convs", convs);
+        register_module("gate", gate);
+        register_module("heads", heads);
+    }
+
+    public int FineTuneLayers { get; }
+    public TopKGate Gate => gate;
+    public IReadOnlyList<ExtractorGroup> Groups => groups;
+
+    static ConvLayerWeights ConvWeights(Extractor extractor, int depth)
+    {
+        var s = extractor.Model.Conv(depth).state_dict();
+        Tensor T(string key) => s[key].detach().cpu().clone();
+        return new ConvLayerWeights(T("fc_full.weight"), T("fc_full.bias"),
+            T("bn1.weight"), T("bn1.bias"), T("bn1.running_mean"), T("bn1.running_var"),
+            T("bn2.weight"), T("bn2.bias"), T("bn2.running_mean"), T("bn2.running_var"));
+    }
+
+    /// <summary>The fine-tuned layer at <paramref name="depth"/> (0 = first fine-tuned) of extractor <paramref name="extractor"/>.</summary>
+    public ConvLayerWeights FineTunedLayer(int extractor, int depth)
+    {
+        for (int g = 0; g < groups.Count; g++)
+        {
+            int p = Array.IndexOf(groups[g].Members, extractor);
+            if (p >= 0) return convs[g][depth].Layer(p);
+        }
+        throw new ArgumentOutOfRangeException(nameof(extractor));
+    }
+
+    /// <summary>Fresh random weights for the head(s), drawn from torch's generator seeded with <paramref name="seed"/>.</summary>
+    public void ResetHeads(int seed)
+    {
+        torch.manual_seed(seed);
+        using var _ = no_grad();
+        foreach (var head in heads) head.ResetParameters();
+    }
+
+    /// <summary>The parameters of the fine-tuned convolution layers.</summary>
+    public IReadOnlyList<Parameter> ConvParameters() => convs.parameters().ToList();
+
+    /// <summary>Gate θ and head parameters.</summary>
+    public IReadOnlyList<Parameter> GateAndHeadParameters() => gate.parameters().Concat(heads.parameters()).ToList();
+
+    /// <summary>
+    /// Normalised predictions [crystals] of a batch.
+    /// </summary>
+    /// <param name="frozen">Per group, atom features before the fine-tuned layers for every atom of the data, [members, atoms, F].</param>
+    /// <param name="batch">The crystals.</param>
+    /// <param name="active">The active extractors (from the gate), ascending.</param>
+    public Tensor Forward(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
+    {
+        var features = ExtractorFeatures(frozen, batch, active);
+        var scores = gate.Scores(active);
+        return Combine(features, scores, active, batch.CrystalCount);
+    }
+
+    /// <summary>E_i(x) for each active extractor i, [crystals, F_i], keyed by extractor index.</summary>
+    public Dictionary<int, Tensor> ExtractorFeatures(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
+    {
+        var result = new Dictionary<int, Tensor>();
+        long n = batch.AtomIndex.shape[0];
+        for (int g = 0; g < groups.Count; g++)
+        {
+            int[] local = groups[g].LocalPositions(active);
+            if (local.Length == 0) continue;
+            var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozen[g].device);
+            var x = frozen[g].index_select(0, selected).index_select(1, batch.AtomIndex);
+            var edges = batch.EdgeFeatures.reshape(n * batch.NeighbourIndex.shape[1], -1);
+            foreach (var layer in convs[g]) x = layer.Forward(selected, x, batch.NeighbourIndex, edges);
+            for (int j = 0; j < local.Length; j++)
+                result[groups[g].Members[local[j]]] = Cgcnn.FeatureFromAtoms(x[j], batch);
+        }
+        return result;
+    }
+
+    Tensor Combine(Dictionary<int, Tensor> features, Tensor scores, int[] active, int crystals)
+    {
+        switch (aggregation)
+        {
+            case Aggregation.Add:
+            {
+                Tensor? f = null;
+                foreach (int i in active)
+                {
+                    var term = features[i] * scores[i];
+                    f = f is null ? term : f + term;
+                }
+                return heads[0].forward(f!);
+            }
+            case Aggregation.Concat:
+            {
+                var device = scores.device;
+                var blocks = Enumerable.Range(0, featureLengths.Length).Select(i =>
+                    features.TryGetValue(i, out var e) ? e * scores[i] : zeros(crystals, featureLengths[i], device: device)).ToArray();
+                return heads[0].forward(cat(blocks, 1));
+            }
+            default:
+            {
+                Tensor? y = null;
+                foreach (int i in active)
+                {
+                    var term = heads[i].forward(features[i]) * scores[i];
+                    y = y is null ? term : y + term;
+                }
+                return y!;
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>Trains a mixture on a split dataset with the paper's recipe.</summary>
+public static class MixtureTraining
+{
+    /// <summary>
+    /// Trains a copy of <paramref name="model"/> (the argument is left as it was, so one untrained
+    /// model can be trained with several seeds). An untrained model's head is initialised from
+    /// <see cref="TrainingOptions.Seed"/>, so the seed alone fixes the result on a given device.
+    /// </summary>
+    public static MixtureModel Train(MixtureModel model, CrystalDataset dataset, TrainingOptions options, ComputeDevice device,
+        GraphCache? cache = null, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
+    {
+        var split = dataset.Split ?? throw new ArgumentException(
+            $"Dataset '{dataset.Name}' has no train/validation/test split; use Split-CrystalDataset first.", nameof(dataset));
+        TorchRuntime.EnsureLoaded();
+        var crystals = dataset.Entries.Select(e => e.Crystal).ToList();
+        foreach (var c in crystals) model.CheckSupports(c);
+
+        var trained = model.Copy();
+        if (!trained.IsTrained) trained.Network.ResetHeads(options.Seed);
+        var graphs = GraphBatchBuilder.BuildAll(crystals, trained.GraphSettings, cache: cache, cancellationToken: cancellation);
+        using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device);
+        var result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
+
+        trained.Normaliser = result.Normaliser;
+        trained.PropertyName = dataset.TargetName;
+        trained.Unit = dataset.Unit;
+        trained.DatasetName = dataset.Name;
+        trained.Training = result;
+        trained.IsTrained = true;
+        return trained;
+    }
+}

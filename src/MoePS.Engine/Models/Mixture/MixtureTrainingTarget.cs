@@ -1,0 +1,82 @@
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>
+/// A mixture bound to one dataset on one device for training: the frozen features of every
+/// extractor are computed once here; each step runs only the active extractors' fine-tuned
+/// layers, the gate and the head.
+/// </summary>
+public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
+{
+    readonly MixtureModel model;
+    readonly FrozenFeatures frozen;
+
+    public MixtureTrainingTarget(MixtureModel model, IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device)
+    {
+        this.model = model;
+        model.MoveTo(device);
+        Device = device.ToTorch();
+        frozen = FrozenFeatures.Compute(model.Extractors, model.Network.Groups, model.Network.FineTuneLayers, graphs, ids, device);
+    }
+
+    public Device Device { get; }
+
+    /// <summary>The cached frozen atom features of extractor <paramref name="index"/>, [atoms, F] (for tests and diagnostics).</summary>
+    public Tensor FrozenAtomFeatures(int index)
+    {
+        var groups = model.Network.Groups;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            int p = Array.IndexOf(groups[g].Members, index);
+            if (p >= 0) return frozen.PerGroup[g][p];
+        }
+        throw new ArgumentOutOfRangeException(nameof(index));
+    }
+
+    public IReadOnlyList<ParameterGroup> ParameterGroups(double baseLearningRate)
+    {
+        var groups = new List<ParameterGroup> { new("gate and head", model.Network.GateAndHeadParameters(), baseLearningRate) };
+        var convs = model.Network.ConvParameters();
+        if (convs.Count > 0) groups.Add(new ParameterGroup("fine-tuned convolutions", convs, model.Options.FineTuneLearningRate));
+        return groups;
+    }
+
+    public void SetTraining(bool training) => model.Network.train(training);
+
+    public Tensor Forward(int[] rows)
+    {
+        var batch = frozen.Graphs.Select(rows);
+        return model.Network.Forward(frozen.PerGroup, batch, model.Network.Gate.ActiveIndices());
+    }
+
+    public Tensor? Regularisation() =>
+        model.Options.GateRegularization == 0 ? null
+        : TopKGate.Regulariser(model.Network.Gate.Scores(), model.Options.GateRegularization);
+
+    public IReadOnlyDictionary<string, Tensor> CaptureState()
+    {
+        using var _ = no_grad();
+        return model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+    }
+
+    public void RestoreState(IReadOnlyDictionary<string, Tensor> state)
+    {
+        using var _ = no_grad();
+        foreach (var (key, value) in model.Network.state_dict())
+        {
+            if (!state.TryGetValue(key, out var saved))
+                throw new InvalidOperationException($"The saved mixture state has no '{key}'.");
+            value.copy_(saved);
+        }
+    }
+
+    /// <summary>Denormalised eval-mode predictions for dataset rows.</summary>
+    public double[] Predict(int[] rows) => model.PredictRows(frozen, rows, model.Network.Gate.ActiveIndices());
+
+    public void Dispose() => frozen.Dispose();
+}
