@@ -1,3 +1,4 @@
+using MoePS.Engine.Training;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using MoePS.Engine.Training;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 

@@ -1,3 +1,4 @@
+using MoePS.Engine.Training;
 using System.Globalization;
 using System.Text.Json;
 using MoePS.Engine.Graphs;

@@ -1,3 +1,4 @@
+using MoePS.Engine.Training;
 using System.Collections;
 using System.Security.Cryptography;
 using TorchSharp;

@@ -6,6 +6,9 @@ namespace MoePS.Engine.Training;
 /// </summary>
 public sealed record Normaliser(double Mean, double Std)
 {
+    /// <summary>No scaling: what an untrained model reports.</summary>
+    public static Normaliser Identity { get; } = new(0.0, 1.0);
+
     /// <summary>Fits to the known (non-NaN) values. A constant or single label gets std 1, so nothing divides by zero.</summary>
     public static Normaliser Fit(IEnumerable<double> values)
     {

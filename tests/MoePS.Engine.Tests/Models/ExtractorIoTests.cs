@@ -1,3 +1,4 @@
+using MoePS.Engine.Training;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using Xunit;
