@@ -31,7 +31,13 @@ public sealed class MlpHead : nn.Module<Tensor, Tensor>
     /// <summary>Re-draws every layer's weights with torch's default Linear initialisation.</summary>
     public void ResetParameters()
     {
-        foreach (var layer in layers) layer.reset_parameters();
+        // PyTorch's Linear defaults: kaiming_uniform(a=√5) weights, bias ~ U(±1/√fan_in).
+        foreach (var layer in layers)
+        {
+            nn.init.kaiming_uniform_(layer.weight!, Math.Sqrt(5));
+            double bound = 1 / Math.Sqrt(layer.weight!.shape[1]);
+            nn.init.uniform_(layer.bias!, -bound, bound);
+        }
     }
 
     public int InputSize { get; }

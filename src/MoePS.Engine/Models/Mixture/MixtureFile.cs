@@ -1,0 +1,209 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MoePS.Engine.Training;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.Mixture;
+
+/// <summary>
+/// A mixture in one file (.moem, a zip): mixture.json (options, normaliser, what it was trained on,
+/// training history, and each extractor's name and weights hash), network.safetensors (fine-tuned
+/// layers, gate, heads) and, unless excluded, every extractor as an embedded .moex bundle.
+/// Loading gives bit-identical predictions.
+/// </summary>
+public static class MixtureFile
+{
+    public const string Extension = ".moem";
+    const string FormatName = "moeps-mixture";
+    const int FormatVersion = 1;
+    const string ManifestEntry = "mixture.json";
+    const string NetworkEntry = "network.safetensors";
+
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    sealed class Manifest
+    {
+        public string Format { get; set; } = FormatName;
+        public int Version { get; set; } = FormatVersion;
+        public MixtureOptions Options { get; set; } = new();
+        public Normaliser Normaliser { get; set; } = Normaliser.Identity;
+        public string PropertyName { get; set; } = "";
+        public string? Unit { get; set; }
+        public string? DatasetName { get; set; }
+        public bool IsTrained { get; set; }
+        public TrainingResult? Training { get; set; }
+        public List<ExtractorRecord> Extractors { get; set; } = new();
+    }
+
+    sealed class ExtractorRecord
+    {
+        public string Name { get; set; } = "";
+        public string WeightsSha256 { get; set; } = "";
+        /// <summary>Zip entry of the embedded bundle, or null when saved without extractors.</summary>
+        public string? Bundle { get; set; }
+    }
+
+    /// <summary>SHA-256 of an extractor's weights (safetensors of its state_dict, no metadata): how an excluded extractor is recognised.</summary>
+    public static string WeightsHash(Extractor extractor) =>
+        Convert.ToHexString(SHA256.HashData(Safetensors.Write(CgcnnWeights.ToSafetensors(extractor.Model)))).ToLowerInvariant();
+
+    /// <summary>Writes atomically (temporary file beside the target, then rename).</summary>
+    public static void Write(MixtureModel model, string path, bool includeExtractors = true)
+    {
+        var manifest = new Manifest
+        {
+            Options = model.Options with { TopK = model.TopK },
+            Normaliser = model.Normaliser,
+            PropertyName = model.PropertyName,
+            Unit = model.Unit,
+            DatasetName = model.DatasetName,
+            IsTrained = model.IsTrained,
+            Training = model.Training,
+        };
+        byte[] network = Safetensors.Write(model.Network.state_dict().Select(kv => CgcnnWeights.FromTensor(kv.Key, kv.Value)));
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(folder);
+        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():n}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+            {
+                for (int i = 0; i < model.Extractors.Count; i++)
+                {
+                    var e = model.Extractors[i];
+                    var record = new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) };
+                    if (includeExtractors)
+                    {
+                        record.Bundle = $"extractors/{i:D2}-{e.Name}{ExtractorBundle.Extension}";
+                        using var s = zip.CreateEntry(record.Bundle, CompressionLevel.NoCompression).Open();
+                        s.Write(BundleBytes(e, folder));
+                    }
+                    manifest.Extractors.Add(record);
+                }
+                using (var s = zip.CreateEntry(NetworkEntry, CompressionLevel.Optimal).Open()) s.Write(network);
+                using (var s = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open()) JsonSerializer.Serialize(s, manifest, Json);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    static byte[] BundleBytes(Extractor e, string folder)
+    {
+        string temp = Path.Combine(folder, $".{e.Name}.{Guid.NewGuid():n}{ExtractorBundle.Extension}");
+        try
+        {
+            ExtractorBundle.Write(e, temp);
+            return File.ReadAllBytes(temp);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <param name="path">The .moem file.</param>
+    /// <param name="resolveExtractor">Finds an extractor that was saved by reference (name), e.g. from the paper's library; its weights hash is checked.</param>
+    public static MixtureModel Read(string path, Func<string, Extractor> resolveExtractor)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Mixture file not found: {path}", path);
+        Runtime.TorchRuntime.EnsureLoaded();
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            Manifest manifest;
+            try
+            {
+                manifest = JsonSerializer.Deserialize<Manifest>(ReadEntry(zip, ManifestEntry, path), Json)
+                    ?? throw new ExtractorFormatException(path, $"{ManifestEntry} is empty.");
+            }
+            catch (JsonException e)
+            {
+                throw new ExtractorFormatException(path, $"{ManifestEntry} is not a valid mixture manifest ({e.Message}).", e);
+            }
+            if (manifest.Format != FormatName)
+                throw new ExtractorFormatException(path, $"{ManifestEntry} has format '{manifest.Format}', expected '{FormatName}'.");
+            if (manifest.Version > FormatVersion)
+                throw new ExtractorFormatException(path, $"mixture format version {manifest.Version} is newer than this MoePS reads ({FormatVersion}); update MoePS.");
+
+            var extractors = manifest.Extractors.Select(r => LoadExtractor(zip, r, path, resolveExtractor)).ToList();
+            var model = new MixtureModel(extractors, manifest.Options)
+            {
+                Normaliser = manifest.Normaliser,
+                PropertyName = manifest.PropertyName,
+                Unit = manifest.Unit,
+                DatasetName = manifest.DatasetName,
+                IsTrained = manifest.IsTrained,
+                Training = manifest.Training,
+            };
+            LoadNetwork(model, Safetensors.Read(ReadEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
+            return model;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ExtractorFormatException(path, $"not a MoePS mixture file ({Extension}) or the file is damaged ({e.Message}).", e);
+        }
+    }
+
+    static Extractor LoadExtractor(ZipArchive zip, ExtractorRecord record, string path, Func<string, Extractor> resolve)
+    {
+        Extractor extractor;
+        if (record.Bundle != null)
+        {
+            string temp = Path.Combine(Path.GetTempPath(), $"moeps-{Guid.NewGuid():n}{ExtractorBundle.Extension}");
+            try
+            {
+                File.WriteAllBytes(temp, ReadEntry(zip, record.Bundle, path));
+                extractor = ExtractorBundle.Read(temp);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+        }
+        else
+        {
+            extractor = resolve(record.Name);
+        }
+        string hash = WeightsHash(extractor);
+        if (!string.Equals(hash, record.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+            throw new ExtractorFormatException(path,
+                $"extractor '{record.Name}' does not have the weights this mixture was trained with (SHA-256 {hash[..12]}…, expected {record.WeightsSha256[..Math.Min(12, record.WeightsSha256.Length)]}…).");
+        return extractor;
+    }
+
+    static void LoadNetwork(MixtureModel model, SafetensorsFile file, string path)
+    {
+        var given = file.Tensors.ToDictionary(t => t.Name);
+        using var noGrad = no_grad();
+        foreach (var (name, target) in model.Network.state_dict())
+        {
+            if (!given.TryGetValue(name, out var t))
+                throw new ExtractorFormatException(path, $"{NetworkEntry} has no tensor '{name}'.");
+            using var value = CgcnnWeights.ToTensor(t);
+            if (!value.shape.SequenceEqual(target.shape))
+                throw new ExtractorFormatException(path, $"tensor '{name}' has shape [{string.Join(",", value.shape)}]; the mixture needs [{string.Join(",", target.shape)}].");
+            target.copy_(value);
+        }
+    }
+
+    static byte[] ReadEntry(ZipArchive zip, string name, string path)
+    {
+        var entry = zip.GetEntry(name) ?? throw new ExtractorFormatException(path, $"the file has no '{name}'.");
+        using var s = entry.Open();
+        using var m = new MemoryStream();
+        s.CopyTo(m);
+        return m.ToArray();
+    }
+}
