@@ -1,3 +1,5 @@
+using MoePS.Engine.Crystals;
+
 namespace MoePS.Bench;
 
 /// <summary>One machine-readable benchmark number.</summary>
@@ -17,5 +19,9 @@ public sealed class BenchContext
     public BenchContext(string dataFolder) => DataFolder = dataFolder;
     public string DataFolder { get; }
     public string PathOf(params string[] parts) => Path.Combine(new[] { DataFolder }.Concat(parts).ToArray());
+    /// <summary>A paper task from the data folder, with its split for <paramref name="seed"/>.</summary>
+    public CrystalDataset LoadTask(string key, int seed = 0) =>
+        DatasetFile.Read(PathOf("tasks", key + ".json.gz")).Dataset.WithSplit(SplitFile.Read(PathOf("splits", $"seed{seed}.json"), key));
+
     public void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
-using System.Text.Json;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 
@@ -20,7 +18,7 @@ public sealed class GraphBenchmark : IBenchmark
 
     public IEnumerable<BenchResult> Run(BenchContext context)
     {
-        var crystals = LoadStructures(context.PathOf("tasks", "expt_eform.json.gz"));
+        var crystals = context.LoadTask("expt_eform").Entries.Select(e => e.Crystal).ToList();
         long atoms = crystals.Sum(c => (long)c.AtomCount);
         int cores = Environment.ProcessorCount;
         var settings = GraphSettings.Default;
@@ -65,17 +63,5 @@ public sealed class GraphBenchmark : IBenchmark
             best = Math.Min(best, watch.Elapsed.TotalSeconds);
         }
         return best;
-    }
-
-    /// <summary>The structures of a Matbench-style dataset file (column "structure").</summary>
-    static List<Crystal> LoadStructures(string path)
-    {
-        using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var document = JsonDocument.Parse(gzip);
-        var root = document.RootElement;
-        int column = root.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList().IndexOf("structure");
-        return root.GetProperty("data").EnumerateArray()
-            .Select((row, i) => PymatgenStructure.Read(row[column], $"row{i}", $"{path}: $.data[{i}][{column}]"))
-            .ToList();
     }
 }

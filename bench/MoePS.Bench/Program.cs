@@ -23,6 +23,9 @@ if (data == null || !Directory.Exists(data))
     return 2;
 }
 
+// The engine's own lookups (extractor library, named datasets) search $MOEPS_DATA_PATH.
+Environment.SetEnvironmentVariable(DataLocations.DataPathVariable, Path.GetFullPath(data));
+
 var pattern = new Regex("^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase);
 var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })

@@ -60,7 +60,7 @@ public class StackedConvLayerTests
         var stacked = new StackedConvLayer(layers);
         stacked.train(training);
         int[] active = { 3, 1 };
-        var atoms = rand(active.Length, N, F, generator: g).requires_grad_(true);
+        var atoms = rand(N, active.Length, F, generator: g).requires_grad_(true);
         var nbrIdx = randint(0, N, new long[] { N, M }, generator: g);
         var edges = rand(N * M, E, generator: g);
 
@@ -71,12 +71,12 @@ public class StackedConvLayerTests
         {
             var reference = new ReferenceConv(layers[active[a]]);
             reference.train(training);
-            var input = atoms.detach()[a].clone().requires_grad_(true);
+            var input = atoms.detach()[.., a].clone().requires_grad_(true);
             var expected = reference.forward(input, nbrIdx, edges);
             expected.sum().backward();
 
-            Assert.True(allclose(outStacked[a], expected, rtol: 1e-5, atol: 1e-5), $"output of extractor {active[a]}");
-            Assert.True(allclose(atoms.grad![a], input.grad!, rtol: 1e-4, atol: 1e-5), $"input gradient of extractor {active[a]}");
+            Assert.True(allclose(outStacked[.., a], expected, rtol: 1e-5, atol: 1e-5), $"output of extractor {active[a]}");
+            Assert.True(allclose(atoms.grad![.., a], input.grad!, rtol: 1e-4, atol: 1e-5), $"input gradient of extractor {active[a]}");
             var back = stacked.Layer(active[a]);
             Assert.True(allclose(back.Bn1RunningMean, reference.RunningMean1, rtol: 1e-5, atol: 1e-6), "bn1 running mean");
             Assert.True(allclose(back.Bn2RunningVar, reference.RunningVar2, rtol: 1e-5, atol: 1e-6), "bn2 running var");

@@ -18,7 +18,7 @@ internal sealed class FrozenFeatures : IDisposable
         Graphs = graphs;
     }
 
-    /// <summary>Per extractor group, [members, atoms, F]: atom features entering the first fine-tuned layer.</summary>
+    /// <summary>Per extractor group, [atoms, members, F]: atom features entering the first fine-tuned layer.</summary>
     public IReadOnlyList<Tensor> PerGroup { get; }
 
     /// <summary>Neighbour lists and edge features of the crystals (shared by all extractors).</summary>
@@ -55,7 +55,7 @@ internal sealed class FrozenFeatures : IDisposable
                         ? AtomFeatures(extractors[index], set, frozenConvs, device)
                         : zeros(set.AtomCount, g.Architecture.AtomFeatureLength, device: device.ToTorch());
                 }
-                perGroup.Add(stack(slices));
+                perGroup.Add(stack(slices, 1));
                 foreach (var s in slices) s.Dispose();
             }
         }

@@ -91,7 +91,7 @@ internal sealed class MixtureNetwork : nn.Module
     /// <summary>
     /// Normalised predictions [crystals] of a batch.
     /// </summary>
-    /// <param name="frozen">Per group, atom features before the fine-tuned layers for every atom of the data, [members, atoms, F].</param>
+    /// <param name="frozen">Per group, atom features before the fine-tuned layers for every atom of the data, [atoms, members, F].</param>
     /// <param name="batch">The crystals.</param>
     /// <param name="active">The active extractors (from the gate), ascending.</param>
     public Tensor Forward(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
@@ -106,16 +106,18 @@ internal sealed class MixtureNetwork : nn.Module
     {
         var result = new Dictionary<int, Tensor>();
         long n = batch.AtomIndex.shape[0];
+        var edges = batch.EdgeFeatures.reshape(n * batch.NeighbourIndex.shape[1], -1);
         for (int g = 0; g < groups.Count; g++)
         {
             int[] local = groups[g].LocalPositions(active);
             if (local.Length == 0) continue;
             var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozen[g].device);
-            var x = frozen[g].index_select(0, selected).index_select(1, batch.AtomIndex);
-            var edges = batch.EdgeFeatures.reshape(n * batch.NeighbourIndex.shape[1], -1);
+            var x = frozen[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
             foreach (var layer in convs[g]) x = layer.Forward(selected, x, batch.NeighbourIndex, edges);
+            long k = local.Length, f = x.shape[2];
+            var pooled = Cgcnn.FeatureFromAtoms(x.reshape(n, k * f), batch).view(batch.CrystalCount, k, f);
             for (int j = 0; j < local.Length; j++)
-                result[groups[g].Members[local[j]]] = Cgcnn.FeatureFromAtoms(x[j], batch);
+                result[groups[g].Members[local[j]]] = pooled.select(1, j);
         }
         return result;
     }

@@ -33,7 +33,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         for (int g = 0; g < groups.Count; g++)
         {
             int p = Array.IndexOf(groups[g].Members, index);
-            if (p >= 0) return frozen.PerGroup[g][p];
+            if (p >= 0) return frozen.PerGroup[g].select(1, p);
         }
         throw new ArgumentOutOfRangeException(nameof(index));
     }

@@ -6,12 +6,11 @@ namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>
 /// The same CGCNN convolution layer of m extractors, stacked so that the active ones run as a
-/// few batched matrix products instead of m small ones. The Linear(2F+E → 2F) on
+/// few batched matrix products and fused kernels instead of m small ones. The Linear(2F+E → 2F) on
 /// z_ij = v_i ⊕ v_j ⊕ u_ij is split into its three blocks: W_self·v_i and W_nbr·v_j are computed
 /// once per atom (not once per edge) and gathered, W_edge·u_ij once per edge, which is about a
 /// third of the arithmetic of the concatenated form. BatchNorm is computed per extractor and
-/// channel with PyTorch's semantics (biased batch variance to normalise, unbiased variance and
-/// momentum 0.1 for the running statistics).
+/// channel with PyTorch's own batch_norm kernel.
 /// </summary>
 public sealed class StackedConvLayer : nn.Module
 {
@@ -65,59 +64,56 @@ public sealed class StackedConvLayer : nn.Module
     public int EdgeFeatureLength { get; }
 
     /// <summary>
-    /// Runs the layer for the selected extractors.
+    /// Runs the layer for the selected extractors. Tensors keep extractors next to features
+    /// ([rows, k, C]) so the edge projection is one matrix product and both BatchNorms run as
+    /// single fused batch_norm calls over k·C channels.
     /// </summary>
     /// <param name="selected">Which stacked layers to run (k indices into 0..m−1), as a long tensor.</param>
-    /// <param name="atoms">Atom features entering the layer, [k, atoms, F] (row i is extractor selected[i]).</param>
+    /// <param name="atoms">Atom features entering the layer, [atoms, k, F] (column i is extractor selected[i]).</param>
     /// <param name="neighbours">Neighbour atom index per atom and slot, [atoms, M] (long).</param>
     /// <param name="edges">Edge features, [atoms·M, E].</param>
-    /// <returns>Atom features after the layer, [k, atoms, F].</returns>
+    /// <returns>Atom features after the layer, [atoms, k, F].</returns>
     public Tensor Forward(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges)
     {
         using var scope = NewDisposeScope();
-        long k = atoms.shape[0], n = atoms.shape[1], m = neighbours.shape[1];
+        long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
         int f = AtomFeatureLength;
 
-        var self = matmul(atoms, wSelf.index_select(0, selected).transpose(1, 2));          // [k, n, 2F]
-        var nbr = matmul(atoms, wNbr.index_select(0, selected).transpose(1, 2));            // [k, n, 2F]
-        var edge = matmul(edges, wEdge.index_select(0, selected).transpose(1, 2));          // [k, n·m, 2F]
-        var gathered = nbr.index_select(1, neighbours.reshape(-1)).view(k, n, m, 2 * f);
-        var z = edge.view(k, n, m, 2 * f) + gathered + self.unsqueeze(2) + bias.index_select(0, selected).view(k, 1, 1, 2 * f);
+        // v_i and v_j projections per extractor: [k, n, F] × [k, F, 2F] → [n, k, 2F].
+        var atomsByExtractor = atoms.transpose(0, 1);
+        var self = matmul(atomsByExtractor, wSelf.index_select(0, selected).transpose(1, 2)).transpose(0, 1)
+            + bias.index_select(0, selected);
+        var nbr = matmul(atomsByExtractor, wNbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
+        // u_ij projection of all k extractors at once: [n·M, E] × [E, k·2F].
+        var edgeWeights = wEdge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
+        var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)));
+        z = (z.view(n, m, k, 2 * f) + self.unsqueeze(1)).view(n * m, k * 2 * f);
 
-        z = BatchNorm(z.view(k, n * m, 2 * f), selected, bn1Weight, bn1Bias, bn1Mean, bn1Var).view(k, n, m, 2 * f);
-        var filter = sigmoid(z[.., .., .., ..f]);
-        var core = nn.functional.softplus(z[.., .., .., f..]);
-        var summed = (filter * core).sum(2);                                                  // [k, n, F]
-        summed = BatchNorm(summed, selected, bn2Weight, bn2Bias, bn2Mean, bn2Var);
+        z = BatchNorm(z, selected, bn1Weight, bn1Bias, bn1Mean, bn1Var).view(n, m, k, 2, f);
+        var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
+        summed = BatchNorm(summed.view(n, k * f), selected, bn2Weight, bn2Bias, bn2Mean, bn2Var).view(n, k, f);
         return nn.functional.softplus(atoms + summed).MoveToOuterDisposeScope();
     }
 
-    /// <summary>BatchNorm over dim 1 of [k, rows, C], separately for each selected extractor and channel.</summary>
+    /// <summary>
+    /// BatchNorm over the rows of [rows, k·C], each (extractor, channel) on its own, with PyTorch's
+    /// semantics; running statistics of the selected extractors are updated in training mode.
+    /// </summary>
     Tensor BatchNorm(Tensor x, Tensor selected, Tensor weight, Tensor biasTerm, Tensor runningMean, Tensor runningVar)
     {
-        long k = x.shape[0], c = x.shape[2];
-        Tensor mean, variance;
+        long k = selected.shape[0], c = runningMean.shape[1];
+        var mean = runningMean.index_select(0, selected).reshape(k * c);
+        var variance = runningVar.index_select(0, selected).reshape(k * c);
+        var y = nn.functional.batch_norm(x, mean, variance,
+            weight.index_select(0, selected).reshape(k * c), biasTerm.index_select(0, selected).reshape(k * c),
+            training, Momentum, Eps);
         if (training)
         {
-            mean = x.mean(new long[] { 1 }, keepdim: true);
-            variance = x.var(1, unbiased: false, keepdim: true);
-            using (no_grad())
-            {
-                long rows = x.shape[1];
-                var unbiased = variance.squeeze(1) * (rows / (double)Math.Max(rows - 1, 1));
-                var newMean = runningMean.index_select(0, selected) * (1 - Momentum) + mean.squeeze(1) * Momentum;
-                var newVar = runningVar.index_select(0, selected) * (1 - Momentum) + unbiased * Momentum;
-                runningMean.index_copy_(0, selected, newMean);
-                runningVar.index_copy_(0, selected, newVar);
-            }
+            using var _ = no_grad();
+            runningMean.index_copy_(0, selected, mean.view(k, c));
+            runningVar.index_copy_(0, selected, variance.view(k, c));
         }
-        else
-        {
-            mean = runningMean.index_select(0, selected).view(k, 1, c);
-            variance = runningVar.index_select(0, selected).view(k, 1, c);
-        }
-        var normalised = (x - mean) / (variance + Eps).sqrt();
-        return normalised * weight.index_select(0, selected).view(k, 1, c) + biasTerm.index_select(0, selected).view(k, 1, c);
+        return y;
     }
 
     /// <summary>The weights of stacked layer <paramref name="index"/>, in PyTorch's layout (copies).</summary>
