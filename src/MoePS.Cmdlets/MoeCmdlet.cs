@@ -39,6 +39,22 @@ public abstract class MoeCmdlet : PSCmdlet
         return new ErrorRecord(e, errorId, category, target);
     }
 
+    /// <summary>The device named by a -Device parameter (default: first CUDA device, else CPU); stops the cmdlet clearly when it is not available.</summary>
+    protected ComputeDevice ResolveDevice(string? name)
+    {
+        try
+        {
+            var device = ComputeDevice.Parse(name);
+            WriteVerbose($"Computing on {device.Name}");
+            return device;
+        }
+        catch (Exception e)
+        {
+            Fail(e, name, "DeviceNotAvailable");
+            throw; // not reached: Fail throws
+        }
+    }
+
     /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded).</summary>
     protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 }

@@ -1,0 +1,57 @@
+using System.Management.Automation;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Loads a mixture saved with Save-MixtureModel.</para>
+/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files named &lt;name&gt;.moex, .safetensors or .pth.tar), then in the paper's extractor library ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
+/// </summary>
+/// <example>
+/// <code>Import-MixtureModel ./exfoliation-moe.moem | Invoke-PropertyPrediction -Crystal (Import-Crystal new/*.cif)</code>
+/// <para>Predicts with a saved mixture.</para>
+/// </example>
+[Cmdlet(VerbsData.Import, "MixtureModel")]
+[OutputType(typeof(MixtureModel))]
+public sealed class ImportMixtureModelCommand : MoeCmdlet
+{
+    /// <summary><para type="description">The .moem file(s).</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary><para type="description">A folder with the extractors of mixtures saved without them.</para></summary>
+    [Parameter]
+    public string? ExtractorPath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string p in Path)
+        {
+            string path = ResolvePath(p);
+            try
+            {
+                WriteObject(MixtureFile.Read(path, FindExtractor));
+            }
+            catch (Exception e) when (e is not PipelineStoppedException)
+            {
+                WriteItemError(e, path, "MixtureImportFailed");
+            }
+        }
+    }
+
+    Extractor FindExtractor(string name)
+    {
+        if (ExtractorPath != null)
+        {
+            string folder = ResolvePath(ExtractorPath);
+            foreach (string ext in new[] { ExtractorBundle.Extension, ".safetensors", ".pth.tar", ".pth" })
+            {
+                string candidate = System.IO.Path.Combine(folder, name + ext);
+                if (File.Exists(candidate)) return ExtractorFiles.Import(candidate);
+            }
+        }
+        return ExtractorLibrary.Load(name, WriteVerbose);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Management.Automation;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Combines pre-trained extractors into an (untrained) mixture of experts.</para>
+/// <para type="description">The gate θ starts at ones and keeps the TopK largest (G = Softmax(KeepTopK(θ, k))); Add sums the gated extractor features, Concat puts them side by side, Ensemble gives each extractor its own head and weights the predictions by the gate. Each extractor's last -FineTuneLayers convolution layers are fine-tuned, the rest stay frozen. One extractor is pairwise transfer learning (TL). Train it with Start-MixtureTraining.</para>
+/// </summary>
+/// <example>
+/// <code>Get-Extractor | New-MixtureModel -TopK 4</code>
+/// <para>A mixture of the paper's 18 extractors of which 4 are active at a time.</para>
+/// </example>
+/// <example>
+/// <code>New-MixtureModel -Extractor (Get-Extractor mp_eform)</code>
+/// <para>Transfer learning from the MP formation-energy extractor.</para>
+/// </example>
+[Cmdlet(VerbsCommon.New, "MixtureModel")]
+[OutputType(typeof(MixtureModel))]
+public sealed class NewMixtureModelCommand : MoeCmdlet
+{
+    readonly List<Extractor> extractors = new();
+
+    /// <summary><para type="description">The extractors (e.g. from Get-Extractor or Import-Extractor).</para></summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
+    [AllowEmptyCollection]
+    public Extractor[] Extractor { get; set; } = Array.Empty<Extractor>();
+
+    /// <summary><para type="description">How many extractors are active at once (k). Default: all of them.</para></summary>
+    [Parameter]
+    public int TopK { get; set; }
+
+    /// <summary><para type="description">Add (the paper's), Concat or Ensemble.</para></summary>
+    [Parameter]
+    public Aggregation Aggregation { get; set; } = Aggregation.Add;
+
+    /// <summary><para type="description">Layers of the new head (Linear, Softplus, …, Linear).</para></summary>
+    [Parameter]
+    public int HeadLayers { get; set; } = 3;
+
+    /// <summary><para type="description">Width of the head's hidden layers.</para></summary>
+    [Parameter]
+    public int HiddenSize { get; set; } = 32;
+
+    /// <summary><para type="description">How many of each extractor's last convolution layers are fine-tuned.</para></summary>
+    [Parameter]
+    public int FineTuneLayers { get; set; } = 1;
+
+    /// <summary><para type="description">λ of the gate regulariser λ(aᵀa − 1)².</para></summary>
+    [Parameter]
+    public double GateRegularization { get; set; } = 0.01;
+
+    /// <summary><para type="description">Learning rate of the fine-tuned layers (head and gate use Start-MixtureTraining's -LearningRate).</para></summary>
+    [Parameter]
+    public double FineTuneLearningRate { get; set; } = 5e-3;
+
+    protected override void ProcessRecord() => extractors.AddRange(Extractor);
+
+    protected override void EndProcessing()
+    {
+        var options = new MixtureOptions
+        {
+            TopK = MyInvocation.BoundParameters.ContainsKey(nameof(TopK)) ? TopK : null,
+            Aggregation = Aggregation, HeadLayers = HeadLayers, HiddenSize = HiddenSize, FineTuneLayers = FineTuneLayers,
+            GateRegularization = GateRegularization, FineTuneLearningRate = FineTuneLearningRate,
+        };
+        try
+        {
+            WriteObject(new MixtureModel(extractors, options));
+        }
+        catch (ArgumentException e)
+        {
+            Fail(e, extractors, "InvalidMixture");
+        }
+    }
+}

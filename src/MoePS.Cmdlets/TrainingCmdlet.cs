@@ -1,0 +1,106 @@
+using System.Management.Automation;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// Base of the cmdlets that train (Start-ExtractorPretrain, Start-MixtureTraining): the paper's
+/// recipe as parameters, the device, checkpoints, and a progress bar with Ctrl+C support.
+/// </summary>
+public abstract class TrainingCmdlet : MoeCmdlet
+{
+    TrainingCmdletRunner? runner;
+
+    /// <summary><para type="description">Epoch budget (also the cosine schedule's length). The paper: 1000.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Epochs { get; set; } = 1000;
+
+    /// <summary><para type="description">Stop after this many epochs without a better validation MAE. The paper: 500.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Patience { get; set; } = 500;
+
+    /// <summary><para type="description">Mini-batch size (the whole training set when smaller). The paper: 250.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int BatchSize { get; set; } = 250;
+
+    /// <summary><para type="description">Base learning rate. The paper: 0.01.</para></summary>
+    [Parameter]
+    public double LearningRate { get; set; } = 1e-2;
+
+    /// <summary><para type="description">Adam (the paper's) or SGD with momentum 0.9.</para></summary>
+    [Parameter]
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    /// <summary><para type="description">Random seed: same seed and device give the same result.</para></summary>
+    [Parameter]
+    public int Seed { get; set; }
+
+    /// <summary><para type="description">Draw training rows with probability proportional to 1/count of their label bin (the paper's sampler for skewed labels).</para></summary>
+    [Parameter]
+    public SwitchParameter WeightedSampling { get; set; }
+
+    /// <summary><para type="description">Number of equal-width label bins of -WeightedSampling.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int Bins { get; set; } = 30;
+
+    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end.</para></summary>
+    [Parameter]
+    public string? CheckpointPath { get; set; }
+
+    /// <summary><para type="description">Epochs between checkpoints.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int CheckpointEvery { get; set; } = 10;
+
+    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed.</para></summary>
+    [Parameter]
+    public SwitchParameter Resume { get; set; }
+
+    /// <summary><para type="description">cpu, cuda or cuda:N. Default: the first CUDA device, else the CPU.</para></summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DeviceNameCompleter))]
+    public string? Device { get; set; }
+
+    protected TrainingOptions BuildOptions()
+    {
+        var options = new TrainingOptions
+        {
+            Epochs = Epochs, Patience = Patience, BatchSize = BatchSize, LearningRate = LearningRate, Optimizer = Optimizer,
+            Seed = Seed, WeightedSampling = WeightedSampling, Bins = Bins,
+            CheckpointPath = CheckpointPath == null ? null : ResolvePath(CheckpointPath),
+            CheckpointEvery = CheckpointEvery, Resume = Resume,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            Fail(e, options, "InvalidTrainingOptions");
+        }
+        return options;
+    }
+
+    /// <summary>Runs <paramref name="training"/> with a progress bar; Ctrl+C cancels it at the next batch.</summary>
+    protected T RunTraining<T>(string activity, Func<IProgress<EpochReport>, CancellationToken, T> training)
+    {
+        using (runner = new TrainingCmdletRunner(this, activity))
+        {
+            try
+            {
+                return runner.Run(training);
+            }
+            finally
+            {
+                runner = null;
+            }
+        }
+    }
+
+    protected override void StopProcessing() => runner?.Stop();
+}

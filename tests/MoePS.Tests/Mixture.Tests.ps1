@@ -1,0 +1,87 @@
+BeforeAll {
+    . $PSScriptRoot/TestSetup.ps1
+    $script:ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj |
+        Split-CrystalDataset -SplitFile (Join-Path $DataPath 'splits/seed0.json')
+    $script:extractors = Get-Extractor
+    $script:trained = $extractors | New-MixtureModel -TopK 4 | Start-MixtureTraining -Dataset $ds -Epochs 40 -Seed 0
+    $script:cifs = Get-ChildItem (Join-Path $DataPath 'cgcnn-sample/*.cif') | Import-Crystal
+}
+
+Describe 'Mixtures of the paper''s extractors' {
+    It 'trains a top-4 mixture that beats predicting the mean on validation' {
+        $train = $ds.Split.Train | ForEach-Object { $ds.Entries[$_].Target }
+        $mean = ($train | Measure-Object -Average).Average
+        $baseline = ($ds.Split.Validation | ForEach-Object { [math]::Abs($ds.Entries[$_].Target - $mean) } | Measure-Object -Average).Average
+        $trained.IsTrained | Should -BeTrue
+        $trained.ValMAE | Should -BeLessThan $baseline
+        $trained.Training.History.Count | Should -BeGreaterThan 0
+        $trained.Unit | Should -Be 'eV'
+    }
+
+    It 'scores the 18 extractors: they sum to 1 with exactly 4 active' {
+        $scores = Get-ExtractorScore -Model $trained
+        $scores.Count | Should -Be 18
+        [math]::Round(($scores | Measure-Object Score -Sum).Sum, 6) | Should -Be 1
+        @($scores | Where-Object Score -gt 0).Count | Should -Be 4
+        @($scores | Where-Object Active).Count | Should -Be 4
+        ($scores | Sort-Object Rank | Select-Object -First 4).Active | Should -Not -Contain $false
+    }
+
+    It 'predicts the sample CIFs with their formulas' {
+        $p = $cifs | Invoke-PropertyPrediction -Model $trained
+        $p.Count | Should -Be 10
+        $p.Formula | Should -Contain 'BaTiO3'
+        $p | ForEach-Object { [double]::IsFinite($_.Predicted) | Should -BeTrue }
+        $p[0].Unit | Should -Be 'eV'
+    }
+
+    It 'averages several seeds and reports their spread' {
+        $m = New-MixtureModel -Extractor (Get-Extractor mp_eform, mp_bandgap) -TopK 1
+        $models = 0, 1 | ForEach-Object { Start-MixtureTraining -Model $m -Dataset $ds -Epochs 3 -Seed $_ }
+        $p = Invoke-PropertyPrediction -Model $models -Dataset $ds | Select-Object -First 5
+        $p | ForEach-Object { $_.StdDev | Should -BeGreaterThan 0; $_.AbsoluteError | Should -Not -BeNullOrEmpty }
+        $m.IsTrained | Should -BeFalse -Because 'training returns a trained copy'
+    }
+
+    It 'is transfer learning with one extractor' {
+        $tl = New-MixtureModel -Extractor (Get-Extractor mp_eform)
+        $tl.Method | Should -Be 'TL'
+        (Get-ExtractorScore $tl).Score | Should -Be 1
+    }
+
+    It 'saves and loads with bit-identical predictions, with or without the extractors' {
+        $dir = New-TestFolder
+        $expected = ($cifs | Invoke-PropertyPrediction -Model $trained).Predicted
+        $trained | Save-MixtureModel -Path (Join-Path $dir 'm.moem') | Should -Not -BeNullOrEmpty
+        $trained | Save-MixtureModel -Path (Join-Path $dir 'slim.moem') -ExcludeExtractors | Out-Null
+        (($cifs | Invoke-PropertyPrediction -Model (Import-MixtureModel (Join-Path $dir 'm.moem'))).Predicted) | Should -Be $expected
+        (($cifs | Invoke-PropertyPrediction -Model (Import-MixtureModel (Join-Path $dir 'slim.moem'))).Predicted) | Should -Be $expected
+        { $trained | Save-MixtureModel -Path (Join-Path $dir 'm.moem') -ErrorAction Stop } | Should -Throw '*-Force*'
+    }
+}
+
+Describe 'Bad input to mixtures' {
+    It 'refuses an empty extractor list' {
+        { New-MixtureModel -Extractor @() -ErrorAction Stop } | Should -Throw '*at least one extractor*'
+    }
+
+    It 'refuses k larger than the number of extractors or below 1' -TestCases @(@{ K = 3 }, @{ K = 0 }) {
+        { Get-Extractor mp_eform, mp_bandgap | New-MixtureModel -TopK $K -ErrorAction Stop } | Should -Throw '*TopK must be between 1 and*'
+    }
+
+    It 'refuses a dataset without a split' {
+        $unsplit = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj
+        { New-MixtureModel -Extractor (Get-Extractor mp_eform) | Start-MixtureTraining -Dataset $unsplit -Epochs 1 -ErrorAction Stop } |
+            Should -Throw '*Split-CrystalDataset*'
+    }
+
+    It 'rejects a crystal with an element the extractors have no features for, and predicts the rest' {
+        $dir = New-TestFolder
+        Set-Content (Join-Path $dir 'og.vasp') "oganesson`n1.0`n5 0 0`n0 5 0`n0 0 5`nOg`n1`nDirect`n0 0 0`n"
+        $og = Import-Crystal (Join-Path $dir 'og.vasp')
+        $p = @($cifs[0], $og, $cifs[1]) | Invoke-PropertyPrediction -Model $trained -ErrorVariable errs -ErrorAction SilentlyContinue
+        $p.Count | Should -Be 2
+        $errs.Count | Should -Be 1
+        "$($errs[0])" | Should -Match 'Og'
+    }
+}
