@@ -85,15 +85,14 @@ function Get-DocParagraphs([System.Xml.XmlNode[]] $Nodes) {
 }
 
 function Get-CodeText([System.Xml.XmlElement] $Code) {
-    # The compiler keeps the doc file's indentation on every line after the first: remove the common part.
+    # The compiler indents every line after the first as the doc file's <member> (and the first too when
+    # the code starts on a new line): remove that common indentation.
     $raw = $Code.InnerText
     $lines = @($raw -split '\r?\n' | ForEach-Object TrimEnd)
-    $indented = if ($raw -match '^\s*\n') { $lines } else { $lines | Select-Object -Skip 1 }
-    $indent = ($indented | Where-Object { $_ } | ForEach-Object { $_.Length - $_.TrimStart().Length } |
-        Measure-Object -Minimum).Minimum
-    $lines = for ($i = 0; $i -lt $lines.Count; $i++) {
-        if ($indent -and $lines[$i].Length -ge $indent -and ($i -gt 0 -or $raw -match '^\s*\n')) { $lines[$i].Substring($indent) } else { $lines[$i] }
-    }
+    $first = if ($raw -match '^[ \t]*\r?\n') { 0 } else { 1 }
+    $indent = ($lines | Select-Object -Skip $first | Where-Object { $_ } |
+        ForEach-Object { $_.Length - $_.TrimStart().Length } | Measure-Object -Minimum).Minimum
+    for ($i = $first; $i -lt $lines.Count; $i++) { $lines[$i] = $lines[$i].Substring([Math]::Min([int]$indent, $lines[$i].Length)) }
     ($lines -join "`n").Trim("`n")
 }
 
@@ -107,9 +106,8 @@ function Get-MemberDoc([System.Reflection.MemberInfo] $Member) {
 #endregion
 
 #region cmdlet metadata
-function Get-TypeLabel([Type] $Type) {
-    $t = if ([Nullable]::GetUnderlyingType($Type)) { [Nullable]::GetUnderlyingType($Type) } else { $Type }
-    $t.Name
+function Get-ValueType([Type] $Type) {
+    if ([Nullable]::GetUnderlyingType($Type)) { [Nullable]::GetUnderlyingType($Type) } else { $Type }
 }
 
 function Get-AcceptedValues([System.Management.Automation.ParameterMetadata] $Parameter) {
@@ -249,10 +247,10 @@ function Write-Parameter($Parameter, [bool] $Required, [string] $Position, [stri
         Open 'command:parameterValue'
         $w.WriteAttributeString('required', 'true')
         $w.WriteAttributeString('variableLength', $Parameter.Type.IsArray.ToString().ToLowerInvariant())
-        $w.WriteString((Get-TypeLabel $Parameter.Type))
+        $w.WriteString((Get-ValueType $Parameter.Type).Name)
         Close
     }
-    TypeElement $Parameter.Type.FullName
+    TypeElement (Get-ValueType $Parameter.Type).FullName
     Leaf 'dev:defaultValue' $Parameter.Default
     Close
 }

@@ -68,3 +68,97 @@ Describe 'The generated help' {
         (Get-Help Import-Crystal -Full).returnValues.returnValue.type.name | Should -Be 'MoePS.Engine.Crystals.Crystal'
     }
 }
+
+Describe 'build/New-CmdletHelp.ps1 on a sample cmdlet assembly' {
+    BeforeAll {
+        $dir = New-TestFolder
+        Add-Type -OutputType Library -OutputAssembly (Join-Path $dir 'Sample.Cmdlets.dll') -TypeDefinition @'
+using System.Management.Automation;
+namespace Sample
+{
+    public abstract class SampleBase : PSCmdlet
+    {
+        [Parameter] public string Device { get; set; }
+    }
+
+    [Cmdlet(VerbsData.Save, "Sample", SupportsShouldProcess = true)]
+    [OutputType(typeof(System.IO.FileInfo))]
+    public sealed class SaveSampleCommand : SampleBase
+    {
+        [Parameter(Mandatory = true, Position = 0)] public string Path;
+        [Parameter] public SwitchParameter Force { get; set; }
+        [Parameter, ValidateSet("Json", "Yaml")] public string Format { get; set; } = "Json";
+        [Parameter] public int? Epochs { get; set; }
+    }
+}
+'@
+        # What the compiler writes for the doc comments of the class above (indentation included).
+        Set-Content (Join-Path $dir 'Sample.Cmdlets.xml') @'
+<?xml version="1.0"?>
+<doc>
+    <assembly><name>Sample.Cmdlets</name></assembly>
+    <members>
+        <member name="T:Sample.SaveSampleCommand">
+            <summary>
+            <para type="synopsis">Saves a <see cref="T:System.IO.FileInfo"/>
+            sample.</para>
+            <para type="description">Writes <c>JSON</c> or YAML.</para>
+            <para type="description">Overwrites <paramref name="Path"/> only with -Force.</para>
+            </summary>
+            <example>
+            <code>
+            Save-Sample ./a.json
+              Save-Sample ./b.json -Force
+            </code>
+            <para>Saves twice.</para>
+            </example>
+        </member>
+        <member name="P:Sample.SampleBase.Device"><summary>The device.</summary></member>
+        <member name="F:Sample.SaveSampleCommand.Path"><summary><para type="description">Where to save.</para></summary></member>
+        <member name="P:Sample.SaveSampleCommand.Force"><summary>Overwrite.</summary></member>
+        <member name="P:Sample.SaveSampleCommand.Format"><summary>File format.</summary></member>
+    </members>
+</doc>
+'@
+        & (Join-Path $RepoRoot 'build/New-CmdletHelp.ps1') -ModuleDir $dir -AssemblyName Sample.Cmdlets -WarningVariable warnings -WarningAction SilentlyContinue 6>$null
+        New-ModuleManifest (Join-Path $dir 'Sample.psd1') -RootModule 'Sample.Cmdlets.dll' -CmdletsToExport Save-Sample
+        Import-Module (Join-Path $dir 'Sample.psd1') -Force
+        $help = Get-Help Save-Sample -Full
+        $parameter = @{}
+        foreach ($p in $help.parameters.parameter) { $parameter[$p.name] = $p }
+    }
+    AfterAll {
+        Remove-Module Sample -ErrorAction SilentlyContinue
+        Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue
+    }
+
+    It 'renders see, c and paramref as text, one paragraph per <para>' {
+        $help.Synopsis | Should -Be 'Saves a FileInfo sample.'
+        $help.description.Text.Trim() | Should -Be 'Writes JSON or YAML.', 'Overwrites Path only with -Force.'
+    }
+
+    It 'documents inherited, field and property parameters, and -WhatIf/-Confirm for SupportsShouldProcess' {
+        $parameter.Keys | Sort-Object | Should -Be 'Confirm', 'Device', 'Epochs', 'Force', 'Format', 'Path', 'WhatIf'
+        $parameter.Device.description.Text | Should -Be 'The device.'
+        $parameter.Path.description.Text | Should -Be 'Where to save.'
+        $parameter.WhatIf.description.Text | Should -Not -BeNullOrEmpty
+        $help.syntax.syntaxItem.parameter.name | Should -Be 'Path', 'Force', 'Format', 'Epochs', 'Device', 'WhatIf', 'Confirm'
+    }
+
+    It 'shows switches without a value, ValidateSet values and defaults' {
+        $parameter.Force.PSObject.Properties.Name | Should -Not -Contain 'parameterValue'
+        $parameter.Format.parameterValueGroup.parameterValue | Should -Be 'Json', 'Yaml'
+        $parameter.Format.defaultValue | Should -Be 'Json'
+        $parameter.Epochs.type.name | Should -Be 'System.Int32'
+        $parameter.Epochs.defaultValue | Should -Be 'None'
+    }
+
+    It 'keeps an example''s relative indentation and its explanation' {
+        $help.examples.example.code | Should -Be "Save-Sample ./a.json`n  Save-Sample ./b.json -Force"
+        $help.examples.example.remarks.Text | Should -Be 'Saves twice.'
+    }
+
+    It 'warns about what is undocumented' {
+        $warnings.Message | Should -Be 'Save-Sample (SaveSampleCommand): no <summary> on parameter -Epochs.'
+    }
+}
