@@ -27,10 +27,12 @@
             [Parameter] public string? Target { get; set; }
 
     A parameter's <summary> may also wrap its text in <para type="description">. <see cref="X"/>, <c>,
-    <paramref> and <see langword> render as plain text; nested <para> elements start new paragraphs.
-    Everything else (parameter sets, mandatory, position, pipeline input, aliases, wildcards, enum and
-    ValidateSet values, defaults of a fresh instance, input and output types, -WhatIf/-Confirm) comes
-    from the code itself.
+    <paramref> and <see langword> render as plain text; nested <para> elements start new paragraphs. A
+    multi-line <code> keeps its lines and their relative indentation. Everything else comes from the code:
+    parameter sets, mandatory, position, pipeline input and aliases from [Parameter]/[Alias], "accepts
+    wildcards" from [SupportsWildcards], accepted values from enum types and [ValidateSet], default values
+    from a new instance of the class, input types from pipeline parameters, output types from [OutputType],
+    and -WhatIf/-Confirm from SupportsShouldProcess.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleDir,
@@ -53,27 +55,20 @@ $shouldProcessParameters = [ordered]@{
 #region doc comments → text
 function ConvertTo-DocText([System.Xml.XmlNode] $Node) {
     # Paragraph boundaries are marked with U+2029 and split by Get-DocParagraphs.
-    $text = foreach ($child in $Node.ChildNodes) {
-        switch ($child.NodeType) {
-            'Text' { $child.Value }
-            'CDATA' { $child.Value }
-            'Element' {
-                switch ($child.LocalName) {
-                    { $_ -in 'see', 'seealso' } {
-                        if ($child.HasAttribute('cref')) { ($child.GetAttribute('cref') -replace '^\w:' -replace '\(.*$' -split '\.')[-1] }
-                        elseif ($child.HasAttribute('langword')) { $child.GetAttribute('langword') }
-                        elseif ($child.InnerText) { $child.InnerText }
-                        else { $child.GetAttribute('href') }
-                    }
-                    { $_ -in 'paramref', 'typeparamref' } { $child.GetAttribute('name') }
-                    'para' { "`u{2029}" + (ConvertTo-DocText $child) + "`u{2029}" }
-                    'example' { }
-                    default { ConvertTo-DocText $child }
-                }
-            }
+    if ($Node -is [System.Xml.XmlCharacterData] -and $Node -isnot [System.Xml.XmlComment]) { return $Node.Value }
+    if ($Node -isnot [System.Xml.XmlElement]) { return '' }
+    $inner = -join @(foreach ($child in $Node.ChildNodes) { ConvertTo-DocText $child })
+    switch ($Node.LocalName) {
+        { $_ -in 'see', 'seealso' } {
+            if ($Node.HasAttribute('cref')) { return ($Node.GetAttribute('cref') -replace '^\w:' -replace '\(.*$' -replace '`\d+' -split '\.')[-1] }
+            if ($Node.HasAttribute('langword')) { return $Node.GetAttribute('langword') }
+            if ($inner) { return $inner }
+            return $Node.GetAttribute('href')
         }
+        { $_ -in 'paramref', 'typeparamref' } { return $Node.GetAttribute('name') }
+        'para' { return "`u{2029}$inner`u{2029}" }
+        default { return $inner }
     }
-    -join $text
 }
 
 function Get-DocParagraphs([System.Xml.XmlNode[]] $Nodes) {
@@ -306,6 +301,7 @@ $assemblyPath = Join-Path $ModuleDir "$AssemblyName.dll"
 $docPath = Join-Path $ModuleDir "$AssemblyName.xml"
 if (-not (Test-Path $docPath)) { throw "No XML documentation at ${docPath}: is GenerateDocumentationFile set in the cmdlet project?" }
 $docs = [xml]::new()
+$docs.PreserveWhitespace = $true  # the space in "<see cref="A"/> <c>b</c>" is a whitespace-only node
 $docs.Load($docPath)
 $assembly = [Reflection.Assembly]::LoadFrom($assemblyPath)
 

@@ -100,8 +100,8 @@ namespace Sample
     <members>
         <member name="T:Sample.SaveSampleCommand">
             <summary>
-            <para type="synopsis">Saves a <see cref="T:System.IO.FileInfo"/>
-            sample.</para>
+            <para type="synopsis">Saves a sample as <see cref="T:System.IO.FileInfo"/> <c>Json</c>
+            or Yaml.</para>
             <para type="description">Writes <c>JSON</c> or YAML.</para>
             <para type="description">Overwrites <paramref name="Path"/> only with -Force.</para>
             </summary>
@@ -110,7 +110,7 @@ namespace Sample
             Save-Sample ./a.json
               Save-Sample ./b.json -Force
             </code>
-            <para>Saves twice.</para>
+            Saves twice.
             </example>
         </member>
         <member name="P:Sample.SampleBase.Device"><summary>The device.</summary></member>
@@ -133,7 +133,7 @@ namespace Sample
     }
 
     It 'renders see, c and paramref as text, one paragraph per <para>' {
-        $help.Synopsis | Should -Be 'Saves a FileInfo sample.'
+        $help.Synopsis | Should -Be 'Saves a sample as FileInfo Json or Yaml.'
         $help.description.Text.Trim() | Should -Be 'Writes JSON or YAML.', 'Overwrites Path only with -Force.'
     }
 
@@ -153,7 +153,7 @@ namespace Sample
         $parameter.Epochs.defaultValue | Should -Be 'None'
     }
 
-    It 'keeps an example''s relative indentation and its explanation' {
+    It 'keeps an example''s relative indentation and its explanation, with or without <para>' {
         $help.examples.example.code | Should -Be "Save-Sample ./a.json`n  Save-Sample ./b.json -Force"
         $help.examples.example.remarks.Text | Should -Be 'Saves twice.'
     }
