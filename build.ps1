@@ -64,7 +64,7 @@ switch ($Task) {
     }
     'Clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $artifacts
-        Get-ChildItem $moduleDir -Force | Where-Object Name -notin 'MoePS.psd1', 'MoePS.Format.ps1xml', 'en-US' |
+        Get-ChildItem $moduleDir -Force | Where-Object Name -notin 'MoePS.psd1', 'MoePS.Format.ps1xml' |
             Remove-Item -Recurse -Force
         Get-ChildItem $root -Recurse -Directory -Include bin, obj |
             Where-Object FullName -notlike "$moduleDir*" | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue

@@ -25,6 +25,7 @@ function Invoke-ModuleBuild {
     foreach ($required in 'MoePS.Cmdlets.dll', 'MoePS.Engine.dll', 'TorchSharp.dll', 'libLibTorchSharp.so') {
         if (-not (Test-Path (Join-Path $moduleDir $required))) { throw "Build output is incomplete: $required missing in $moduleDir" }
     }
+    Invoke-InFreshPwsh -Root $Root -Script (Join-Path $Root 'build/New-CmdletHelp.ps1') -Arguments @('-ModuleDir', $moduleDir)
     $moduleDir
 }
 
@@ -78,8 +79,8 @@ function Invoke-PesterSuite {
 }
 
 function Invoke-InFreshPwsh {
-    param([string] $Root, [string] $Script)
-    & dotnet pwsh -NoProfile -File $Script | Out-Host
+    param([string] $Root, [string] $Script, [string[]] $Arguments = @())
+    & dotnet pwsh -NoProfile -File $Script @Arguments | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$Script failed (exit code $LASTEXITCODE)." }
 }
 

@@ -5,8 +5,16 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Lists the devices MoePS can train and predict on (cpu, cuda:N).</para>
-/// <para type="description">The first CUDA device, when present, is the default of every training and prediction cmdlet; otherwise the CPU.</para>
+/// <para type="description">Returns one ComputeDevice per device: the CPU first, then every CUDA device that the loaded libtorch can use (only with a module built with -Backend Cuda). The first CUDA device, when present, is the default of every training and prediction cmdlet; otherwise the CPU. A device is named by its Name: "cpu" or "cuda:N".</para>
 /// </summary>
+/// <example>
+/// <code>Get-MoeDevice</code>
+/// <para>Lists the devices; on a machine without a GPU only "cpu".</para>
+/// </example>
+/// <example>
+/// <code>Get-MoeDevice | Where-Object Kind -eq 'cuda' | Select-Object -First 1</code>
+/// <para>The first GPU, if there is one.</para>
+/// </example>
 [Cmdlet(VerbsCommon.Get, "MoeDevice")]
 [OutputType(typeof(ComputeDevice))]
 public sealed class GetMoeDeviceCommand : MoeCmdlet

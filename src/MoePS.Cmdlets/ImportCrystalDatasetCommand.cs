@@ -6,9 +6,19 @@ namespace MoePS.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Imports a labelled crystal dataset: a Matminer/Matbench JSON(.gz) file, a CGCNN folder, or a dataset by name.</para>
 /// <para type="description">-Path reads a Matminer/Matbench dataset file ({"index","columns","data"} with pymatgen structures, optionally gzip-compressed) or a CGCNN folder (id_prop.csv plus &lt;id&gt;.cif). -Name reads one of the paper's task keys found as tasks/&lt;key&gt;.json.gz under $env:MOEPS_DATA_PATH, or a Matbench v0.1 set (matbench_jdft2d, …), which is downloaded once from its official URL, checked against its pinned SHA-256 and cached. Rows with a missing or NaN target are skipped, with a warning giving their number.</para>
-/// <example><code>Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0</code></example>
-/// <example><code>Import-CrystalDataset -Path ./my-cifs   # a CGCNN folder</code></example>
 /// </summary>
+/// <example>
+/// <code>Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0</code>
+/// <para>Reads the paper's 2D band-gap (TBmBJ) task from $env:MOEPS_DATA_PATH and splits it randomly 70/15/15.</para>
+/// </example>
+/// <example>
+/// <code>Import-CrystalDataset -Path ./my-cifs</code>
+/// <para>Reads a CGCNN folder: id_prop.csv with one "id,target" line per structure (no header), beside the &lt;id&gt;.cif files.</para>
+/// </example>
+/// <example>
+/// <code>Import-CrystalDataset -Name matbench_jdft2d</code>
+/// <para>Downloads the Matbench exfoliation-energy set on first use (checked against its SHA-256), then reads it from the cache.</para>
+/// </example>
 [Cmdlet(VerbsData.Import, "CrystalDataset", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CrystalDataset))]
 public sealed class ImportCrystalDatasetCommand : MoeCmdlet
@@ -19,6 +29,7 @@ public sealed class ImportCrystalDatasetCommand : MoeCmdlet
     /// <summary><para type="description">Dataset file (.json, .json.gz) or CGCNN folder. Wildcards allowed.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName", "PSPath")]
+    [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">A paper task key (found under $env:MOEPS_DATA_PATH) or a Matbench v0.1 dataset name.</para></summary>

@@ -6,9 +6,22 @@ namespace MoePS.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Splits a crystal dataset into train, validation and test rows, randomly by seed or from one of the paper's split files.</para>
 /// <para type="description">-Seed shuffles the rows with a documented generator (SplitMix64 + Fisher–Yates), so a seed gives the same split everywhere; train = ⌊n·TrainFraction⌋, validation = ⌊n·ValidationFraction⌋, test = the rest. -SplitFile reads a seedK.json of the paper ({task: {train, val, test}}) for -Task (default: the dataset's name).</para>
-/// <example><code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json</code></example>
-/// <example><code>$ds | Split-CrystalDataset -Seed 42 -TrainFraction 0.8 -ValidationFraction 0.1</code></example>
 /// </summary>
+/// <example>
+/// <code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json</code>
+/// <para>Uses the paper's first split of the experimental formation-energy task, so results compare with the paper's.</para>
+/// </example>
+/// <example>
+/// <code>$ds | Split-CrystalDataset -Seed 42 -TrainFraction 0.8 -ValidationFraction 0.1</code>
+/// <para>A reproducible random 80/10/10 split of the dataset in $ds.</para>
+/// </example>
+/// <example>
+/// <code>
+/// $ds = Import-CrystalDataset -Name jarvis_2d_exfoliation
+/// $splits = 0..4 | ForEach-Object { $ds | Split-CrystalDataset -SplitFile "$env:MOEPS_DATA_PATH/splits/seed$_.json" }
+/// </code>
+/// <para>The paper's five splits of one task, for a mean and spread over seeds.</para>
+/// </example>
 [Cmdlet(VerbsCommon.Split, "CrystalDataset", DefaultParameterSetName = RandomSet)]
 [OutputType(typeof(CrystalDataset))]
 public sealed class SplitCrystalDatasetCommand : MoeCmdlet
