@@ -28,12 +28,7 @@ public sealed class ExportExtractorCommand : MoeCmdlet
     {
         string target = ResolvePath(Path);
         if (Directory.Exists(target)) target = System.IO.Path.Combine(target, Extractor.Name + ExtractorBundle.Extension);
-        if (File.Exists(target) && !Force)
-        {
-            WriteItemError(new IOException($"'{target}' already exists; use -Force to overwrite it."), target, "ExtractorFileExists");
-            return;
-        }
-        if (!ShouldProcess(target, $"Write extractor '{Extractor.Name}'")) return;
+        if (!MayWrite(target, Force, $"Write extractor '{Extractor.Name}'")) return;
         try
         {
             ExtractorBundle.Write(Extractor, target);

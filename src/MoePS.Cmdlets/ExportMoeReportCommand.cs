@@ -36,12 +36,7 @@ public sealed class ExportMoeReportCommand : BenchmarkResultsCmdlet
         }
         if (!string.Equals(System.IO.Path.GetExtension(target), ".xlsx", StringComparison.OrdinalIgnoreCase))
             WriteWarning($"'{target}' does not end in .xlsx; Excel may refuse to open it.");
-        if (File.Exists(target) && !Force)
-        {
-            Fail(new IOException($"'{target}' already exists; use -Force to overwrite it."), target, "ReportExists");
-            return;
-        }
-        if (!ShouldProcess(target, $"Write a benchmark workbook of {Results.Count} runs and its PNG plots")) return;
+        if (!MayWrite(target, Force, $"Write a benchmark workbook of {Results.Count} runs and its PNG plots", terminating: true)) return;
         try
         {
             var files = MoeReport.Write(target, Results, overwrite: Force);

@@ -55,6 +55,22 @@ public abstract class MoeCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>
+    /// Whether a file may be written: an existing file needs -Force (otherwise an error naming it,
+    /// terminating or not), then -WhatIf/-Confirm decide.
+    /// </summary>
+    protected bool MayWrite(string target, bool force, string action, bool terminating = false)
+    {
+        if (File.Exists(target) && !force)
+        {
+            var error = ToErrorRecord(new IOException($"'{target}' already exists; use -Force to overwrite it."), target, "FileExists");
+            if (terminating) ThrowTerminatingError(error);
+            WriteError(error);
+            return false;
+        }
+        return ShouldProcess(target, action);
+    }
+
     /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded).</summary>
     protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 }

@@ -34,12 +34,7 @@ public sealed class SaveMixtureModelCommand : MoeCmdlet
     protected override void ProcessRecord()
     {
         string target = ResolvePath(Path);
-        if (File.Exists(target) && !Force)
-        {
-            WriteItemError(new IOException($"'{target}' already exists; use -Force to overwrite it."), target, "MixtureFileExists");
-            return;
-        }
-        if (!ShouldProcess(target, $"Save mixture '{Model.Name}'")) return;
+        if (!MayWrite(target, Force, $"Save mixture '{Model.Name}'")) return;
         try
         {
             MixtureFile.Write(Model, target, includeExtractors: !ExcludeExtractors);

@@ -52,7 +52,12 @@ public static class ExtractorBundle
     }
 
     /// <summary>Writes the bundle atomically (temporary file beside the target, then rename).</summary>
-    public static void Write(Extractor extractor, string path)
+    public static void Write(Extractor extractor, string path) => ZipPackage.WriteAtomic(path, zip => Fill(zip, extractor));
+
+    /// <summary>The bundle as bytes (e.g. to embed it in another file).</summary>
+    public static byte[] ToBytes(Extractor extractor) => ZipPackage.ToBytes(zip => Fill(zip, extractor));
+
+    static void Fill(ZipArchive zip, Extractor extractor)
     {
         byte[] weights = Safetensors.Write(CgcnnWeights.ToSafetensors(extractor.Model),
             new Dictionary<string, string> { ["format"] = "pt", ["extractor"] = extractor.Name });
@@ -73,37 +78,29 @@ public static class ExtractorBundle
             WeightsSha256 = Sha256(weights),
             Elements = ElementsJson(extractor.Elements),
         };
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():n}.tmp");
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
-            {
-                using (var s = zip.CreateEntry(WeightsEntry, CompressionLevel.Optimal).Open()) s.Write(weights);
-                using (var s = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open()) JsonSerializer.Serialize(s, manifest, Json);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        ZipPackage.WriteEntry(zip, WeightsEntry, weights);
+        ZipPackage.WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
     }
 
     public static Extractor Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Extractor bundle not found: {path}", path);
+        using var file = File.OpenRead(path);
+        return Read(file, path);
+    }
+
+    /// <summary>Reads a bundle from a stream; <paramref name="path"/> names it in errors.</summary>
+    public static Extractor Read(Stream stream, string path)
+    {
         Runtime.TorchRuntime.EnsureLoaded();
         try
         {
-            using var zip = ZipFile.OpenRead(path);
-            byte[] weights = ReadEntry(zip, WeightsEntry, path);
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
+            byte[] weights = ZipPackage.ReadEntry(zip, WeightsEntry, path);
             Manifest manifest;
             try
             {
-                manifest = JsonSerializer.Deserialize<Manifest>(ReadEntry(zip, ManifestEntry, path), Json)
+                manifest = JsonSerializer.Deserialize<Manifest>(ZipPackage.ReadEntry(zip, ManifestEntry, path), Json)
                     ?? throw new ExtractorFormatException(path, $"{ManifestEntry} is empty.");
             }
             catch (JsonException e)
@@ -137,15 +134,6 @@ public static class ExtractorBundle
         {
             throw new ExtractorFormatException(path, e.Message, e);
         }
-    }
-
-    static byte[] ReadEntry(ZipArchive zip, string name, string path)
-    {
-        var entry = zip.GetEntry(name) ?? throw new ExtractorFormatException(path, $"the bundle has no '{name}'.");
-        using var s = entry.Open();
-        using var m = new MemoryStream();
-        s.CopyTo(m);
-        return m.ToArray();
     }
 
     static JsonElement ElementsJson(ElementFeatures elements)

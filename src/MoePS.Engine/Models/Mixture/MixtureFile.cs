@@ -68,49 +68,22 @@ public static class MixtureFile
             Training = model.Training,
         };
         byte[] network = Safetensors.Write(model.Network.state_dict().Select(kv => CgcnnWeights.FromTensor(kv.Key, kv.Value)));
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():n}.tmp");
-        try
+        ZipPackage.WriteAtomic(path, zip =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+            for (int i = 0; i < model.Extractors.Count; i++)
             {
-                for (int i = 0; i < model.Extractors.Count; i++)
+                var e = model.Extractors[i];
+                var record = new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) };
+                if (includeExtractors)
                 {
-                    var e = model.Extractors[i];
-                    var record = new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) };
-                    if (includeExtractors)
-                    {
-                        record.Bundle = $"extractors/{i:D2}-{e.Name}{ExtractorBundle.Extension}";
-                        using var s = zip.CreateEntry(record.Bundle, CompressionLevel.NoCompression).Open();
-                        s.Write(BundleBytes(e, folder));
-                    }
-                    manifest.Extractors.Add(record);
+                    record.Bundle = $"extractors/{i:D2}-{e.Name}{ExtractorBundle.Extension}";
+                    ZipPackage.WriteEntry(zip, record.Bundle, ExtractorBundle.ToBytes(e), CompressionLevel.NoCompression);
                 }
-                using (var s = zip.CreateEntry(NetworkEntry, CompressionLevel.Optimal).Open()) s.Write(network);
-                using (var s = zip.CreateEntry(ManifestEntry, CompressionLevel.Optimal).Open()) JsonSerializer.Serialize(s, manifest, Json);
+                manifest.Extractors.Add(record);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
-
-    static byte[] BundleBytes(Extractor e, string folder)
-    {
-        string temp = Path.Combine(folder, $".{e.Name}.{Guid.NewGuid():n}{ExtractorBundle.Extension}");
-        try
-        {
-            ExtractorBundle.Write(e, temp);
-            return File.ReadAllBytes(temp);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            ZipPackage.WriteEntry(zip, NetworkEntry, network);
+            ZipPackage.WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+        });
     }
 
     /// <param name="path">The .moem file.</param>
@@ -125,7 +98,7 @@ public static class MixtureFile
             Manifest manifest;
             try
             {
-                manifest = JsonSerializer.Deserialize<Manifest>(ReadEntry(zip, ManifestEntry, path), Json)
+                manifest = JsonSerializer.Deserialize<Manifest>(ZipPackage.ReadEntry(zip, ManifestEntry, path), Json)
                     ?? throw new ExtractorFormatException(path, $"{ManifestEntry} is empty.");
             }
             catch (JsonException e)
@@ -147,7 +120,7 @@ public static class MixtureFile
                 IsTrained = manifest.IsTrained,
                 Training = manifest.Training,
             };
-            LoadNetwork(model, Safetensors.Read(ReadEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
+            LoadNetwork(model, Safetensors.Read(ZipPackage.ReadEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
             return model;
         }
         catch (InvalidDataException e)
@@ -161,16 +134,8 @@ public static class MixtureFile
         Extractor extractor;
         if (record.Bundle != null)
         {
-            string temp = Path.Combine(Path.GetTempPath(), $"moeps-{Guid.NewGuid():n}{ExtractorBundle.Extension}");
-            try
-            {
-                File.WriteAllBytes(temp, ReadEntry(zip, record.Bundle, path));
-                extractor = ExtractorBundle.Read(temp);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
+            using var bundle = new MemoryStream(ZipPackage.ReadEntry(zip, record.Bundle, path));
+            extractor = ExtractorBundle.Read(bundle, $"{path}:{record.Bundle}");
         }
         else
         {
@@ -196,14 +161,5 @@ public static class MixtureFile
                 throw new ExtractorFormatException(path, $"tensor '{name}' has shape [{string.Join(",", value.shape)}]; the mixture needs [{string.Join(",", target.shape)}].");
             target.copy_(value);
         }
-    }
-
-    static byte[] ReadEntry(ZipArchive zip, string name, string path)
-    {
-        var entry = zip.GetEntry(name) ?? throw new ExtractorFormatException(path, $"the file has no '{name}'.");
-        using var s = entry.Open();
-        using var m = new MemoryStream();
-        s.CopyTo(m);
-        return m.ToArray();
     }
 }
