@@ -30,9 +30,7 @@ public static class ExtractorPretraining
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);
-        var split = dataset.Split ?? throw new ArgumentException(
-            $"Dataset '{dataset.Name}' has no train/validation/test split. Split it first, e.g. " +
-            $"'| Split-CrystalDataset -Seed 0' or '| Split-CrystalDataset -SplitFile <data>/splits/seed0.json'.", nameof(dataset));
+        var split = RequireSplit(dataset);
         options.Validate();
         architecture ??= CgcnnArchitecture.Default;
         device ??= ComputeDevice.Default();
@@ -64,6 +62,11 @@ public static class ExtractorPretraining
         return new Extractor(name ?? $"{dataset.Name}-stl-seed{options.Seed}", model, elements, settings, result.Normaliser,
             task, metrics, provenance) { Training = result };
     }
+
+    /// <summary>The dataset's split, or an <see cref="ArgumentException"/> saying how to make one.</summary>
+    public static DatasetSplit RequireSplit(CrystalDataset dataset) => dataset.Split ?? throw new ArgumentException(
+        $"Dataset '{dataset.Name}' has no train/validation/test split. Split it first, e.g. " +
+        "'| Split-CrystalDataset -Seed 0' or '| Split-CrystalDataset -SplitFile <data>/splits/seed0.json'.", nameof(dataset));
 
     /// <summary>The run's settings as text, kept in the extractor's provenance (and its exported bundle).</summary>
     static Dictionary<string, string> Describe(TrainingOptions o, TrainingResult r, CgcnnArchitecture a)
