@@ -50,6 +50,7 @@ public static class ExtractorPretraining
             var target = new CgcnnTrainingTarget(model, set);
             result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
         }
+        NativeMemory.Release();
         model.to(torch.CPU);
         model.eval();
 
