@@ -144,6 +144,28 @@ hyperparameters: { epochs: 3, patience: 3 }
     }
 }
 
+Describe 'Invoke-MoeBenchmark stopped (Ctrl+C)' {
+    It 'stops at the next batch, keeping only finished runs' {
+        $file = Join-Path $Folder 'stopped.jsonl'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$manifest'; Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 40 -Device cpu -ResultPath '$file'")
+        try {
+            $async = $ps.BeginInvoke()
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while ((Get-ResultLines $file).Count -lt 1 -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt 120) { Start-Sleep -Milliseconds 100 }
+            $clock.Restart()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+        $lines = @(Get-Content $file)
+        $lines.Count | Should -BeGreaterOrEqual 1
+        $lines.Count | Should -BeLessThan 4
+        [MoePS.Engine.Benchmarks.ResultStore]::new($file).ReadAll().Count | Should -Be $lines.Count
+    }
+}
+
 Describe 'Invoke-MoeBenchmark errors' {
     It 'names the key and line of a bad YAML plan' {
         $yaml = Join-Path $Folder 'bad.yaml'
