@@ -148,7 +148,7 @@ Describe 'Invoke-MoeBenchmark stopped (Ctrl+C)' {
     It 'stops at the next batch, keeping only finished runs' {
         $file = Join-Path $Folder 'stopped.jsonl'
         $ps = [powershell]::Create()
-        $null = $ps.AddScript("Import-Module '$manifest'; Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 40 -Device cpu -ResultPath '$file'")
+        $null = $ps.AddScript("Import-Module '$manifest'; Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 20 -Device cpu -ResultPath '$file'")
         try {
             $async = $ps.BeginInvoke()
             $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -191,6 +191,11 @@ Describe 'Invoke-MoeBenchmark errors' {
         "$($failures[1])" | Should -BeLike '*no_such_task / STL / seed 1 failed*'
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'BenchmarkRunFailed,*'
         Test-Path $file | Should -BeFalse
+    }
+
+    It 'completes -Task with the paper''s task keys' {
+        $line = 'Invoke-MoeBenchmark -Task jarvis_2d_ga'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'jarvis_2d_gap_opt', 'jarvis_2d_gap_tbmbj'
     }
 
     It 'refuses an aggregation that contradicts the method' {
