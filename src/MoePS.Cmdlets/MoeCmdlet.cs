@@ -19,9 +19,11 @@ public abstract class MoeCmdlet : PSCmdlet
     protected void Fail(Exception e, object? target, string errorId) =>
         ThrowTerminatingError(ToErrorRecord(e, target, errorId));
 
-    protected static ErrorRecord ToErrorRecord(Exception e, object? target, string errorId)
-    {
-        var category = e switch
+    protected static ErrorRecord ToErrorRecord(Exception e, object? target, string errorId) =>
+        new(e, errorId, CategoryOf(e), target);
+
+    /// <summary>The error category that fits an engine exception.</summary>
+    protected static ErrorCategory CategoryOf(Exception e) => e switch
         {
             CrystalFormatException => ErrorCategory.InvalidData,
             FormatException => ErrorCategory.InvalidData,
@@ -36,8 +38,6 @@ public abstract class MoeCmdlet : PSCmdlet
             IOException => ErrorCategory.ReadError,
             _ => ErrorCategory.NotSpecified,
         };
-        return new ErrorRecord(e, errorId, category, target);
-    }
 
     /// <summary>The device named by a -Device parameter (default: first CUDA device, else CPU); stops the cmdlet clearly when it is not available.</summary>
     protected ComputeDevice ResolveDevice(string? name)

@@ -18,19 +18,24 @@ namespace MoePS.Cmdlets;
 public sealed class TrainingCmdletRunner : IDisposable
 {
     readonly Cmdlet cmdlet;
-    readonly string activity;
     readonly int activityId;
+    readonly int parentActivityId;
     readonly ProgressPump<EpochReport> pump = new();
 
     /// <param name="cmdlet">The cmdlet whose progress and verbose streams receive the reports.</param>
     /// <param name="activity">The progress bar's title, e.g. "Training mixture on jarvis_2d_exfoliation".</param>
     /// <param name="activityId">Progress activity id, for cmdlets that show several bars.</param>
-    public TrainingCmdletRunner(Cmdlet cmdlet, string activity, int activityId = 1)
+    /// <param name="parentActivityId">Id of the bar this one is nested under, or -1 for none.</param>
+    public TrainingCmdletRunner(Cmdlet cmdlet, string activity, int activityId = 1, int parentActivityId = -1)
     {
         this.cmdlet = cmdlet;
-        this.activity = activity;
+        Activity = activity;
         this.activityId = activityId;
+        this.parentActivityId = parentActivityId;
     }
+
+    /// <summary>The progress bar's title; a runner reused for several jobs retitles it before each.</summary>
+    public string Activity { get; set; }
 
     /// <summary>Runs <paramref name="training"/> on a worker thread, showing its progress; call from the cmdlet's thread.</summary>
     public TResult Run<TResult>(Func<IProgress<EpochReport>, CancellationToken, TResult> training)
@@ -53,9 +58,10 @@ public sealed class TrainingCmdletRunner : IDisposable
     void Show(EpochReport report)
     {
         var r = report.Record;
-        var progress = new ProgressRecord(activityId, activity,
+        var progress = new ProgressRecord(activityId, Activity,
             $"Epoch {report.Epoch}/{report.TotalEpochs}  loss {r.TrainLoss:G4}  val MAE {r.ValidationMae:G4}  best {report.BestValidationMae:G4} (epoch {report.BestEpoch})")
         {
+            ParentActivityId = parentActivityId,
             PercentComplete = Math.Clamp((int)report.PercentComplete, 0, 100),
             SecondsRemaining = (int)Math.Ceiling(report.Remaining.TotalSeconds),
         };
@@ -67,7 +73,8 @@ public sealed class TrainingCmdletRunner : IDisposable
     {
         try
         {
-            cmdlet.WriteProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+            cmdlet.WriteProgress(new ProgressRecord(activityId, Activity, "Done")
+                { ParentActivityId = parentActivityId, RecordType = ProgressRecordType.Completed });
         }
         catch (PipelineStoppedException)
         {

@@ -40,23 +40,6 @@ BeforeAll {
         New-FixtureRun mp_poisson_ratio MoE 1 0.028 1181 @(0, 0.2, 0.8, 0)
     )
     Set-Content -Path $script:ResultFile -Value $lines -Encoding utf8NoBOM
-
-    function Test-Workbook([string] $Path) {
-        $doc = [DocumentFormat.OpenXml.Packaging.SpreadsheetDocument]::Open($Path, $false)
-        try {
-            $errors = @([DocumentFormat.OpenXml.Validation.OpenXmlValidator]::new().Validate($doc))
-            $book = $doc.WorkbookPart
-            $sheets = @($book.Workbook.Sheets.ChildElements | ForEach-Object { $_.Name.Value })
-            $rows = @{}
-            foreach ($sheet in $book.Workbook.Sheets.ChildElements) {
-                $part = $book.GetPartById($sheet.Id.Value)
-                $rows[$sheet.Name.Value] = @($part.Worksheet.Descendants[DocumentFormat.OpenXml.Spreadsheet.Row]()).Count
-                if ($sheet.Name.Value -eq 'Plots') { $images = @($part.DrawingsPart.ImageParts).Count }
-            }
-            [pscustomobject]@{ Errors = $errors; Sheets = $sheets; Rows = $rows; Images = $images }
-        }
-        finally { $doc.Dispose() }
-    }
 }
 
 AfterAll { Remove-Item -Recurse -Force $script:Folder -ErrorAction SilentlyContinue }

@@ -16,3 +16,21 @@ function New-TestFolder {
     New-Item -ItemType Directory -Path $dir | Out-Null
     $dir
 }
+
+# Opens a workbook read-only: OpenXmlValidator errors, sheet names, rows per sheet, pictures on the Plots sheet.
+function Test-Workbook([string] $Path) {
+    $doc = [DocumentFormat.OpenXml.Packaging.SpreadsheetDocument]::Open($Path, $false)
+    try {
+        $errors = @([DocumentFormat.OpenXml.Validation.OpenXmlValidator]::new().Validate($doc))
+        $book = $doc.WorkbookPart
+        $sheets = @($book.Workbook.Sheets.ChildElements | ForEach-Object { $_.Name.Value })
+        $rows = @{}
+        foreach ($sheet in $book.Workbook.Sheets.ChildElements) {
+            $part = $book.GetPartById($sheet.Id.Value)
+            $rows[$sheet.Name.Value] = @($part.Worksheet.Descendants[DocumentFormat.OpenXml.Spreadsheet.Row]()).Count
+            if ($sheet.Name.Value -eq 'Plots') { $images = @($part.DrawingsPart.ImageParts).Count }
+        }
+        [pscustomobject]@{ Errors = $errors; Sheets = $sheets; Rows = $rows; Images = $images }
+    }
+    finally { $doc.Dispose() }
+}

@@ -36,6 +36,9 @@ public sealed class BenchmarkResult
     /// <summary>Comma-joined extractor names (one for TL, none for STL).</summary>
     public string Extractors { get; init; } = "";
 
+    /// <summary>Where the train/validation/test split came from: "seed0.json[task]" (the paper's) or "random seed 0, 0.7/0.15".</summary>
+    public string Split { get; init; } = "";
+
     /// <summary>Hash of the run's method-relevant hyperparameters (<see cref="BenchmarkHyperparameters.HashFor"/>).</summary>
     public string ConfigHash { get; init; } = "";
 

@@ -41,6 +41,28 @@ public sealed record ExperimentPlan
 /// <summary>A method of a plan with its effective settings (plan-wide ones plus its own overrides).</summary>
 public sealed record PlannedMethod(string Method, BenchmarkHyperparameters Settings)
 {
+    /// <summary>
+    /// A method by name (any case) with its settings, as the method is reported: MoE with
+    /// <paramref name="aggregation"/> Concat or Ensemble becomes that method, and a mixture's
+    /// settings carry the aggregation it implies. Throws when the two contradict each other.
+    /// </summary>
+    public static PlannedMethod Create(string method, BenchmarkHyperparameters settings, string? aggregation = null)
+    {
+        string name = BenchmarkMethod.Normalise(method)
+            ?? throw new ArgumentException($"Unknown method '{method}'. Methods: {string.Join(", ", BenchmarkMethod.All)}.", nameof(method));
+        if (!BenchmarkMethod.IsMixture(name)) return new PlannedMethod(name, settings);
+        if (aggregation != null)
+        {
+            string implied = BenchmarkMethod.ForAggregation(aggregation);
+            if (name == BenchmarkMethod.MoE) name = implied;
+            else if (implied != name)
+                throw new ArgumentException($"Method {name} contradicts aggregation '{aggregation}'; use method MoE with that aggregation instead.", nameof(aggregation));
+        }
+        if (settings.TopK is int k && settings.Extractors.Count > 0 && k > settings.Extractors.Count)
+            throw new ArgumentException($"TopK {k} is more than the {settings.Extractors.Count} extractors listed.", nameof(settings));
+        return new PlannedMethod(name, settings with { Aggregation = BenchmarkMethod.AggregationOf(name)! });
+    }
+
     public override string ToString() => Settings.TopK is int k ? $"{Method} (k={k})" : Method;
 }
 

@@ -134,17 +134,25 @@ public sealed class ExperimentPlanReader
     /// <summary>Makes method and aggregation agree: MoE with aggregation Concat is reported as Concat.</summary>
     PlannedMethod Resolve(string method, BenchmarkHyperparameters settings, YamlNode? aggregationNode, YamlNode at, string key)
     {
-        if (!BenchmarkMethod.IsMixture(method)) return new PlannedMethod(method, settings);
-        if (method == BenchmarkMethod.MoE)
-            method = BenchmarkMethod.ForAggregation(settings.Aggregation);
-        else if (aggregationNode != null && BenchmarkMethod.ForAggregation(settings.Aggregation) != method)
-            throw Error(aggregationNode, key + ".aggregation",
-                $"'{key}' is {method} but sets aggregation '{settings.Aggregation}'; use method MoE with that aggregation instead.");
-        var resolved = settings with { Aggregation = BenchmarkMethod.AggregationOf(method)! };
-        if (resolved.TopK is int k && resolved.Extractors.Count > 0 && k > resolved.Extractors.Count)
-            throw Error(at, key + ".topK", $"topK {k} is more than the {resolved.Extractors.Count} extractors listed.");
-        return new PlannedMethod(method, resolved);
+        // MoE takes the aggregation in force (plan-wide or its own); Ensemble and Concat are checked against their own only.
+        string? aggregation = method == BenchmarkMethod.MoE || aggregationNode != null ? settings.Aggregation : null;
+        try
+        {
+            return PlannedMethod.Create(method, settings, aggregation);
+        }
+        catch (ArgumentException e) when (e.ParamName == "aggregation" && aggregationNode != null)
+        {
+            throw Error(aggregationNode, key + ".aggregation", $"'{key}': {Problem(e)}");
+        }
+        catch (ArgumentException e)
+        {
+            throw Error(at, key + ".topK", $"'{key}': {Problem(e)}");
+        }
     }
+
+    /// <summary>The exception's message without the " (Parameter 'x')" .NET appends.</summary>
+    static string Problem(ArgumentException e) =>
+        e.ParamName == null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
 
     BenchmarkHyperparameters Hyperparameters(YamlMappingNode map, string context, BenchmarkHyperparameters start, string? skip = null)
     {

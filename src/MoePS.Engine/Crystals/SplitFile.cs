@@ -8,7 +8,12 @@ namespace MoePS.Engine.Crystals;
 /// </summary>
 public static class SplitFile
 {
-    public static DatasetSplit Read(string path, string task)
+    public static DatasetSplit Read(string path, string task) =>
+        TryRead(path, task, out var tasks) ?? throw new CrystalFormatException(
+            $"$: no split for task '{task}' (tasks: {string.Join(", ", tasks)}).", path);
+
+    /// <summary>The split of <paramref name="task"/>, or null when the file has none for it (<paramref name="tasks"/> lists those it has).</summary>
+    public static DatasetSplit? TryRead(string path, string task, out IReadOnlyList<string> tasks)
     {
         JsonDocument doc;
         try
@@ -21,9 +26,8 @@ public static class SplitFile
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new CrystalFormatException("$: expected an object keyed by task.", path);
-            if (!root.TryGetProperty(task, out var parts))
-                throw new CrystalFormatException(
-                    $"$: no split for task '{task}' (tasks: {string.Join(", ", root.EnumerateObject().Select(p => p.Name))}).", path);
+            tasks = root.EnumerateObject().Select(p => p.Name).ToList();
+            if (!root.TryGetProperty(task, out var parts)) return null;
             return new DatasetSplit(
                 Indices(parts, "train", task, path), Indices(parts, "val", task, path), Indices(parts, "test", task, path),
                 $"{Path.GetFileName(path)}[{task}]");

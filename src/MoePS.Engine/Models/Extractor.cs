@@ -52,6 +52,9 @@ public sealed class Extractor : IPropertyModel, IDisposable
     public ExtractorMetrics Metrics { get; }
     public ExtractorProvenance Provenance { get; }
 
+    /// <summary>The run that trained this extractor in this session (history, MAEs, device), or null for loaded ones.</summary>
+    public TrainingResult? Training { get; init; }
+
     public int? TrainedOn => SourceTask.Rows;
     public double? ValMae => Metrics.ValidationMae;
     public string? Unit => SourceTask.Unit;

@@ -19,8 +19,17 @@ public sealed record ComputeDevice(string Name, string Kind, int Index, string D
         };
         if (torch.cuda.is_available())
             for (int i = 0; i < torch.cuda.device_count(); i++)
-                list.Add(new($"cuda:{i}", "cuda", i, $"CUDA device {i}", null));
+                list.Add(Cuda(i));
         return list;
+    }
+
+    static ComputeDevice Cuda(int index)
+    {
+        var (name, memory, problem) = CudaDeviceInfo.Query(index);
+        string description = problem == null
+            ? $"{name}, {memory / (1024.0 * 1024 * 1024):F1} GiB"
+            : $"CUDA device {index}{(name != null ? $" {name}" : "")} (name/memory unknown: {problem}; TorchSharp does not report them)";
+        return new($"cuda:{index}", "cuda", index, description, memory);
     }
 
     /// <summary>The default: the first CUDA device if there is one, else the CPU.</summary>

@@ -26,6 +26,7 @@ public static class TorchRuntime
         lock (Sync)
         {
             if (loadedFrom != null) return;
+            NativeMemory.Tune();
             string shim = FindShim();
             string? external = Environment.GetEnvironmentVariable(LibTorchPathVariable);
             if (!string.IsNullOrWhiteSpace(external))

@@ -1,0 +1,45 @@
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Models;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+
+namespace MoePS.Bench;
+
+/// <summary>What the CGCNN benchmarks share: a paper task with its seed-0 split, CGCNN's element table, a throw-away graph cache.</summary>
+internal sealed class CgcnnBenchData : IDisposable
+{
+    readonly string cacheFolder = Directory.CreateTempSubdirectory("moeps-bench-graphs-").FullName;
+
+    public CgcnnBenchData(BenchContext context, string task)
+    {
+        var (dataset, _) = MatminerDatasetReader.Read(context.PathOf("tasks", task + ".json.gz"));
+        Dataset = dataset.WithSplit(SplitFile.Read(context.PathOf("splits", "seed0.json"), task));
+        Elements = ElementFeatures.Load(context.PathOf(ElementFeatures.DefaultFileName));
+        Cache = new GraphCache(cacheFolder);
+    }
+
+    public CrystalDataset Dataset { get; }
+    public ElementFeatures Elements { get; }
+    public GraphCache Cache { get; }
+    public static ComputeDevice Cpu => ComputeDevice.Parse("cpu");
+
+    public Extractor Train(TrainingOptions options, IProgress<EpochReport>? progress = null) =>
+        ExtractorPretraining.Train(Dataset, options, device: Cpu, progress: progress, elements: Elements, graphCache: Cache);
+
+    public string Describe() =>
+        $"{Dataset.Name} seed-0 split {Dataset.Split!.Train.Length}/{Dataset.Split.Validation.Length}/{Dataset.Split.Test.Length}, " +
+        $"{Cpu.Description}, {Environment.ProcessorCount} cores, load average {LoadAverage()}";
+
+    /// <summary>The 1-minute load average (other processes share this machine), from /proc/loadavg.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+    public void Dispose() => Directory.Delete(cacheFolder, recursive: true);
+}
+
+/// <summary>An IProgress that runs its handler on the reporting (training) thread, at once.</summary>
+internal sealed class InlineProgress<T>(Action<T> handler) : IProgress<T>
+{
+    public void Report(T value) => handler(value);
+}

@@ -1,0 +1,43 @@
+using MoePS.Engine.Training;
+
+namespace MoePS.Bench;
+
+/// <summary>
+/// Resident memory of an STL training run on jarvis_2d_exfoliation (445 training rows, two batches per
+/// epoch) at epoch 10 and epoch 200, from /proc/self/status VmRSS. One dispose scope per step should keep
+/// it flat: target growth &lt; 5 %.
+/// </summary>
+public sealed class CgcnnMemoryBenchmark : IBenchmark
+{
+    const int Early = 10, Late = 200;
+
+    public string Name => "cgcnn.rss";
+
+    public IEnumerable<BenchResult> Run(BenchContext context)
+    {
+        using var data = new CgcnnBenchData(context, "jarvis_2d_exfoliation");
+        context.Log($"  {data.Describe()}");
+        var rss = new Dictionary<int, long>();
+        var progress = new InlineProgress<EpochReport>(r =>
+        {
+            if (r.Epoch is Early or Late) rss[r.Epoch] = ResidentKiB();
+        });
+        using var extractor = data.Train(new TrainingOptions { Epochs = Late, Patience = Late, Seed = 0 }, progress);
+        var run = extractor.Training!;
+        double growth = 100.0 * (rss[Late] - rss[Early]) / rss[Early];
+        string details = $"{data.Describe()}; VmRSS {rss[Early] / 1024.0:F1} MiB at epoch {Early}, {rss[Late] / 1024.0:F1} MiB at epoch {Late}; " +
+            $"{run.EpochsRun} epochs in {run.Elapsed.TotalSeconds:F0} s; target growth < 5 %";
+        yield return new BenchResult($"cgcnn.rss.epoch{Early}", rss[Early] / 1024.0, "MiB", details);
+        yield return new BenchResult($"cgcnn.rss.epoch{Late}", rss[Late] / 1024.0, "MiB", details);
+        yield return new BenchResult("cgcnn.rss.growth", growth, "%", details);
+    }
+
+    /// <summary>VmRSS of this process in KiB.</summary>
+    static long ResidentKiB()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0]);
+        throw new InvalidOperationException("/proc/self/status has no VmRSS line.");
+    }
+}

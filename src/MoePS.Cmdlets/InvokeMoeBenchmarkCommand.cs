@@ -1,0 +1,280 @@
+using System.Management.Automation;
+using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Reports;
+
+namespace MoePS.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Runs a benchmark — tasks × methods × seeds of STL, TL and mixtures — appending each result to a result file as it finishes.</para>
+/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation). One BenchmarkResult per run is written to the pipeline (flat, so Export-Csv works) and appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath skips the runs already in it (same task, method, seed and settings). A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
+/// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the file's; paths given as parameters are relative to the current location.</para>
+/// </summary>
+/// <example>
+/// <code>Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj, jarvis_2d_exfoliation -Method STL, TL, MoE -Seed (0..4) -ResultPath results.jsonl</code>
+/// <para>The paper's comparison on two tasks over its five splits, with the paper's recipe (up to 1000 epochs).</para>
+/// </example>
+/// <example>
+/// <code>Invoke-MoeBenchmark -Config examples/quick.yaml -Verbose | Measure-MoeBenchmark</code>
+/// <para>Runs the plan in quick.yaml (resuming it if results/quick.jsonl has some runs) and summarises the results.</para>
+/// </example>
+/// <example>
+/// <code>Import-CrystalDataset -Path ./my-set.json.gz | Invoke-MoeBenchmark -Method STL, MoE -TopK 4 -Epochs 100 -ResultPath mine.jsonl</code>
+/// <para>Benchmarks a dataset of your own (random splits by seed) against a top-4 mixture.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Invoke, "MoeBenchmark", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true)]
+[OutputType(typeof(BenchmarkResult))]
+public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet
+{
+    const string TaskSet = "Task", ConfigSet = "Config";
+    const int PlanActivity = 1, RunActivity = 2;
+
+    readonly List<object> tasks = new();
+    TrainingCmdletRunner? runner;
+
+    /// <summary><para type="description">A YAML experiment plan (tasks, methods, seeds, hyperparameters, device, result and report paths).</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ConfigSet)]
+    public string Config { get; set; } = "";
+
+    /// <summary><para type="description">Tasks: the paper's task keys (or Matbench set names), or CrystalDataset objects (Import-CrystalDataset), which may come from the pipeline.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TaskSet)]
+    [ArgumentCompleter(typeof(DatasetNameCompleter))]
+    public object[] Task { get; set; } = Array.Empty<object>();
+
+    /// <summary><para type="description">Methods to compare: STL, TL, MoE, Ensemble, Concat. Default: STL, TL, MoE.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateSet("STL", "TL", "MoE", "Ensemble", "Concat")]
+    public string[] Method { get; set; } = { BenchmarkMethod.STL, BenchmarkMethod.TL, BenchmarkMethod.MoE };
+
+    /// <summary><para type="description">Seeds; seed K uses split K (splits/seedK.json) and K as the training seed. Default: 0.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(0, int.MaxValue)]
+    public int[] Seed { get; set; } = { 0 };
+
+    /// <summary><para type="description">k of the mixtures' gate. Default: all their extractors.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? TopK { get; set; }
+
+    /// <summary><para type="description">Aggregation of -Method MoE: Add (the paper's), Concat or Ensemble; MoE runs are then reported as that method.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    public Aggregation? Aggregation { get; set; }
+
+    /// <summary><para type="description">Epoch budget of every run. Default: the paper's 1000.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Epochs { get; set; }
+
+    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's 500.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Patience { get; set; }
+
+    /// <summary><para type="description">Mini-batch size. Default: the paper's 250.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int? BatchSize { get; set; }
+
+    /// <summary><para type="description">The extractor TL starts from. Default: mp_eform, as in the paper's Table 3.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ArgumentCompleter(typeof(ExtractorNameCompleter))]
+    public string? TransferFrom { get; set; }
+
+    /// <summary><para type="description">Extractors of the mixtures. Default: every paper extractor available (18 with the paper's data).</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ArgumentCompleter(typeof(ExtractorNameCompleter))]
+    public string[]? Extractor { get; set; }
+
+    /// <summary><para type="description">Folder of the split files seedK.json. Default: splits/ under $env:MOEPS_DATA_PATH; tasks without a split there get a random split by seed.</para></summary>
+    [Parameter]
+    public string? SplitPath { get; set; }
+
+    /// <summary><para type="description">The JSON Lines result file: finished runs are appended as they end and skipped on a rerun. Required with -Task; with -Config it replaces the plan's resultPath.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = TaskSet)]
+    [Parameter(ParameterSetName = ConfigSet)]
+    public string? ResultPath { get; set; }
+
+    /// <summary><para type="description">cpu, cuda or cuda:N. Default: the plan's device, else the first CUDA device, else the CPU.</para></summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DeviceNameCompleter))]
+    public string? Device { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == TaskSet) tasks.AddRange(Task.Select(t => t is PSObject p ? p.BaseObject : t));
+    }
+
+    protected override void EndProcessing()
+    {
+        var (plan, datasets) = ParameterSetName == ConfigSet ? FromConfig() : FromParameters();
+        var device = ResolveDevice(Device ?? (plan.Device == "auto" ? null : plan.Device));
+        var store = new ResultStore(plan.ResultPath);
+        BenchmarkTasks taskSource = null!;
+        try { taskSource = new BenchmarkTasks(plan.SplitPath, datasets); }
+        catch (ArgumentException e) { Fail(e, datasets, "DuplicateTask"); }
+        using var trainer = new BenchmarkTrainer(taskSource, device);
+        var benchmark = new BenchmarkRunner(store, trainer);
+
+        BenchmarkSchedule schedule;
+        try { schedule = benchmark.Schedule(plan.Runs()); }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { Fail(e, store.Path, "ResultFileUnreadable"); return; }
+        Announce(plan, schedule, store);
+
+        int failed = RunAll(plan, schedule.Pending, benchmark);
+        WriteVerbose($"{schedule.Pending.Count - failed} of {schedule.Pending.Count} runs finished, {failed} failed; {schedule.Finished.Count} were already in {store.Path}.");
+        if (plan.ReportPath != null) WriteReport(plan.ReportPath, store);
+    }
+
+    /// <summary>Runs the pending runs in order, streaming each result; returns the number that failed.</summary>
+    int RunAll(ExperimentPlan plan, IReadOnlyList<PlannedRun> pending, BenchmarkRunner benchmark)
+    {
+        int failed = 0;
+        using (runner = new TrainingCmdletRunner(this, "", RunActivity, PlanActivity))
+        {
+            try
+            {
+                for (int i = 0; i < pending.Count; i++)
+                {
+                    var run = pending[i];
+                    string what = $"{run.Task} {run.Method} seed {run.Seed}";
+                    if (!ShouldProcess(what, "Train and test")) continue;
+                    WriteProgress(new ProgressRecord(PlanActivity, $"Benchmark {plan.Name}", $"Run {i + 1}/{pending.Count}: {what}")
+                        { PercentComplete = 100 * i / pending.Count });
+                    runner.Activity = $"Training {what}";
+                    var outcome = runner.Run((progress, token) => benchmark.Execute(run, progress, token));
+                    if (outcome.Result is { } result)
+                    {
+                        WriteVerbose($"{result} ({result.Epochs} epochs, {result.Seconds:F1} s, split {result.Split})");
+                        WriteObject(result);
+                    }
+                    else
+                    {
+                        failed++;
+                        var error = outcome.Error!;
+                        WriteError(new ErrorRecord(error, "BenchmarkRunFailed", CategoryOf(error.InnerException ?? error), run));
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                WriteWarning("Benchmark stopped; the run in progress was not saved. Rerun with the same result file to go on.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Fail(e, benchmark.Store.Path, "ResultFileNotWritten");
+            }
+            finally
+            {
+                runner = null;
+                ClosePlanProgress(plan);
+            }
+        }
+        return failed;
+    }
+
+    void ClosePlanProgress(ExperimentPlan plan)
+    {
+        try
+        {
+            WriteProgress(new ProgressRecord(PlanActivity, $"Benchmark {plan.Name}", "Done") { RecordType = ProgressRecordType.Completed });
+        }
+        catch (PipelineStoppedException)
+        {
+            // Ctrl+C: the bar goes with the pipeline.
+        }
+    }
+
+    void Announce(ExperimentPlan plan, BenchmarkSchedule schedule, ResultStore store)
+    {
+        int total = schedule.Pending.Count + schedule.Finished.Count;
+        WriteVerbose($"Benchmark '{plan.Name}': {total} runs, results in {store.Path}");
+        if (schedule.TruncatedTail)
+            WriteWarning($"{store.Path}: the last line is incomplete (a run killed while writing) and is ignored; that run is redone.");
+        if (schedule.Finished.Count == 0) return;
+        WriteVerbose($"Skipping {schedule.Finished.Count} of {total} runs already in {store.Path}:");
+        foreach (var run in schedule.Finished) WriteVerbose($"  {run.Task} {run.Method} seed {run.Seed} (finished)");
+    }
+
+    void WriteReport(string path, ResultStore store)
+    {
+        if (!ShouldProcess(path, "Write the benchmark workbook")) return;
+        try
+        {
+            var results = store.ReadAll();
+            if (results.Count == 0) return;
+            var files = MoeReport.Write(path, results.ToList(), overwrite: true);
+            WriteVerbose($"Wrote {files.Workbook} and {files.Images.Count} PNG plots.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            WriteError(ToErrorRecord(e, path, "ReportNotWritten"));
+        }
+    }
+
+    (ExperimentPlan Plan, IReadOnlyList<CrystalDataset> Datasets) FromConfig()
+    {
+        string path = ResolvePath(Config);
+        ExperimentPlan plan = null!;
+        try { plan = ExperimentPlanReader.Load(path); }
+        catch (Exception e) when (e is ExperimentPlanException or IOException or UnauthorizedAccessException)
+        {
+            Fail(e, path, e is ExperimentPlanException ? "InvalidExperimentPlan" : "ExperimentPlanUnreadable");
+        }
+        plan = plan with
+        {
+            ResultPath = ResultPath != null ? ResolvePath(ResultPath) : plan.ResultPath,
+            SplitPath = SplitPath != null ? ResolvePath(SplitPath) : plan.SplitPath,
+        };
+        return (plan, Array.Empty<CrystalDataset>());
+    }
+
+    (ExperimentPlan Plan, IReadOnlyList<CrystalDataset> Datasets) FromParameters()
+    {
+        var datasets = new List<CrystalDataset>();
+        var names = new List<string>();
+        foreach (object t in tasks)
+        {
+            switch (t)
+            {
+                case CrystalDataset d: datasets.Add(d); names.Add(d.Name); break;
+                case string s when !string.IsNullOrWhiteSpace(s): names.Add(s.Trim()); break;
+                default:
+                    Fail(new ArgumentException($"-Task takes task names or CrystalDataset objects, not '{t}' ({t?.GetType().Name ?? "null"})."), t, "InvalidTask");
+                    break;
+            }
+        }
+        var defaults = new BenchmarkHyperparameters();
+        var settings = defaults with
+        {
+            Epochs = Epochs ?? defaults.Epochs,
+            Patience = Patience ?? defaults.Patience,
+            BatchSize = BatchSize ?? defaults.BatchSize,
+            TopK = TopK,
+            TransferFrom = TransferFrom ?? defaults.TransferFrom,
+            Extractors = Extractor ?? defaults.Extractors,
+        };
+        var methods = new List<PlannedMethod>();
+        try
+        {
+            foreach (string m in Method) methods.Add(PlannedMethod.Create(m, settings, Aggregation?.ToString()));
+        }
+        catch (ArgumentException e)
+        {
+            Fail(e, Method, "InvalidBenchmarkMethod");
+        }
+        var plan = new ExperimentPlan
+        {
+            Name = "benchmark",
+            Tasks = names.Distinct(StringComparer.Ordinal).ToList(),
+            Methods = methods,
+            Seeds = Seed.Distinct().ToList(),
+            ResultPath = ResolvePath(ResultPath!),
+            SplitPath = SplitPath == null ? null : ResolvePath(SplitPath),
+            Hyperparameters = settings,
+        };
+        return (plan, datasets);
+    }
+
+    protected override void StopProcessing() => runner?.Stop();
+}

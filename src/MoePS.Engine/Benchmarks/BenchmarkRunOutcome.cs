@@ -1,0 +1,13 @@
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>What became of one planned run: its result (already in the result file), or why it failed.</summary>
+public sealed record BenchmarkRunOutcome(PlannedRun Run, BenchmarkResult? Result, BenchmarkRunException? Error)
+{
+    public bool Succeeded => Result != null;
+}
+
+/// <summary>A plan checked against the result file: the runs still to do, in plan order, and those already there.</summary>
+/// <param name="Pending">Runs whose key is not in the result file (each key once).</param>
+/// <param name="Finished">Runs of the plan the result file already has.</param>
+/// <param name="TruncatedTail">The result file ended in an incomplete line (a run killed while writing), which is ignored.</param>
+public sealed record BenchmarkSchedule(IReadOnlyList<PlannedRun> Pending, IReadOnlyList<PlannedRun> Finished, bool TruncatedTail);

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// Trains one benchmark run the way the paper compares methods, seed K on split K: STL is a CGCNN
+/// trained from scratch (<see cref="ExtractorPretraining"/>); TL a mixture of the single extractor
+/// <see cref="BenchmarkHyperparameters.TransferFrom"/>; MoE, Ensemble and Concat a gated mixture of
+/// the listed extractors (all available when none are listed) with k = TopK. The result holds the
+/// test-set predictions (parity data) and, for mixtures, the gate scores.
+/// </summary>
+public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
+{
+    readonly BenchmarkTasks tasks;
+    readonly ComputeDevice device;
+    readonly GraphCache graphCache;
+    readonly BenchmarkExtractors extractors = new();
+
+    /// <param name="tasks">Where the runs' datasets and splits come from.</param>
+    /// <param name="device">Where to train.</param>
+    /// <param name="graphCache">Crystal-graph cache; null = the user cache's.</param>
+    public BenchmarkTrainer(BenchmarkTasks tasks, ComputeDevice device, GraphCache? graphCache = null)
+    {
+        this.tasks = tasks;
+        this.device = device;
+        this.graphCache = graphCache ?? new GraphCache();
+    }
+
+    public BenchmarkResult Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var dataset = tasks.Load(run.Task, run.Seed, cancellation);
+        if (dataset.Split!.Test.Length == 0)
+            throw new ArgumentException($"The split of '{run.Task}' for seed {run.Seed} ({dataset.Split.Origin}) has no test rows.");
+        var s = run.Settings;
+        var options = new TrainingOptions
+        {
+            Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed,
+        };
+        return run.Method == BenchmarkMethod.STL
+            ? TrainFromScratch(run, dataset, options, progress, cancellation, clock)
+            : TrainMixture(run, dataset, options, progress, cancellation, clock);
+    }
+
+    BenchmarkResult TrainFromScratch(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
+        IProgress<EpochReport>? progress, CancellationToken cancellation, Stopwatch clock)
+    {
+        using var model = ExtractorPretraining.Train(dataset, options, device: device, progress: progress,
+            cancellation: cancellation, graphCache: graphCache);
+        return Result(run, dataset, model, model.Training!, topK: null, Array.Empty<string>(), GateScoreMap.Empty, clock, cancellation);
+    }
+
+    BenchmarkResult TrainMixture(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
+        IProgress<EpochReport>? progress, CancellationToken cancellation, Stopwatch clock)
+    {
+        var s = run.Settings;
+        bool transfer = run.Method == BenchmarkMethod.TL;
+        var names = transfer ? new[] { s.TransferFrom }
+            : s.Extractors.Count > 0 ? s.Extractors : BenchmarkExtractors.DefaultNames();
+        var mixture = new MixtureOptions
+        {
+            TopK = transfer ? null : s.TopK,
+            Aggregation = transfer ? Aggregation.Add : Enum.Parse<Aggregation>(BenchmarkMethod.AggregationOf(run.Method)
+                ?? throw new ArgumentException($"'{run.Method}' is not a benchmark method; use {string.Join(", ", BenchmarkMethod.All)}.")),
+            GateRegularization = s.GateRegularization,
+            FineTuneLearningRate = s.FineTuneLearningRate,
+        };
+        using var untrained = new MixtureModel(extractors.Get(names), mixture);
+        using var model = MixtureTraining.Train(untrained, dataset, options, device, graphCache, progress, cancellation);
+        var gates = transfer ? GateScoreMap.Empty
+            : new GateScoreMap(model.ExtractorScores().Select(e => new KeyValuePair<string, double>(e.Extractor, e.Score)));
+        return Result(run, dataset, model, model.Training!, transfer ? null : model.TopK, names, gates, clock, cancellation);
+    }
+
+    BenchmarkResult Result(PlannedRun run, CrystalDataset dataset, IPropertyModel model, TrainingResult training, int? topK,
+        IReadOnlyList<string> extractorNames, GateScoreMap gates, Stopwatch clock, CancellationToken cancellation)
+    {
+        // A run cut short by Ctrl+C is not a result: it must be redone when the benchmark resumes.
+        if (training.Cancelled) throw new OperationCanceledException("The run was cancelled before it finished.", cancellation);
+        return new BenchmarkResult
+        {
+            Task = run.Task,
+            Method = run.Method,
+            Seed = run.Seed,
+            Rows = dataset.Count,
+            TestMAE = training.TestMae,
+            ValMAE = training.ValidationMae,
+            Unit = dataset.Unit,
+            BestEpoch = training.BestEpoch,
+            Epochs = training.EpochsRun,
+            Seconds = clock.Elapsed.TotalSeconds,
+            Device = training.Device,
+            TopK = topK,
+            Extractors = string.Join(",", extractorNames),
+            Split = dataset.Split!.Origin,
+            ConfigHash = run.ConfigHash,
+            Finished = DateTimeOffset.Now,
+            GateScoreMap = gates,
+            Parity = TestParity(dataset, model, cancellation),
+        };
+    }
+
+    /// <summary>Ids, actual and predicted values of the test rows, from the trained (best-validation) model.</summary>
+    ParityData TestParity(CrystalDataset dataset, IPropertyModel model, CancellationToken cancellation)
+    {
+        var rows = dataset.Rows(dataset.Split!.Test).ToList();
+        var crystals = rows.Select(r => r.Crystal).ToList();
+        var ids = crystals.Select(c => c.Id).ToList();
+        var graphs = GraphBatchBuilder.BuildAll(crystals, model.GraphSettings, cache: graphCache, cancellationToken: cancellation);
+        var predicted = model.Predict(graphs, ids, device);
+        return new ParityData(ids.ToArray(), rows.Select(r => r.Target).ToArray(), predicted);
+    }
+
+    public void Dispose() => extractors.Dispose();
+}

@@ -1,0 +1,241 @@
+BeforeAll {
+    . $PSScriptRoot/TestSetup.ps1
+    $script:Folder = New-TestFolder
+    $script:ResultFile = Join-Path $Folder 'bench.jsonl'
+
+    # 2 tasks x 2 methods x 1 seed, a few epochs: a real (tiny) benchmark of the paper's 120-row tasks.
+    $script:Tasks = 'jarvis_2d_gap_tbmbj', 'jarvis_2d_dielectric_tbmbj'
+    $script:Extractors = 'mp_eform', 'mp_bandgap', 'jarvis_eform'
+    $script:Bench = @{
+        Task = $Tasks; Method = 'STL', 'MoE'; Seed = 0; TopK = 2; Extractor = $Extractors
+        Epochs = 3; Patience = 3; Device = 'cpu'
+    }
+    $script:Planned = 4
+
+    function Get-RunKey($Result) { '{0}/{1}/{2}/{3}' -f $Result.Task, $Result.Method, $Result.Seed, $Result.ConfigHash }
+
+    # The same benchmark in a second PowerShell, to be killed part-way: the engine must lose only the run in progress.
+    function Start-BenchmarkProcess([string] $ResultPath) {
+        $script = Join-Path $Folder 'child.ps1'
+        Set-Content $script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$manifest'
+Invoke-MoeBenchmark -Task $($Tasks -join ',') -Method STL, MoE -Seed 0 -TopK 2 -Extractor $($Extractors -join ',') -Epochs 3 -Patience 3 -Device cpu -ResultPath '$ResultPath' | Out-Null
+"@
+        # Under 'dotnet pwsh' the process is dotnet running pwsh.dll; a native pwsh is its own executable.
+        $exe = [Environment]::ProcessPath
+        $arguments = @('-NoProfile', '-NonInteractive', '-File', $script)
+        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments = @((Join-Path $PSHOME 'pwsh.dll')) + $arguments }
+        Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $Folder 'child.out') -RedirectStandardError (Join-Path $Folder 'child.err')
+    }
+
+    function Get-ResultLines([string] $Path) {
+        if (-not (Test-Path $Path)) { return @() }
+        @(Get-Content $Path | Where-Object { $_ -match '\}\s*$' })
+    }
+}
+
+AfterAll { Remove-Item -Recurse -Force $script:Folder -ErrorAction SilentlyContinue }
+
+Describe 'Invoke-MoeBenchmark, killed and resumed' {
+    BeforeAll {
+        $child = Start-BenchmarkProcess $ResultFile
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        while ((Get-ResultLines $ResultFile).Count -lt 1 -and -not $child.HasExited -and $clock.Elapsed.TotalSeconds -lt 180) {
+            Start-Sleep -Milliseconds 200
+        }
+        $script:ChildExitedByItself = $child.HasExited
+        if (-not $child.HasExited) { Stop-Process -Id $child.Id -Force; $child.WaitForExit() }
+        $script:BeforeResume = @((Get-ResultLines $ResultFile) | ForEach-Object { Get-RunKey ($_ | ConvertFrom-Json) })
+        $script:Resumed = @(Invoke-MoeBenchmark @Bench -ResultPath $ResultFile -Verbose 4>&1)
+        $script:Results = @($Resumed | Where-Object { $_ -is [MoePS.Engine.Benchmarks.BenchmarkResult] })
+        $script:Verbose = @($Resumed | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+    }
+
+    It 'was killed after its first result and before its last' {
+        $ChildExitedByItself | Should -BeFalse -Because (Get-Content -Raw (Join-Path $Folder 'child.err') -ErrorAction SilentlyContinue)
+        $BeforeResume.Count | Should -BeGreaterOrEqual 1
+        $BeforeResume.Count | Should -BeLessThan $Planned
+    }
+
+    It 'resumes without redoing finished runs: every planned run once in the file' {
+        $Results.Count | Should -Be ($Planned - $BeforeResume.Count)
+        foreach ($r in $Results) { $BeforeResume | Should -Not -Contain (Get-RunKey $r) }
+        $Verbose | Should -Contain "Skipping $($BeforeResume.Count) of $Planned runs already in $ResultFile`:"
+        $keys = @(Get-Content $ResultFile | ForEach-Object { Get-RunKey ($_ | ConvertFrom-Json) })
+        $keys.Count | Should -Be $Planned
+        @($keys | Sort-Object -Unique).Count | Should -Be $Planned
+    }
+
+    It 'fills every field of a run, with parity data of the test set and the gate scores of mixtures' {
+        $all = [MoePS.Engine.Benchmarks.ResultStore]::new($ResultFile).ReadAll()
+        foreach ($r in $all) {
+            $r.Task | Should -BeIn $Tasks
+            $r.Rows | Should -Be 120
+            [double]::IsFinite($r.TestMAE) | Should -BeTrue
+            $r.TestMAE | Should -BeGreaterThan 0
+            $r.Epochs | Should -Be 3
+            $r.BestEpoch | Should -BeIn 1, 2, 3
+            $r.Device | Should -Be 'cpu'
+            $r.Split | Should -Be "seed0.json[$($r.Task)]"
+            $r.Parity.Count | Should -Be 18
+            $mae = ($r.Parity.Actual | ForEach-Object -Begin { $i = 0 } -Process { [math]::Abs($_ - $r.Parity.Predicted[$i++]) } | Measure-Object -Average).Average
+            $mae | Should -BeGreaterThan ($r.TestMAE * 0.999)
+            $mae | Should -BeLessThan ($r.TestMAE * 1.001)
+        }
+        $moe = $all | Where-Object Method -EQ 'MoE'
+        foreach ($r in $moe) {
+            $r.TopK | Should -Be 2
+            $r.Extractors | Should -Be ($Extractors -join ',')
+            $r.GateScoreMap.Count | Should -Be 3
+            $r.GateScoreMap.ActiveCount | Should -Be 2
+        }
+        foreach ($r in $all | Where-Object Method -EQ 'STL') { $r.Extractors | Should -Be ''; $r.GateScoreMap.Count | Should -Be 0 }
+    }
+
+    It 'does nothing on a rerun of a finished benchmark' {
+        $again = @(Invoke-MoeBenchmark @Bench -ResultPath $ResultFile)
+        $again.Count | Should -Be 0
+        (Get-ResultLines $ResultFile).Count | Should -Be $Planned
+    }
+
+    It 'summarises to one row per task and method' {
+        $s = Measure-MoeBenchmark -ResultPath $ResultFile
+        $s.Count | Should -Be 4
+        ($s | ForEach-Object { "$($_.Task)/$($_.Method)" }) | Should -Be @(
+            'jarvis_2d_gap_tbmbj/STL', 'jarvis_2d_gap_tbmbj/MoE', 'jarvis_2d_dielectric_tbmbj/STL', 'jarvis_2d_dielectric_tbmbj/MoE')
+        $s | ForEach-Object { $_.Seeds | Should -Be 1 }
+        ($s | Where-Object Method -EQ 'MoE').ImprovementOverSTL | ForEach-Object { $_ | Should -Not -BeNullOrEmpty }
+        ($s | Where-Object Method -EQ 'STL')[0].PaperMAE | Should -Be 1.31
+    }
+
+    It 'exports a valid workbook with its sheets, rows and plots' {
+        $path = Join-Path $Folder 'bench.xlsx'
+        $files = Export-MoeReport -ResultPath $ResultFile -Path $path -PassThru
+        $check = Test-Workbook $path
+        $check.Errors.Count | Should -Be 0
+        $check.Sheets | Should -Be @('Summary', 'Runs', 'GateScores', 'Plots')
+        $check.Rows['Summary'] | Should -Be 5
+        $check.Rows['Runs'] | Should -Be 5
+        $check.Rows['GateScores'] | Should -Be 3
+        $check.Images | Should -Be 4      # Fig. 2, Fig. 4 and a parity plot per task
+        $files.Count | Should -Be 5
+    }
+
+    It 'runs the same plan from YAML, its relative paths taken from the YAML file''s folder' {
+        $planFolder = Join-Path $Folder 'plan'
+        New-Item -ItemType Directory $planFolder | Out-Null
+        Copy-Item $ResultFile (Join-Path $planFolder 'same.jsonl')
+        $yaml = Join-Path $planFolder 'same.yaml'
+        Set-Content $yaml @"
+name: same
+tasks: [$($Tasks -join ', ')]
+methods: [STL, { method: MoE, topK: 2, extractors: [$($Extractors -join ', ')] }]
+seeds: [0]
+device: cpu
+resultPath: same.jsonl
+reportPath: out/same.xlsx
+hyperparameters: { epochs: 3, patience: 3 }
+"@
+        Push-Location $Folder
+        try { $new = @(Invoke-MoeBenchmark -Config $yaml) } finally { Pop-Location }
+        $new.Count | Should -Be 0 -Because 'the settings hash the same as the parameters above, so every run is already there'
+        (Test-Workbook (Join-Path $planFolder 'out/same.xlsx')).Errors.Count | Should -Be 0
+    }
+}
+
+Describe 'Invoke-MoeBenchmark stopped (Ctrl+C)' {
+    It 'stops at the next batch, keeping only finished runs' {
+        $file = Join-Path $Folder 'stopped.jsonl'
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$manifest'; Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 20 -Device cpu -ResultPath '$file'")
+        try {
+            $async = $ps.BeginInvoke()
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            while ((Get-ResultLines $file).Count -lt 1 -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt 120) { Start-Sleep -Milliseconds 100 }
+            $clock.Restart()
+            $ps.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        }
+        finally { $ps.Dispose() }
+        $lines = @(Get-Content $file)
+        $lines.Count | Should -BeGreaterOrEqual 1
+        $lines.Count | Should -BeLessThan 4
+        [MoePS.Engine.Benchmarks.ResultStore]::new($file).ReadAll().Count | Should -Be $lines.Count
+    }
+}
+
+Describe 'Invoke-MoeBenchmark errors' {
+    It 'names the key and line of a bad YAML plan' {
+        $yaml = Join-Path $Folder 'bad.yaml'
+        Set-Content $yaml "tasks: [jarvis_2d_gap_tbmbj]`nmethods: [STL]`nhyperparameters:`n  epoch: 3`n"
+        $e = { Invoke-MoeBenchmark -Config $yaml -ErrorAction Stop } | Should -Throw -PassThru
+        $e.Exception.Message | Should -BeLike "*bad.yaml, line 4, column 3: unknown key 'epoch' in 'hyperparameters' (did you mean 'epochs'?)*"
+        $e.FullyQualifiedErrorId | Should -BeLike 'InvalidExperimentPlan,*'
+        $e.Exception.Key | Should -Be 'hyperparameters.epoch'
+    }
+
+    It 'names a wrongly typed value' {
+        $yaml = Join-Path $Folder 'type.yaml'
+        Set-Content $yaml "tasks: [jarvis_2d_gap_tbmbj]`nmethods: [STL]`nseeds: [0]`nhyperparameters: { epochs: many }`n"
+        { Invoke-MoeBenchmark -Config $yaml -ErrorAction Stop } | Should -Throw "*line 4*'hyperparameters.epochs' must be a whole number, not 'many'*"
+    }
+
+    It 'reports a failed run as a non-terminating error naming it, and goes on with the others' {
+        $file = Join-Path $Folder 'failing.jsonl'
+        $r = @(Invoke-MoeBenchmark -Task no_such_task -Method STL -Seed 0, 1 -Epochs 1 -Device cpu -ResultPath $file -ErrorVariable failures -ErrorAction SilentlyContinue)
+        $r.Count | Should -Be 0
+        $failures.Count | Should -Be 2
+        "$($failures[0])" | Should -BeLike '*no_such_task / STL / seed 0 failed*'
+        "$($failures[1])" | Should -BeLike '*no_such_task / STL / seed 1 failed*'
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'BenchmarkRunFailed,*'
+        Test-Path $file | Should -BeFalse
+    }
+
+    It 'completes -Task with the paper''s task keys' {
+        $line = 'Invoke-MoeBenchmark -Task jarvis_2d_ga'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'jarvis_2d_gap_opt', 'jarvis_2d_gap_tbmbj'
+    }
+
+    It 'refuses an aggregation that contradicts the method' {
+        { Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method Ensemble -Aggregation Concat -ResultPath (Join-Path $Folder 'x.jsonl') -ErrorAction Stop } |
+            Should -Throw '*contradicts aggregation*'
+    }
+}
+
+Describe 'Measure-TaskShift' {
+    BeforeAll {
+        $script:Gap = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj
+        $script:Dielectric = Import-CrystalDataset -Name jarvis_2d_dielectric_tbmbj
+        $script:Exfoliation = Import-CrystalDataset -Name jarvis_2d_exfoliation
+        $script:MpEform = Get-Extractor mp_eform
+    }
+
+    It 'gives finite, positive discrepancies between two tasks' {
+        $shift = Measure-TaskShift -Reference $Gap -Target $Exfoliation -Extractor $MpEform -Device cpu
+        $shift.Reference | Should -Be 'jarvis_2d_gap_tbmbj'
+        $shift.Target | Should -Be 'jarvis_2d_exfoliation'
+        $shift.ReferenceRows | Should -Be 120
+        $shift.TargetRows | Should -Be 636
+        $shift.Extractor | Should -Be 'mp_eform'
+        $shift.Order | Should -Be 50
+        foreach ($v in $shift.FeatureCMD, $shift.LabelCMD) {
+            [double]::IsFinite($v) | Should -BeTrue
+            $v | Should -BeGreaterThan 0
+        }
+    }
+
+    It 'is zero in feature space for the same crystals with other labels (the two TBmBJ tasks), not in label space' {
+        $shift = $Dielectric | Measure-TaskShift -Reference $Gap -Extractor $MpEform -Device cpu
+        $shift.FeatureCMD | Should -Be 0
+        $shift.LabelCMD | Should -BeGreaterThan 0
+    }
+
+    It 'is zero between a task and itself' {
+        $same = $Gap | Measure-TaskShift -Reference $Gap -Extractor $MpEform -Moments 10 -Device cpu
+        $same.FeatureCMD | Should -Be 0
+        $same.LabelCMD | Should -Be 0
+        $same.Order | Should -Be 10
+    }
+}
