@@ -81,6 +81,26 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
+    /// <summary><para type="description">Atom feature size inside the convolutions, also the extractor's feature length (default 64).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int AtomFeatureLength { get; set; } = CgcnnArchitecture.Default.AtomFeatureLength;
+
+    /// <summary><para type="description">Number of graph convolutions (default 4).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ConvCount { get; set; } = CgcnnArchitecture.Default.ConvCount;
+
+    /// <summary><para type="description">Hidden size of the head after pooling (default 32).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 4096)]
+    public int HiddenLength { get; set; } = CgcnnArchitecture.Default.HiddenLength;
+
+    /// <summary><para type="description">Number of hidden layers in the head (default 1).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int HiddenLayers { get; set; } = CgcnnArchitecture.Default.HiddenLayers;
+
     /// <summary><para type="description">cpu, cuda or cuda:N. Default: the first CUDA device, else the CPU. The device used is in the result's Training.Device.</para></summary>
     [Parameter]
     [ArgumentCompleter(typeof(DeviceNameCompleter))]
@@ -90,6 +110,10 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
     {
         TrainingOptions options;
         ComputeDevice device;
+        var architecture = CgcnnArchitecture.Default with
+        {
+            AtomFeatureLength = AtomFeatureLength, ConvCount = ConvCount, HiddenLength = HiddenLength, HiddenLayers = HiddenLayers,
+        };
         try
         {
             options = new TrainingOptions
@@ -122,7 +146,7 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
         try
         {
             var extractor = current.Run((progress, token) =>
-                ExtractorPretraining.Train(Dataset, options, device: device, name: Name, progress: progress, cancellation: token));
+                ExtractorPretraining.Train(Dataset, options, architecture, device, Name, progress, token));
             var run = extractor.Training!;
             WriteVerbose($"{extractor.Name}: {run}{(run.Cancelled ? "; returning the best model so far" : "")}");
             WriteObject(extractor);

@@ -53,6 +53,13 @@ Describe 'Start-ExtractorPretrain' {
         ($verbose.Message -match '^Epoch \d+/2').Count | Should -Be 2
     }
 
+    It 'takes the network sizes as parameters' {
+        $small = $script:Dataset | Start-ExtractorPretrain -Epochs 1 -Device cpu -Name small -AtomFeatureLength 16 -ConvCount 2 -HiddenLength 8
+        $small.FeatureLength | Should -Be 16
+        $small.Architecture.ConvCount | Should -Be 2
+        $small.Architecture.HiddenLength | Should -Be 8
+    }
+
     It 'refuses a dataset without a split with a clear error' {
         $unsplit = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj
         $result = $unsplit | Start-ExtractorPretrain -Epochs 1 -Device cpu -ErrorVariable err -ErrorAction SilentlyContinue

@@ -52,8 +52,11 @@ public sealed class CgcnnTrainingTarget : ITrainingTarget, IDisposable
 
     public Tensor? Regularisation() => null;
 
-    public IReadOnlyDictionary<string, Tensor> CaptureState() =>
-        model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
+    public IReadOnlyDictionary<string, Tensor> CaptureState()
+    {
+        using var scope = NewDisposeScope();
+        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().MoveToOuterDisposeScope());
+    }
 
     public void RestoreState(IReadOnlyDictionary<string, Tensor> state) => CgcnnWeights.LoadStrict(model, state, "captured training state");
 

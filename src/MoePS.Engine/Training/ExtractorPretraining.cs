@@ -50,7 +50,6 @@ public static class ExtractorPretraining
             var target = new CgcnnTrainingTarget(model, set);
             result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
         }
-        NativeMemory.Release();
         model.to(torch.CPU);
         model.eval();
 

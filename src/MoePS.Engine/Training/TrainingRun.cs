@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -64,6 +65,7 @@ internal sealed class TrainingRun : IDisposable
                 break;
             }
             double validationMae = MaeOf(split.Validation);
+            NativeMemory.Release(); // keeps resident memory flat across epochs; see NativeMemory
 
             state.Epoch++;
             epochsThisSession++;
@@ -79,7 +81,7 @@ internal sealed class TrainingRun : IDisposable
         }
 
         if (state.BestState != null) target.RestoreState(state.BestState);
-        return new TrainingResult
+        var result = new TrainingResult
         {
             History = state.History.ToArray(),
             BestEpoch = state.BestEpoch,
@@ -95,6 +97,8 @@ internal sealed class TrainingRun : IDisposable
             ResumedFromEpoch = resumedFrom,
             Elapsed = state.ElapsedBefore + clock.Elapsed,
         };
+        NativeMemory.Release();
+        return result;
     }
 
     bool Finished => state.Epoch >= options.Epochs || state.PatienceExhausted(options.Patience);
