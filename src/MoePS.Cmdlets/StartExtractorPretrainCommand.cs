@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
-using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 
 namespace MoePS.Cmdlets;
@@ -19,10 +18,8 @@ namespace MoePS.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "ExtractorPretrain")]
 [OutputType(typeof(Extractor))]
-public sealed class StartExtractorPretrainCommand : MoeCmdlet
+public sealed class StartExtractorPretrainCommand : TrainingCmdlet
 {
-    TrainingCmdletRunner? runner;
-
     /// <summary><para type="description">The dataset to train on; it must have a split (Split-CrystalDataset).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public CrystalDataset Dataset { get; set; } = null!;
@@ -30,56 +27,6 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
     /// <summary><para type="description">Name of the new extractor. Default: &lt;dataset&gt;-stl-seed&lt;Seed&gt;.</para></summary>
     [Parameter]
     public string? Name { get; set; }
-
-    /// <summary><para type="description">Epoch budget, also the cosine schedule's length (default 1000).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int Epochs { get; set; } = 1000;
-
-    /// <summary><para type="description">Stop after this many epochs without a better validation MAE (default 500).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int Patience { get; set; } = 500;
-
-    /// <summary><para type="description">Mini-batch size (default 250; the whole training set when it is smaller).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int BatchSize { get; set; } = 250;
-
-    /// <summary><para type="description">Initial learning rate (default 0.01).</para></summary>
-    [Parameter]
-    [ValidateRange(1e-12, 1e6)]
-    public double LearningRate { get; set; } = 1e-2;
-
-    /// <summary><para type="description">Adam (default) or SGD with momentum 0.9.</para></summary>
-    [Parameter]
-    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
-
-    /// <summary><para type="description">Seed of the initial weights and the batch order (default 0).</para></summary>
-    [Parameter]
-    public int Seed { get; set; }
-
-    /// <summary><para type="description">Draw training rows with probability 1/count of their label bin (the paper's sampler for skewed labels) instead of shuffling.</para></summary>
-    [Parameter]
-    public SwitchParameter WeightedSampling { get; set; }
-
-    /// <summary><para type="description">Number of equal-width label bins of -WeightedSampling (default 30).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int Bins { get; set; } = 30;
-
-    /// <summary><para type="description">File to save the run to every -CheckpointEvery epochs (atomically), for -Resume.</para></summary>
-    [Parameter]
-    public string? CheckpointPath { get; set; }
-
-    /// <summary><para type="description">Epochs between checkpoints (default 10).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int CheckpointEvery { get; set; } = 10;
-
-    /// <summary><para type="description">Continue the run saved in -CheckpointPath when that file exists (settings, seed and split must match).</para></summary>
-    [Parameter]
-    public SwitchParameter Resume { get; set; }
 
     /// <summary><para type="description">Atom feature size inside the convolutions, also the extractor's feature length (default 64).</para></summary>
     [Parameter]
@@ -101,35 +48,14 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
     [ValidateRange(1, 64)]
     public int HiddenLayers { get; set; } = CgcnnArchitecture.Default.HiddenLayers;
 
-    /// <summary><para type="description">cpu, cuda or cuda:N. Default: the first CUDA device, else the CPU. The device used is in the result's Training.Device.</para></summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(DeviceNameCompleter))]
-    public string? Device { get; set; }
-
     protected override void ProcessRecord()
     {
-        TrainingOptions options;
-        ComputeDevice device;
         var architecture = CgcnnArchitecture.Default with
         {
             AtomFeatureLength = AtomFeatureLength, ConvCount = ConvCount, HiddenLength = HiddenLength, HiddenLayers = HiddenLayers,
         };
-        try
-        {
-            options = new TrainingOptions
-            {
-                Epochs = Epochs, Patience = Patience, BatchSize = BatchSize, LearningRate = LearningRate, Optimizer = Optimizer,
-                Seed = Seed, WeightedSampling = WeightedSampling, Bins = Bins, CheckpointEvery = CheckpointEvery, Resume = Resume,
-                CheckpointPath = string.IsNullOrWhiteSpace(CheckpointPath) ? null : ResolvePath(CheckpointPath),
-            };
-            options.Validate();
-            device = ComputeDevice.Parse(Device);
-        }
-        catch (Exception e) when (e is ArgumentException or TorchLoadException)
-        {
-            Fail(e, Device, "InvalidTrainingSettings");
-            return;
-        }
+        var options = BuildOptions();
+        var device = ResolveDevice(Device);
         try
         {
             ExtractorPretraining.RequireSplit(Dataset);
@@ -141,12 +67,10 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
         }
 
         WriteVerbose($"Training a CGCNN on {Dataset.Name} ({Dataset.Split}) on {device.Name}");
-        var current = new TrainingCmdletRunner(this, $"Training CGCNN on {Dataset.Name} ({device.Name})");
-        runner = current;
         try
         {
-            var extractor = current.Run((progress, token) =>
-                ExtractorPretraining.Train(Dataset, options, architecture, device, Name, progress, token));
+            var extractor = RunTraining($"Training CGCNN on {Dataset.Name} ({device.Name})",
+                (progress, token) => ExtractorPretraining.Train(Dataset, options, architecture, device, Name, progress, token));
             var run = extractor.Training!;
             WriteVerbose($"{extractor.Name}: {run}{(run.Cancelled ? "; returning the best model so far" : "")}");
             WriteObject(extractor);
@@ -159,12 +83,5 @@ public sealed class StartExtractorPretrainCommand : MoeCmdlet
         {
             WriteItemError(e, Dataset, "ExtractorTrainingFailed");
         }
-        finally
-        {
-            runner = null;
-            current.Dispose();
-        }
     }
-
-    protected override void StopProcessing() => runner?.Stop();
 }
