@@ -22,11 +22,8 @@ BeforeAll {
 Import-Module '$manifest'
 Invoke-MoeBenchmark -Task $($Tasks -join ',') -Method STL, MoE -Seed 0 -TopK 2 -Extractor $($Extractors -join ',') -Epochs 3 -Patience 3 -Device cpu -ResultPath '$ResultPath' | Out-Null
 "@
-        # Under 'dotnet pwsh' the process is dotnet running pwsh.dll; a native pwsh is its own executable.
-        $exe = [Environment]::ProcessPath
-        $arguments = @('-NoProfile', '-NonInteractive', '-File', $script)
-        if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { $arguments = @((Join-Path $PSHOME 'pwsh.dll')) + $arguments }
-        Start-Process -FilePath $exe -ArgumentList $arguments -PassThru -RedirectStandardOutput (Join-Path $Folder 'child.out') -RedirectStandardError (Join-Path $Folder 'child.err')
+        $child = Get-PwshCommandLine -Arguments '-File', $script
+        Start-Process -FilePath $child.FilePath -ArgumentList $child.Arguments -PassThru -RedirectStandardOutput (Join-Path $Folder 'child.out') -RedirectStandardError (Join-Path $Folder 'child.err')
     }
 
     function Get-ResultLines([string] $Path) {
@@ -148,11 +145,11 @@ Describe 'Invoke-MoeBenchmark stopped (Ctrl+C)' {
     It 'stops at the next batch, keeping only finished runs' {
         $file = Join-Path $Folder 'stopped.jsonl'
         $ps = [powershell]::Create()
-        $null = $ps.AddScript("Import-Module '$manifest'; Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 20 -Device cpu -ResultPath '$file'")
+        $null = $ps.AddScript("Import-Module '$manifest'; Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 5 -Device cpu -ResultPath '$file'")
         try {
             $async = $ps.BeginInvoke()
             $clock = [Diagnostics.Stopwatch]::StartNew()
-            while ((Get-ResultLines $file).Count -lt 1 -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt 120) { Start-Sleep -Milliseconds 100 }
+            while ((Get-ResultLines $file).Count -lt 1 -and -not $async.IsCompleted -and $clock.Elapsed.TotalSeconds -lt 300) { Start-Sleep -Milliseconds 100 }
             $clock.Restart()
             $ps.Stop()
             $clock.Elapsed.TotalSeconds | Should -BeLessThan 15

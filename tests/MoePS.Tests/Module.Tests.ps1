@@ -17,3 +17,18 @@ Describe 'The MoePS module' {
         $d[0].Kind | Should -Be 'cpu'
     }
 }
+
+Describe 'A broken libtorch' {
+    It 'fails the import with one clear error naming the library, and copies nothing into the module folder' {
+        $dir = New-TestFolder
+        Set-Content -Path (Join-Path $dir 'libc10.so') -Value 'not an ELF file'
+        $moduleDir = Split-Path (Get-Module MoePS).Path
+        $before = (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum
+        $child = Get-PwshCommandLine -Arguments '-Command', "`$env:MOEPS_LIBTORCH_PATH = '$dir'; Import-Module '$manifest'"
+        $output = & $child.FilePath @($child.Arguments) 2>&1 | Out-String
+        $LASTEXITCODE | Should -Not -Be 0
+        $output | Should -Match 'Could not load the native library'
+        $output | Should -Match ([regex]::Escape((Join-Path $dir 'libc10.so')))
+        (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum | Should -Be $before
+    }
+}

@@ -34,3 +34,11 @@ function Test-Workbook([string] $Path) {
     }
     finally { $doc.Dispose() }
 }
+
+# The command line that starts another pwsh like this one: under 'dotnet pwsh' the process is
+# dotnet running pwsh.dll; a native pwsh is its own executable.
+function Get-PwshCommandLine([string[]] $Arguments) {
+    $exe = [Environment]::ProcessPath
+    [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
+    [pscustomobject]@{ FilePath = $exe; Arguments = $prefix + @('-NoProfile', '-NonInteractive') + $Arguments }
+}
