@@ -10,6 +10,9 @@ public interface IBenchmark
 {
     /// <summary>Group name, matched by --filter.</summary>
     string Name { get; }
+
+    /// <summary>Long benchmarks (an hour, not minutes) run only when a --filter other than "*" names them.</summary>
+    bool IsLong => false;
     IEnumerable<BenchResult> Run(BenchContext context);
 }
 

@@ -21,6 +21,8 @@ public sealed class MixtureAccuracyBenchmark : IBenchmark
 
     public string Name => "moe.accuracy";
 
+    public bool IsLong => true;
+
     public IEnumerable<BenchResult> Run(BenchContext context)
     {
         var device = ComputeDevice.Parse("cpu");

@@ -30,7 +30,7 @@ var pattern = new Regex("^" + Regex.Escape(filter).Replace("\\*", ".*").Replace(
 var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
-    .Where(b => pattern.IsMatch(b.Name))
+    .Where(b => pattern.IsMatch(b.Name) && (!b.IsLong || filter != "*"))
     .OrderBy(b => b.Name)
     .ToList();
 
