@@ -65,7 +65,9 @@ public sealed class GraphTensorSet : IDisposable
 
         var atomFea = new float[total * f];
         var nbrIdx = new long[total * m];
-        var nbrDist = new double[total * m];
+        var centres = settings.GaussianCentres();
+        int gaussians = centres.Length;
+        var edgeFea = new float[total * m * gaussians];
         Parallel.For(0, graphs.Count, i =>
         {
             var g = graphs[i];
@@ -74,29 +76,18 @@ public sealed class GraphTensorSet : IDisposable
             {
                 elements[g.AtomicNumbers[a]].CopyTo(atomFea, (s + a) * f);
                 for (int k = 0; k < m; k++)
-                {
                     nbrIdx[(s + a) * m + k] = s + g.NeighbourIndex[a * m + k];
-                    nbrDist[(s + a) * m + k] = g.NeighbourDistance[a * m + k];
-                }
             }
+            Graphs.GaussianExpansion.Expand(g.NeighbourDistance, centres, settings.GaussianWidth,
+                edgeFea.AsSpan((int)(s * m * gaussians), g.AtomCount * m * gaussians));
         });
 
         using var scope = NewDisposeScope();
         var atoms = tensor(atomFea, new[] { total, f }).to(device);
         var nbr = tensor(nbrIdx, new[] { total, m }).to(device);
-        var edges = GaussianExpansion(tensor(nbrDist, new[] { total, m }), settings).to(device);
+        var edges = tensor(edgeFea, new[] { total, m, gaussians }).to(device);
         return new GraphTensorSet(atoms.MoveToOuterDisposeScope(), nbr.MoveToOuterDisposeScope(), edges.MoveToOuterDisposeScope(),
             starts, counts, device);
-    }
-
-    /// <summary>exp(−(d−μ_k)²/width²) for every Gaussian centre μ_k, computed in float64 (as CGCNN's numpy code) and stored as float32.</summary>
-    public static Tensor GaussianExpansion(Tensor distances, GraphSettings settings)
-    {
-        using var scope = NewDisposeScope();
-        var centres = tensor(settings.GaussianCentres(), dtype: float64, device: distances.device);
-        var d = distances.to(float64).unsqueeze(-1);
-        double w2 = settings.GaussianWidth * settings.GaussianWidth;
-        return (-(d - centres).pow(2) / w2).exp().to(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>Every crystal, in order.</summary>
