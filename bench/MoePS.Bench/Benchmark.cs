@@ -26,5 +26,18 @@ public sealed class BenchContext
     public CrystalDataset LoadTask(string key, int seed = 0) =>
         DatasetFile.Read(PathOf("tasks", key + ".json.gz")).Dataset.WithSplit(SplitFile.Read(PathOf("splits", $"seed{seed}.json"), key));
 
+    /// <summary>The fastest of <paramref name="repeats"/> timed runs of <paramref name="action"/>, in seconds.</summary>
+    public static double BestOf(int repeats, Action action)
+    {
+        double best = double.MaxValue;
+        for (int r = 0; r < repeats; r++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            action();
+            best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        return best;
+    }
+
     public void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 }

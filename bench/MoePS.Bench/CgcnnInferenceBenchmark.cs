@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
@@ -26,25 +25,13 @@ public sealed class CgcnnInferenceBenchmark : IBenchmark
         var graphs = GraphBatchBuilder.BuildAll(crystals, extractor.GraphSettings);
         extractor.Predict(graphs.Take(16).ToList(), ids.Take(16).ToList(), cpu); // warm-up
 
-        double network = Best(() => extractor.Predict(graphs, ids, cpu));
+        double network = BenchContext.BestOf(Repeats, () => extractor.Predict(graphs, ids, cpu));
         var inputs = crystals.Select(c => new PredictionInput(c, null)).ToList();
-        double endToEnd = Best(() => PropertyPredictor.Predict(new IPropertyModel[] { extractor }, inputs, cpu));
+        double endToEnd = BenchContext.BestOf(Repeats, () => PropertyPredictor.Predict(new IPropertyModel[] { extractor }, inputs, cpu));
         string details = $"{data.Describe()}; mp_eform on all {crystals.Count} structures, eval batches of {Extractor.EvaluationBatchSize}, best of {Repeats}";
         yield return new BenchResult("cgcnn.inference.network.structures_per_s", crystals.Count / network, "structures/s",
             $"{details}; graphs ready: tensors + forward in {network:F2} s");
         yield return new BenchResult("cgcnn.inference.end_to_end.structures_per_s", crystals.Count / endToEnd, "structures/s",
             $"{details}; from crystals, graph building included: {endToEnd:F2} s");
-    }
-
-    static double Best(Action action)
-    {
-        double best = double.MaxValue;
-        for (int r = 0; r < Repeats; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-        }
-        return best;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 
@@ -32,9 +31,9 @@ public sealed class GraphBenchmark : IBenchmark
             GraphBatchBuilder.BuildAll(crystals, settings, cores, cache); // fill the cache
             var timings = new (string Label, double Seconds)[]
             {
-                ("single_thread", Best(() => GraphBatchBuilder.BuildAll(crystals, settings, 1))),
-                ("all_cores", Best(() => GraphBatchBuilder.BuildAll(crystals, settings, cores))),
-                ("cached_reload", Best(() => GraphBatchBuilder.BuildAll(crystals, settings, cores, cache))),
+                ("single_thread", BenchContext.BestOf(Repeats, () => GraphBatchBuilder.BuildAll(crystals, settings, 1))),
+                ("all_cores", BenchContext.BestOf(Repeats, () => GraphBatchBuilder.BuildAll(crystals, settings, cores))),
+                ("cached_reload", BenchContext.BestOf(Repeats, () => GraphBatchBuilder.BuildAll(crystals, settings, cores, cache))),
             };
             foreach (var (label, seconds) in timings)
             {
@@ -51,17 +50,5 @@ public sealed class GraphBenchmark : IBenchmark
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
-    }
-
-    static double Best(Action action)
-    {
-        double best = double.MaxValue;
-        for (int r = 0; r < Repeats; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            best = Math.Min(best, watch.Elapsed.TotalSeconds);
-        }
-        return best;
     }
 }
