@@ -129,5 +129,11 @@ public class ExperimentPlanTests
         var aggregation = ExperimentPlanReader.Load(Examples("aggregation.yaml"));
         Assert.Equal(new[] { "MoE", "Concat", "Ensemble" }, aggregation.Methods.Select(m => m.Method));
         Assert.All(aggregation.Methods, m => Assert.Equal(3, m.Settings.Extractors.Count));
+
+        var seed0 = ExperimentPlanReader.Load(Examples("table3-seed0-cpu.yaml"));
+        Assert.Equal(15, seed0.Tasks.Count);
+        Assert.Equal(new[] { 0 }, seed0.Seeds);
+        Assert.Equal(45, seed0.Runs().Count());
+        Assert.All(seed0.Methods, m => Assert.Equal(40, m.Settings.Epochs));
     }
 }
