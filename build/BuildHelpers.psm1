@@ -91,7 +91,7 @@ function Invoke-Benchmarks {
     $project = Join-Path $Root 'bench/MoePS.Bench/MoePS.Bench.csproj'
     Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-nologo', '-v', 'quiet') 'benchmark build'
     $resultFile = Join-Path $out 'results.json'
-    Invoke-Native dotnet @('run', '--project', $project, '-c', $Configuration, '--no-build', '--', '--filter', $Filter, '--output', $resultFile) 'benchmarks'
+    Invoke-Native dotnet @('run', '--project', $project, '-c', $Configuration, '--no-build', '--', "--filter=$Filter", "--output=$resultFile") 'benchmarks'
     Get-Content -Raw $resultFile | ConvertFrom-Json |
         Format-Table name, @{ n = 'value'; e = { '{0:G5}' -f $_.value } }, unit, details -AutoSize -Wrap | Out-Host
     Write-Host "Results: $resultFile"

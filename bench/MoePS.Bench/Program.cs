@@ -5,10 +5,13 @@ using MoePS.Bench;
 using MoePS.Engine.Runtime;
 
 string filter = "*", output = "artifacts/bench/results.json";
-for (int i = 0; i < args.Length - 1; i++)
+// "--filter=X" as well as "--filter X": PowerShell on Unix expands a lone "*" argument into file names.
+for (int i = 0; i < args.Length; i++)
 {
-    if (args[i] == "--filter") filter = args[++i];
-    else if (args[i] == "--output") output = args[++i];
+    if (args[i].StartsWith("--filter=")) filter = args[i]["--filter=".Length..];
+    else if (args[i].StartsWith("--output=")) output = args[i]["--output=".Length..];
+    else if (args[i] == "--filter" && i + 1 < args.Length) filter = args[++i];
+    else if (args[i] == "--output" && i + 1 < args.Length) output = args[++i];
 }
 string? data = Environment.GetEnvironmentVariable(DataLocations.DataPathVariable);
 if (string.IsNullOrWhiteSpace(data))
