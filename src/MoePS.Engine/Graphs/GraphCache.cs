@@ -49,18 +49,7 @@ public sealed class GraphCache
 
     void Store(byte[] key, CrystalGraph graph)
     {
-        Directory.CreateDirectory(Folder);
-        string target = PathOf(key);
-        string temp = $"{target}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllBytes(temp, GraphCacheFile.Encode(graph, key));
-            File.Move(temp, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(PathOf(key), GraphCacheFile.Encode(graph, key), overwrite: true);
     }
 
     /// <summary>The cached graph, or a freshly built one that is then cached.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Models;
 
@@ -6,23 +7,13 @@ namespace MoePS.Engine.Models;
 internal static class ZipPackage
 {
     /// <summary>Writes a zip through a temporary file beside <paramref name="path"/>, renamed into place only when complete.</summary>
-    public static void WriteAtomic(string path, Action<ZipArchive> fill)
-    {
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(folder);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():n}.tmp");
-        try
+    public static void WriteAtomic(string path, Action<ZipArchive> fill) =>
+        AtomicFile.Write(path, overwrite: true, temp =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
-                fill(zip);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+            using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create);
+            fill(zip);
+        });
 
     /// <summary>A zip built in memory.</summary>
     public static byte[] ToBytes(Action<ZipArchive> fill)

@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using MoePS.Engine.Benchmarks;
 
 namespace MoePS.Engine.Reports;

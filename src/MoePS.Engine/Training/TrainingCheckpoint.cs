@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,10 +19,7 @@ internal static class TrainingCheckpoint
     public static void Save(string path, IReadOnlyDictionary<string, string> identity, TrainingState state, TimeSpan elapsed,
         ITrainingTarget target, OptimizerHelper optimizer)
     {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = $"{full}.{Guid.NewGuid():N}.tmp";
-        try
+        AtomicFile.Write(path, overwrite: true, temp =>
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
@@ -44,13 +42,7 @@ internal static class TrainingCheckpoint
                 }
                 stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        });
     }
 
     /// <summary>Restores a checkpoint into a fresh run: the target's weights, the optimiser and the state.</summary>

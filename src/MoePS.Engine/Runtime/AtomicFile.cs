@@ -1,4 +1,4 @@
-namespace MoePS.Engine.Reports;
+namespace MoePS.Engine.Runtime;
 
 /// <summary>Writes files through a temporary file in the same folder and a rename, so readers never see half a file.</summary>
 public static class AtomicFile
