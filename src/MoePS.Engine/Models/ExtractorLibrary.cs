@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Models;
@@ -11,8 +10,6 @@ namespace MoePS.Engine.Models;
 /// </summary>
 public static class ExtractorLibrary
 {
-    public const string OfflineVariable = "MOEPS_OFFLINE";
-    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Names of the paper's extractors found in the data folders without downloading.</summary>
     public static IReadOnlyList<string> AvailableLocally() => PaperExtractors.Names.Where(n => FindLocal(n) != null).ToList();
@@ -53,8 +50,8 @@ public static class ExtractorLibrary
     {
         string cache = DataLocations.CacheFolder();
         string bundle = Path.Combine(cache, "extractors", entry.Name + ExtractorBundle.Extension);
-        if (IsOffline())
-            throw new FileNotFoundException(WhereToPut(entry, "downloads are disabled ($" + OfflineVariable + ")"), entry.Name);
+        if (VerifiedDownload.DisabledBy() != null)
+            throw new FileNotFoundException(WhereToPut(entry, "downloads are disabled ($" + VerifiedDownload.OfflineVariable + ")"), entry.Name);
         string checkpoint = Path.Combine(cache, "extractors", "pytorch", entry.Name + ".pth.tar");
         string elementTable = Path.Combine(cache, ElementFeatures.DefaultFileName);
         try
@@ -63,7 +60,7 @@ public static class ExtractorLibrary
             if (!File.Exists(elementTable))
                 Download(PaperExtractors.RawUrl(PaperExtractors.ElementTablePath), elementTable, PaperExtractors.ElementTableSha256, log);
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or InvalidDataException)
         {
             throw new FileNotFoundException(WhereToPut(entry, $"the download failed: {e.Message}"), entry.Name, e);
         }
@@ -73,26 +70,15 @@ public static class ExtractorLibrary
         return extractor;
     }
 
-    static bool IsOffline() =>
-        Environment.GetEnvironmentVariable(OfflineVariable) is { } v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase));
-
     static void Download(string url, string target, string sha256, Action<string>? log)
     {
         log?.Invoke($"Downloading {url}");
-        byte[] bytes = Http.GetByteArrayAsync(url).GetAwaiter().GetResult();
-        string actual = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
-        if (actual != sha256)
-            throw new IOException($"{url} has SHA-256 {actual}, expected {sha256}; the file was not saved.");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        string temp = target + $".{Guid.NewGuid():n}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, target, overwrite: true);
+        VerifiedDownload.Fetch(url, target, sha256);
     }
 
     static void CheckSha256(string path, string expected)
     {
-        using var stream = File.OpenRead(path);
-        string actual = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        string actual = VerifiedDownload.Sha256Of(path);
         if (actual != expected)
             throw new ExtractorFormatException(path, $"SHA-256 is {actual}, but the paper's checkpoint has {expected}; the file is damaged or a different model.");
     }

@@ -10,7 +10,7 @@ public class ExtractorLibraryTests
     static EnvironmentScope Environment(string dataPath, string cachePath, bool offline = true) => new EnvironmentScope()
         .Set(DataLocations.DataPathVariable, dataPath)
         .Set(DataLocations.CachePathVariable, cachePath)
-        .Set(ExtractorLibrary.OfflineVariable, offline ? "1" : null);
+        .Set(VerifiedDownload.OfflineVariable, offline ? "1" : null);
 
     [Fact]
     public void FindsAllEighteenPaperExtractorsInTheDataFolder()
