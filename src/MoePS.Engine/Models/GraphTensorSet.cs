@@ -39,7 +39,7 @@ public sealed class GraphTensorSet : IDisposable
     public static GraphTensorSet FromCrystals(IReadOnlyList<Crystal> crystals, GraphSettings settings, ElementFeatures elements, Device device)
     {
         foreach (var c in crystals) elements.CheckCovers(c.Id, c.AtomicNumbers);
-        return FromGraphs(PropertyPredictor.BuildGraphs(crystals, settings), crystals.Select(c => c.Id).ToArray(), settings, elements, device);
+        return FromGraphs(GraphBatchBuilder.BuildAll(crystals, settings), crystals.Select(c => c.Id).ToArray(), settings, elements, device);
     }
 
     /// <summary>Collates ready graphs; <paramref name="ids"/> name the crystals in errors.</summary>

@@ -33,7 +33,7 @@ public static class PropertyPredictor
         var perModel = models.Select(m =>
         {
             if (!graphsBySettings.TryGetValue(m.GraphSettings, out var graphs))
-                graphsBySettings[m.GraphSettings] = graphs = BuildGraphs(crystals, m.GraphSettings);
+                graphsBySettings[m.GraphSettings] = graphs = GraphBatchBuilder.BuildAll(crystals, m.GraphSettings);
             return m.Predict(graphs, ids, device);
         }).ToList();
 
@@ -50,19 +50,11 @@ public static class PropertyPredictor
         return results;
     }
 
-    /// <summary>The crystals' graphs (in order), built in parallel.</summary>
-    public static IReadOnlyList<CrystalGraph> BuildGraphs(IReadOnlyList<Crystal> crystals, GraphSettings settings)
-    {
-        var graphs = new CrystalGraph[crystals.Count];
-        Parallel.For(0, crystals.Count, i => graphs[i] = GraphBuilder.Build(crystals[i], settings));
-        return graphs;
-    }
-
     /// <summary>The extractor's feature vector of each crystal.</summary>
     public static IReadOnlyList<CrystalFeature> Features(Extractor extractor, IReadOnlyList<Crystal> crystals, ComputeDevice device)
     {
         if (crystals.Count == 0) return Array.Empty<CrystalFeature>();
-        var features = extractor.Features(BuildGraphs(crystals, extractor.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
+        var features = extractor.Features(GraphBatchBuilder.BuildAll(crystals, extractor.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
         return crystals.Select((c, i) => new CrystalFeature(c.Id, c.Formula, extractor.Name, features[i])).ToList();
     }
 }
