@@ -13,8 +13,7 @@ internal sealed class CgcnnBenchData : IDisposable
 
     public CgcnnBenchData(BenchContext context, string task)
     {
-        var (dataset, _) = MatminerDatasetReader.Read(context.PathOf("tasks", task + ".json.gz"));
-        Dataset = dataset.WithSplit(SplitFile.Read(context.PathOf("splits", "seed0.json"), task));
+        Dataset = context.LoadTask(task);
         Elements = ElementFeatures.Load(context.PathOf(ElementFeatures.DefaultFileName));
         Cache = new GraphCache(cacheFolder);
     }
