@@ -33,7 +33,11 @@ public sealed record ComputeDevice(string Name, string Kind, int Index, string D
     }
 
     /// <summary>The default: the first CUDA device if there is one, else the CPU.</summary>
-    public static ComputeDevice Default() => Available().FirstOrDefault(d => d.Kind == "cuda") ?? Available()[0];
+    public static ComputeDevice Default()
+    {
+        var available = Available();
+        return available.FirstOrDefault(d => d.Kind == "cuda") ?? available[0];
+    }
 
     /// <summary>Parses "cpu", "cuda" (= cuda:0) or "cuda:N", checking the device exists.</summary>
     public static ComputeDevice Parse(string? name)
