@@ -36,18 +36,7 @@ public abstract class CrystalBatchCmdlet : MoeCmdlet
     /// <summary>Runs the model(s) on one batch and writes the results.</summary>
     protected abstract void ProcessBatch(IReadOnlyList<PredictionInput> batch);
 
-    protected override void BeginProcessing()
-    {
-        try
-        {
-            device = ComputeDevice.Parse(Device);
-            WriteVerbose($"Computing on {device.Name}");
-        }
-        catch (Exception e)
-        {
-            Fail(e, Device, "DeviceNotAvailable");
-        }
-    }
+    protected override void BeginProcessing() => device = ResolveDevice(Device);
 
     protected override void ProcessRecord()
     {
