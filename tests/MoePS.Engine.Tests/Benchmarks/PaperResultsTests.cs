@@ -18,7 +18,7 @@ public class PaperResultsTests
             Assert.Equal(entry.GetProperty("available").GetBoolean(), row.DataAvailable);
             if (row.DataAvailable) Assert.Equal(entry.GetProperty("n_rows").GetInt32(), row.Rows);
         }
-        Assert.Equal(15, PaperResults.Table3.Count(r => r.DataAvailable));
+        Assert.Equal(16, PaperResults.Table3.Count(r => r.DataAvailable));
     }
 
     [Fact]

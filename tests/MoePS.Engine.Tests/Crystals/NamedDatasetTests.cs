@@ -64,13 +64,13 @@ public class NamedDatasetTests
         Environment.SetEnvironmentVariable(Runtime.DataLocations.DataPathVariable, TestData.Folder);
         try
         {
-            Assert.Equal(15, NamedDatasets.TaskKeys().Count);
+            Assert.Equal(16, NamedDatasets.TaskKeys().Count);
             Assert.Contains("matbench_jdft2d", NamedDatasets.KnownNames());
             Assert.Equal(TestData.PathOf("tasks", "jarvis_2d_gap_tbmbj.json.gz"), NamedDatasets.Locate("jarvis_2d_gap_tbmbj"));
             var (ds, _) = NamedDatasets.Read("jarvis_2d_dielectric_tbmbj");
             Assert.Equal(120, ds.Count);
             Assert.Equal("dielectric tbmbj", ds.TargetName);
-            var e = Assert.Throws<ArgumentException>(() => NamedDatasets.Locate("mp_dielectric"));
+            var e = Assert.Throws<ArgumentException>(() => NamedDatasets.Locate("expt_bandgap"));
             Assert.Contains("expt_eform", e.Message);
             Assert.Throws<ArgumentException>(() => NamedDatasets.Locate("../etc/passwd"));
         }
