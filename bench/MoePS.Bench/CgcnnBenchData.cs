@@ -3,6 +3,7 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Bench;
 

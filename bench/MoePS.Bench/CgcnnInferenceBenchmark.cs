@@ -1,6 +1,8 @@
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Bench;
 

@@ -2,6 +2,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Bench;
 

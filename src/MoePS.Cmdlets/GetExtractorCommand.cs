@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Cmdlets;
 

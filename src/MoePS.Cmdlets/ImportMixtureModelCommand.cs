@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Cmdlets;
 

@@ -3,6 +3,7 @@ using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Reports;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Cmdlets;
 

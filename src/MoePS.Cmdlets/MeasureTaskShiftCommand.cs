@@ -3,6 +3,7 @@ using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Cmdlets;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.Formats;
 
 namespace MoePS.Cmdlets;
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Training;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Cmdlets;
 

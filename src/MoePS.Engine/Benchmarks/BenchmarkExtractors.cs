@@ -1,4 +1,5 @@
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Benchmarks;
 

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Benchmarks;
 

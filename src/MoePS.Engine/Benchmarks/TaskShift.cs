@@ -1,3 +1,5 @@
+using MoePS.Engine.Models.Extractors;
+
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>How far a target task is from a reference task, in an extractor's feature space and in label space.</summary>

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Formats;
 
 namespace MoePS.Engine.Models;
 

@@ -1,3 +1,5 @@
+using MoePS.Engine.Models.Extractors;
+
 namespace MoePS.Engine.Models;
 
 /// <summary>A model's prediction for one crystal; Actual and AbsoluteError when the target is known, StdDev over several models.</summary>

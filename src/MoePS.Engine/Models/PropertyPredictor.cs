@@ -1,6 +1,7 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models;
 

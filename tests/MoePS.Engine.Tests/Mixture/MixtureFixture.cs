@@ -2,6 +2,7 @@ using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Tests.Mixture;
 

@@ -4,6 +4,8 @@ using MoePS.Engine.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Tests.Mixture;
 

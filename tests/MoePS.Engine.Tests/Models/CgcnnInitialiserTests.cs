@@ -2,6 +2,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Tests.Training;
 using Xunit;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Tests.Models;
 

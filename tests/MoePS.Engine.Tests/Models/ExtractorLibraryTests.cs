@@ -1,6 +1,8 @@
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using Xunit;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Tests.Models;
 

@@ -1,6 +1,7 @@
 using MoePS.Engine.Models;
 using MoePS.Engine.Training;
 using Xunit;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Tests.Training;
 

@@ -1,3 +1,5 @@
+using MoePS.Engine.Models.Extractors;
+
 namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>

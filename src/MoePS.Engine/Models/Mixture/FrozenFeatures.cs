@@ -2,6 +2,7 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
 

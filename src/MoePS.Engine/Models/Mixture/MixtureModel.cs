@@ -4,6 +4,7 @@ using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
 

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
 

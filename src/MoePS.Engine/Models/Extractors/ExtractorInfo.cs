@@ -1,4 +1,5 @@
-namespace MoePS.Engine.Models;
+
+namespace MoePS.Engine.Models.Extractors;
 
 /// <summary>The task an extractor was trained on.</summary>
 public sealed record SourceTask(string Name, string Description, int? Rows, string? Unit, string? UnitNote = null)

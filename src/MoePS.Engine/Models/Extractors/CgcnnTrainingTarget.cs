@@ -3,8 +3,9 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Extractors;
 
 /// <summary>
 /// A whole CGCNN bound to a dataset's graph tensors, for single-task learning and pre-training:

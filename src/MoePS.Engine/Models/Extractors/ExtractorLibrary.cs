@@ -1,6 +1,8 @@
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Extractors;
 
 /// <summary>
 /// Finds the paper's extractors by name: in each data folder ($MOEPS_DATA_PATH, then the user

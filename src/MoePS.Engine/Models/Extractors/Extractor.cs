@@ -4,8 +4,9 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Extractors;
 
 /// <summary>Raw outputs, denormalised predictions and crystal features of a set of crystals, in row order.</summary>
 public sealed record ExtractorOutput(double[] Raw, double[] Predictions, float[][] Features);

@@ -1,4 +1,5 @@
-namespace MoePS.Engine.Models;
+
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>A weight file, sidecar, checkpoint or bundle is malformed or does not fit the model.</summary>
 public sealed class ExtractorFormatException : Exception

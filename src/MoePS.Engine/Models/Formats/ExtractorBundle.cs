@@ -4,8 +4,10 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>
 /// MoePS's single-file extractor bundle (.moex): a zip holding weights.safetensors and an

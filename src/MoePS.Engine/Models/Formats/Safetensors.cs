@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>One tensor of a safetensors file: name, dtype ("F32", "I64"), shape and raw little-endian bytes.</summary>
 public sealed record SafetensorsTensor(string Name, string DType, long[] Shape, byte[] Data)

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using MoePS.Engine.Runtime;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>The zip container shared by MoePS's model files (.moex, .moem): atomic writes and checked reads.</summary>
 internal static class ZipPackage

@@ -2,8 +2,10 @@ using MoePS.Engine.Training;
 using System.Globalization;
 using System.Text.Json;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>
 /// Reads an extractor stored as &lt;name&gt;.safetensors + &lt;name&gt;.json sidecar (the layout of the

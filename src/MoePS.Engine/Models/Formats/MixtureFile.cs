@@ -4,8 +4,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MoePS.Engine.Training;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
-namespace MoePS.Engine.Models.Mixture;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>
 /// A mixture in one file (.moem, a zip): mixture.json (options, normaliser, what it was trained on,

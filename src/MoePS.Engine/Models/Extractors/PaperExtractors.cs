@@ -1,4 +1,5 @@
-namespace MoePS.Engine.Models;
+
+namespace MoePS.Engine.Models.Extractors;
 
 /// <summary>One of the paper's 18 pre-trained extractors: its name, original checkpoint (file and pinned SHA-256) and source task.</summary>
 public sealed record PaperExtractorEntry(string Name, string OriginalFile, string Sha256, string Description, int Rows, string? Unit,

@@ -5,7 +5,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>
 /// A CGCNN training checkpoint saved by PyTorch's torch.save (zip format; .pth / .pth.tar): a dict

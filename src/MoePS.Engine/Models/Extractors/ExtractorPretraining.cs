@@ -4,8 +4,9 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using TorchSharp;
+using MoePS.Engine.Training;
 
-namespace MoePS.Engine.Training;
+namespace MoePS.Engine.Models.Extractors;
 
 /// <summary>
 /// Trains a fresh CGCNN extractor on a split dataset — single-task learning (the benchmark's STL) and

@@ -1,8 +1,10 @@
 using MoePS.Engine.Training;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>Reads an extractor from any file MoePS understands: safetensors + sidecar, PyTorch checkpoint, or .moex bundle.</summary>
 public static class ExtractorFiles
