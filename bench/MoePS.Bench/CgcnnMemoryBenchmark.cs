@@ -1,3 +1,4 @@
+using System.Globalization;
 using MoePS.Engine.Training;
 
 namespace MoePS.Bench;
@@ -16,7 +17,7 @@ public sealed class CgcnnMemoryBenchmark : IBenchmark
     public IEnumerable<BenchResult> Run(BenchContext context)
     {
         using var data = new CgcnnBenchData(context, "jarvis_2d_exfoliation");
-        context.Log($"  {data.Describe()}");
+        BenchContext.Log($"  {data.Describe()}");
         var rss = new Dictionary<int, long>();
         var peak = new Dictionary<int, long>();
         var progress = new InlineProgress<EpochReport>(r =>
@@ -43,7 +44,7 @@ public sealed class CgcnnMemoryBenchmark : IBenchmark
     {
         foreach (string line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]);
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         throw new InvalidOperationException($"/proc/self/status has no {field} line.");
     }
 }

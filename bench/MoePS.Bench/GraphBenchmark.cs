@@ -21,7 +21,7 @@ public sealed class GraphBenchmark : IBenchmark
         long atoms = crystals.Sum(c => (long)c.AtomCount);
         int cores = Environment.ProcessorCount;
         var settings = GraphSettings.Default;
-        context.Log($"  expt_eform: {crystals.Count} structures, {atoms} atoms, {cores} cores");
+        BenchContext.Log($"  expt_eform: {crystals.Count} structures, {atoms} atoms, {cores} cores");
         GraphBatchBuilder.BuildAll(crystals, settings, 1); // warm-up (JIT)
 
         string folder = Path.Combine(Path.GetTempPath(), "moeps-bench-graphs-" + Guid.NewGuid().ToString("N"));

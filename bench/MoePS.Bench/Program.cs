@@ -8,8 +8,8 @@ string filter = "*", output = "artifacts/bench/results.json";
 // "--filter=X" as well as "--filter X": PowerShell on Unix expands a lone "*" argument into file names.
 for (int i = 0; i < args.Length; i++)
 {
-    if (args[i].StartsWith("--filter=")) filter = args[i]["--filter=".Length..];
-    else if (args[i].StartsWith("--output=")) output = args[i]["--output=".Length..];
+    if (args[i].StartsWith("--filter=", StringComparison.Ordinal)) filter = args[i]["--filter=".Length..];
+    else if (args[i].StartsWith("--output=", StringComparison.Ordinal)) output = args[i]["--output=".Length..];
     else if (args[i] == "--filter" && i + 1 < args.Length) filter = args[++i];
     else if (args[i] == "--output" && i + 1 < args.Length) output = args[++i];
 }
@@ -42,19 +42,19 @@ var results = new List<BenchResult>();
 int failures = 0;
 foreach (var b in benchmarks)
 {
-    context.Log($"benchmark {b.Name}");
+    BenchContext.Log($"benchmark {b.Name}");
     try
     {
         foreach (var r in b.Run(context))
         {
             results.Add(r);
-            context.Log($"  {r.Name} = {r.Value:G5} {r.Unit}  {r.Details}");
+            BenchContext.Log($"  {r.Name} = {r.Value:G5} {r.Unit}  {r.Details}");
         }
     }
     catch (Exception e)
     {
         failures++;
-        context.Log($"  FAILED: {e}");
+        BenchContext.Log($"  FAILED: {e}");
         results.Add(new BenchResult($"{b.Name}.error", double.NaN, "error", e.Message));
     }
 }

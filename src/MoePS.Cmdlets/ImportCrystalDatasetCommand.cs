@@ -21,7 +21,7 @@ namespace MoePS.Cmdlets;
 /// </example>
 [Cmdlet(VerbsData.Import, "CrystalDataset", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CrystalDataset))]
-public sealed class ImportCrystalDatasetCommand : MoeCmdlet
+public sealed class ImportCrystalDatasetCommand : MoeCmdlet, IDisposable
 {
     const string PathSet = "Path", NameSet = "Name";
     readonly CancellationTokenSource cancel = new();
@@ -76,4 +76,7 @@ public sealed class ImportCrystalDatasetCommand : MoeCmdlet
     }
 
     protected override void StopProcessing() => cancel.Cancel();
+
+    /// <summary>PowerShell disposes the cmdlet when the pipeline ends.</summary>
+    public void Dispose() => cancel.Dispose();
 }

@@ -26,7 +26,7 @@ namespace MoePS.Cmdlets;
 /// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "MoeBenchmark", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true)]
 [OutputType(typeof(BenchmarkResult))]
-public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet
+public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
 {
     const string TaskSet = "Task", ConfigSet = "Config";
     const int PlanActivity = 1, RunActivity = 2;
@@ -278,4 +278,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet
     }
 
     protected override void StopProcessing() => runner?.Stop();
+
+    /// <summary>PowerShell disposes the cmdlet when the pipeline ends, also when a run throws mid-way.</summary>
+    public void Dispose() => runner?.Dispose();
 }

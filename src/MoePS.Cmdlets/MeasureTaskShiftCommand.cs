@@ -78,6 +78,6 @@ public sealed class MeasureTaskShiftCommand : MoeCmdlet
         return matrix;
     }
 
-    static IReadOnlyList<double> Labels(CrystalDataset dataset) =>
+    static List<double> Labels(CrystalDataset dataset) =>
         dataset.Entries.Where(e => e.HasTarget).Select(e => e.Target).ToList();
 }

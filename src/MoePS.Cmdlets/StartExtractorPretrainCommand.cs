@@ -71,7 +71,7 @@ public sealed class StartExtractorPretrainCommand : TrainingCmdlet
         try
         {
             var extractor = RunTraining($"Training CGCNN on {Dataset.Name} ({device.Name})",
-                (progress, token) => ExtractorPretraining.Train(Dataset, options, architecture, device, Name, progress, token));
+                (progress, token) => ExtractorPretraining.Train(Dataset, options, architecture, device, Name, progress, cancellation: token));
             var run = extractor.Training!;
             WriteVerbose($"{extractor.Name}: {run}{(run.Cancelled ? "; returning the best model so far" : "")}");
             WriteObject(extractor);

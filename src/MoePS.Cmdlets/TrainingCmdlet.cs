@@ -8,7 +8,7 @@ namespace MoePS.Cmdlets;
 /// Base of the cmdlets that train (Start-ExtractorPretrain, Start-MixtureTraining): the paper's
 /// recipe as parameters, the device, checkpoints, and a progress bar with Ctrl+C support.
 /// </summary>
-public abstract class TrainingCmdlet : MoeCmdlet
+public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
 {
     TrainingCmdletRunner? runner;
 
@@ -103,4 +103,11 @@ public abstract class TrainingCmdlet : MoeCmdlet
     }
 
     protected override void StopProcessing() => runner?.Stop();
+
+    /// <summary>PowerShell disposes the cmdlet when the pipeline ends, also when a run throws mid-way.</summary>
+    public void Dispose()
+    {
+        runner?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 }

@@ -84,10 +84,10 @@ Describe 'Invoke-MoeBenchmark, killed and resumed' {
         foreach ($r in $moe) {
             $r.TopK | Should -Be 2
             $r.Extractors | Should -Be ($Extractors -join ',')
-            $r.GateScoreMap.Count | Should -Be 3
-            $r.GateScoreMap.ActiveCount | Should -Be 2
+            $r.GateScoreDictionary.Count | Should -Be 3
+            $r.GateScoreDictionary.ActiveCount | Should -Be 2
         }
-        foreach ($r in $all | Where-Object Method -EQ 'STL') { $r.Extractors | Should -Be ''; $r.GateScoreMap.Count | Should -Be 0 }
+        foreach ($r in $all | Where-Object Method -EQ 'STL') { $r.Extractors | Should -Be ''; $r.GateScoreDictionary.Count | Should -Be 0 }
     }
 
     It 'does nothing on a rerun of a finished benchmark' {

@@ -17,7 +17,7 @@ BeforeAll {
         if ($Gates) {
             $map = [ordered]@{}
             for ($i = 0; $i -lt $extractors.Count; $i++) { $map[$extractors[$i]] = $Gates[$i] }
-            $run.GateScoreMap = $map
+            $run.GateScoreDictionary = $map
         }
         if ($Parity) {
             $actual = 0..9 | ForEach-Object { 0.5 + 0.1 * $_ }
@@ -111,7 +111,7 @@ Describe 'Measure-MoeBenchmark' {
         Get-Content $csv | Should -Not -Match 'System\.|MoePS\.Engine'
         $moe = Import-Csv $csv | Where-Object Method -eq 'MoE' | Select-Object -First 1
         $moe.GateScores | Should -Be 'mp_eform=0.6;mp_bandgap=0.4'
-        $moe.GateScoreMap | Should -Be '2 of 4 active'
+        $moe.GateScoreDictionary | Should -Be '2 of 4 active'
         $moe.Parity | Should -Be '10 test points'
     }
 }

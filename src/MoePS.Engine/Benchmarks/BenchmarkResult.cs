@@ -5,7 +5,7 @@ namespace MoePS.Engine.Benchmarks;
 /// <summary>
 /// One finished benchmark run: a (task, method, seed) trained and tested once. Every property a
 /// spreadsheet needs is a scalar; the typed gate scores and the test-set parity data sit behind
-/// <see cref="GateScoreMap"/> and <see cref="Parity"/>, whose text forms are short summaries.
+/// <see cref="GateScoreDictionary"/> and <see cref="Parity"/>, whose text forms are short summaries.
 /// </summary>
 public sealed class BenchmarkResult
 {
@@ -46,10 +46,10 @@ public sealed class BenchmarkResult
 
     /// <summary>Gate scores of the trained mixture as one cell: "mp_eform=0.41;jarvis_eform=0.3", non-zero scores, highest first.</summary>
     [JsonIgnore]
-    public string GateScores => GateScoreMap.ToCompactString();
+    public string GateScores => GateScoreDictionary.ToCompactString();
 
     /// <summary>Gate score per extractor (all m of them, zeros included); empty for STL and TL.</summary>
-    public GateScoreMap GateScoreMap { get; init; } = GateScoreMap.Empty;
+    public GateScoreDictionary GateScoreDictionary { get; init; } = GateScoreDictionary.Empty;
 
     /// <summary>Test-set predictions for parity plots, when the runner kept them.</summary>
     public ParityData? Parity { get; init; }

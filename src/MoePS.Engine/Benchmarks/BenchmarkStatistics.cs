@@ -32,7 +32,7 @@ public static class BenchmarkStatistics
             .ToList();
     }
 
-    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, IReadOnlyDictionary<string, double> stlMean)
+    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, Dictionary<string, double> stlMean)
     {
         var first = runs[0];
         var test = runs.Select(r => r.TestMAE).ToList();

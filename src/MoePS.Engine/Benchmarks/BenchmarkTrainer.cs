@@ -45,20 +45,20 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
             Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed,
         };
         return run.Method == BenchmarkMethod.STL
-            ? TrainFromScratch(run, dataset, options, progress, cancellation, clock)
-            : TrainMixture(run, dataset, options, progress, cancellation, clock);
+            ? TrainFromScratch(run, dataset, options, progress, clock, cancellation)
+            : TrainMixture(run, dataset, options, progress, clock, cancellation);
     }
 
     BenchmarkResult TrainFromScratch(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
-        IProgress<EpochReport>? progress, CancellationToken cancellation, Stopwatch clock)
+        IProgress<EpochReport>? progress, Stopwatch clock, CancellationToken cancellation)
     {
         using var model = ExtractorPretraining.Train(dataset, options, device: device, progress: progress,
             cancellation: cancellation, graphCache: graphCache);
-        return Result(run, dataset, model, model.Training!, topK: null, Array.Empty<string>(), GateScoreMap.Empty, clock, cancellation);
+        return Result(run, dataset, model, model.Training!, topK: null, Array.Empty<string>(), GateScoreDictionary.Empty, clock, cancellation);
     }
 
     BenchmarkResult TrainMixture(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
-        IProgress<EpochReport>? progress, CancellationToken cancellation, Stopwatch clock)
+        IProgress<EpochReport>? progress, Stopwatch clock, CancellationToken cancellation)
     {
         var s = run.Settings;
         bool transfer = run.Method == BenchmarkMethod.TL;
@@ -74,13 +74,13 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
         };
         using var untrained = new MixtureModel(extractors.Get(names), mixture);
         using var model = MixtureTraining.Train(untrained, dataset, options, device, graphCache, progress, cancellation);
-        var gates = transfer ? GateScoreMap.Empty
-            : new GateScoreMap(model.ExtractorScores().Select(e => new KeyValuePair<string, double>(e.Extractor, e.Score)));
+        var gates = transfer ? GateScoreDictionary.Empty
+            : new GateScoreDictionary(model.ExtractorScores().Select(e => new KeyValuePair<string, double>(e.Extractor, e.Score)));
         return Result(run, dataset, model, model.Training!, transfer ? null : model.TopK, names, gates, clock, cancellation);
     }
 
     BenchmarkResult Result(PlannedRun run, CrystalDataset dataset, IPropertyModel model, TrainingResult training, int? topK,
-        IReadOnlyList<string> extractorNames, GateScoreMap gates, Stopwatch clock, CancellationToken cancellation)
+        IReadOnlyList<string> extractorNames, GateScoreDictionary gates, Stopwatch clock, CancellationToken cancellation)
     {
         // A run cut short by Ctrl+C is not a result: it must be redone when the benchmark resumes.
         if (training.Cancelled) throw new OperationCanceledException("The run was cancelled before it finished.", cancellation);
@@ -102,7 +102,7 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
             Split = dataset.Split!.Origin,
             ConfigHash = run.ConfigHash,
             Finished = DateTimeOffset.Now,
-            GateScoreMap = gates,
+            GateScoreDictionary = gates,
             Parity = TestParity(dataset, model, cancellation),
         };
     }

@@ -32,13 +32,13 @@ public sealed class ExperimentPlanReader
     static readonly Regex DevicePattern = new(@"^(auto|cpu|cuda(:\d+)?)$", RegexOptions.Compiled);
     static readonly Regex SeedRange = new(@"^\s*(\d+)\s*\.\.\s*(\d+)\s*$", RegexOptions.Compiled);
 
-    readonly string? _file;
-    readonly string _baseFolder;
+    readonly string? file;
+    readonly string baseFolder;
 
     ExperimentPlanReader(string? file, string baseFolder)
     {
-        _file = file;
-        _baseFolder = baseFolder;
+        this.file = file;
+        this.baseFolder = baseFolder;
     }
 
     /// <summary>Reads the plan in <paramref name="path"/>.</summary>
@@ -66,24 +66,24 @@ public sealed class ExperimentPlanReader
         }
         catch (YamlException e)
         {
-            throw new ExperimentPlanException("not valid YAML: " + e.Message, _file, (int)e.Start.Line, (int)e.Start.Column, null, e);
+            throw new ExperimentPlanException("not valid YAML: " + e.Message, file, (int)e.Start.Line, (int)e.Start.Column, null, e);
         }
         catch (InvalidOperationException e)
         {
             // YamlDotNet's scanner throws this on some unterminated constructs; the last event read says where.
             var at = parser.Current?.End ?? Mark.Empty;
-            throw new ExperimentPlanException("not valid YAML (an unterminated list, mapping or quote?)", _file,
+            throw new ExperimentPlanException("not valid YAML (an unterminated list, mapping or quote?)", file,
                 (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), null, e);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new ExperimentPlanException("an experiment plan must be a mapping with tasks, methods and seeds.", _file, 1, 1, null);
+            throw new ExperimentPlanException("an experiment plan must be a mapping with tasks, methods and seeds.", file, 1, 1, null);
 
         var entries = Entries(root, "", TopLevelKeys);
         var hyper = entries.TryGetValue("hyperparameters", out var h)
             ? Hyperparameters(Mapping(h, "hyperparameters"), "hyperparameters", new BenchmarkHyperparameters())
             : new BenchmarkHyperparameters();
         string name = entries.TryGetValue("name", out var n) ? Name(n, "name")
-            : _file != null ? Path.GetFileNameWithoutExtension(_file) : "experiment";
+            : file != null ? Path.GetFileNameWithoutExtension(file) : "experiment";
 
         return new ExperimentPlan
         {
@@ -94,15 +94,15 @@ public sealed class ExperimentPlanReader
             Seeds = entries.TryGetValue("seeds", out var s) ? Seeds(s) : new[] { 0 },
             Device = entries.TryGetValue("device", out var dev) ? Device(dev) : "auto",
             ResultPath = entries.TryGetValue("resultPath", out var r) ? FilePath(r, "resultPath")
-                : Path.Combine(_baseFolder, name + ".results.jsonl"),
+                : Path.Combine(baseFolder, name + ".results.jsonl"),
             ReportPath = entries.TryGetValue("reportPath", out var rp) ? FilePath(rp, "reportPath") : null,
             SplitPath = entries.TryGetValue("splitPath", out var sp) ? FilePath(sp, "splitPath") : null,
             Hyperparameters = hyper,
-            SourcePath = _file == null ? null : Path.GetFullPath(_file),
+            SourcePath = file == null ? null : Path.GetFullPath(file),
         };
     }
 
-    IReadOnlyList<PlannedMethod> Methods(YamlNode node, BenchmarkHyperparameters plan)
+    List<PlannedMethod> Methods(YamlNode node, BenchmarkHyperparameters plan)
     {
         var items = Sequence(node, "methods");
         if (items.Count == 0) throw Error(node, "methods", "'methods' lists no method.");
@@ -231,7 +231,7 @@ public sealed class ExperimentPlanReader
             : throw Error(node, key, $"'{key}' must be a name of letters, digits, '_', '-' or '.', not '{v}'.");
     }
 
-    IReadOnlyList<string> Names(YamlNode node, string key)
+    List<string> Names(YamlNode node, string key)
     {
         var items = Sequence(node, key);
         var names = new List<string>();
@@ -267,9 +267,9 @@ public sealed class ExperimentPlanReader
             : throw Error(node, "device", $"'device' must be auto, cpu, cuda or cuda:N, not '{v}'.");
     }
 
-    string FilePath(YamlNode node, string key) => Path.GetFullPath(Path.Combine(_baseFolder, Text(node, key)));
+    string FilePath(YamlNode node, string key) => Path.GetFullPath(Path.Combine(baseFolder, Text(node, key)));
 
-    IReadOnlyList<int> Seeds(YamlNode node)
+    List<int> Seeds(YamlNode node)
     {
         if (node is YamlScalarNode s && s.Value != null && SeedRange.Match(s.Value) is { Success: true } m)
         {
@@ -351,5 +351,5 @@ public sealed class ExperimentPlanReader
     static string Dotted(string context, string key) => context.Length == 0 ? key : context + "." + key;
 
     ExperimentPlanException Error(YamlNode node, string key, string problem) =>
-        new(problem, _file, (int)node.Start.Line, (int)node.Start.Column, key);
+        new(problem, file, (int)node.Start.Line, (int)node.Start.Column, key);
 }

@@ -17,7 +17,7 @@ public static class CgcnnFolderReader
         options ??= new DatasetReadOptions();
         string csv = Path.Combine(folder, IndexFile);
         if (!File.Exists(csv)) throw new CrystalFormatException($"not a CGCNN dataset folder: {IndexFile} is missing.", folder);
-        var lines = StructureFileStream.ReadAllLines(csv);
+        var lines = StructureFileOpener.ReadAllLines(csv);
         var structureOptions = new StructureReadOptions { Disorder = options.Disorder };
         var entries = new List<CrystalEntry>();
         int skipped = 0;

@@ -12,7 +12,7 @@ public static class ExtendedXyzReader
     const string DefaultProperties = "species:S:1:pos:R:3";
 
     public static List<Crystal> Read(string path) =>
-        Parse(StructureFileStream.ReadAllLines(path), path, StructureFileStream.Stem(path));
+        Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path));
 
     public static List<Crystal> Parse(IReadOnlyList<string> lines, string path, string stem)
     {

@@ -16,13 +16,13 @@ public static class MatminerDatasetReader
     public static DatasetReadResult Read(string path, DatasetReadOptions? options = null)
     {
         options ??= new DatasetReadOptions();
-        string name = options.Name ?? StructureFileStream.Stem(path);
-        var task = TaskIndex.Find(Path.GetDirectoryName(Path.GetFullPath(path))!, StructureFileStream.Stem(path));
+        string name = options.Name ?? StructureFileOpener.Stem(path);
+        var task = TaskIndex.Find(Path.GetDirectoryName(Path.GetFullPath(path))!, StructureFileOpener.Stem(path));
         var builder = new Builder(path, name, options, task);
         string at = "$";
         try
         {
-            using var stream = StructureFileStream.Open(path);
+            using var stream = StructureFileOpener.Open(path);
             var json = new StreamingJson(stream);
             if (json.ReadToken(out _) != JsonTokenType.StartObject)
                 throw new CrystalFormatException("$: expected a JSON object {\"index\", \"columns\", \"data\"}.", path);

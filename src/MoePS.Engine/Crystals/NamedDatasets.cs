@@ -16,7 +16,7 @@ public static class NamedDatasets
             .Select(f => Path.Combine(f, TasksFolder))
             .Where(Directory.Exists)
             .SelectMany(d => Directory.EnumerateFiles(d, "*.json.gz"))
-            .Select(StructureFileStream.Stem)
+            .Select(StructureFileOpener.Stem)
             .Distinct(StringComparer.Ordinal)
             .OrderBy(k => k, StringComparer.Ordinal)
             .ToList();

@@ -10,7 +10,7 @@ namespace MoePS.Engine.Crystals;
 public static class PoscarReader
 {
     public static Crystal Read(string path, StructureReadOptions? options = null) =>
-        Parse(StructureFileStream.ReadAllLines(path), path, StructureFileStream.Stem(path), options ?? StructureReadOptions.Default);
+        Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path), options ?? StructureReadOptions.Default);
 
     public static Crystal Parse(IReadOnlyList<string> lines, string path, string id, StructureReadOptions options)
     {

@@ -18,7 +18,7 @@ public static class SplitFile
         JsonDocument doc;
         try
         {
-            using var stream = StructureFileStream.Open(path);
+            using var stream = StructureFileOpener.Open(path);
             doc = JsonDocument.Parse(stream);
         }
         catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }

@@ -41,7 +41,7 @@ public static class StructureFile
 
     static Format DetectByContent(string path)
     {
-        var lines = StructureFileStream.ReadAllLines(path);
+        var lines = StructureFileOpener.ReadAllLines(path);
         var meaningful = lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(2).ToArray();
         if (meaningful.Length > 0 && (meaningful[0].StartsWith('{'))) return Format.Json;
         if (meaningful.Length > 0 && meaningful[0].StartsWith("data_", StringComparison.OrdinalIgnoreCase)) return Format.Cif;
@@ -59,7 +59,7 @@ public static class StructureFile
         JsonDocument doc;
         try
         {
-            using var stream = StructureFileStream.Open(path);
+            using var stream = StructureFileOpener.Open(path);
             doc = JsonDocument.Parse(stream);
         }
         catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
@@ -70,7 +70,7 @@ public static class StructureFile
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("columns", out _) && root.TryGetProperty("data", out _))
                 return MatminerDatasetReader.Read(path, new DatasetReadOptions { Disorder = options.Disorder }).Dataset.Entries.Select(e => e.Crystal).ToList();
             Crystal c;
-            try { c = PymatgenStructure.Read(root, StructureFileStream.Stem(path), "$", options.Disorder); }
+            try { c = PymatgenStructure.Read(root, StructureFileOpener.Stem(path), "$", options.Disorder); }
             catch (CrystalFormatException e) when (e.Path == null) { throw new CrystalFormatException(e.Message, path, inner: e); }
             StructureChecks.EnsureNoOverlaps(c.Lattice, c.Sites, path, "$");
             return new[] { new Crystal(c.Id, c.Lattice, c.Sites, source: path) };

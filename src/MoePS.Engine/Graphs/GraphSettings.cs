@@ -5,7 +5,7 @@ public sealed record GraphSettings
 {
     public double Radius { get; init; } = 8.0;
     public int MaxNeighbours { get; init; } = 12;
-    public double GaussianMin { get; init; } = 0.0;
+    public double GaussianMin { get; init; }
     public double GaussianMax { get; init; } = 8.0;
     public double GaussianStep { get; init; } = 0.2;
     /// <summary>Width of each Gaussian: exp(−(d−μ)²/Width²).</summary>

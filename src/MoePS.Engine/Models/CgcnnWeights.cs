@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using TorchSharp;
@@ -87,7 +88,7 @@ public static class CgcnnWeights
     static int CountIndexed(IEnumerable<string> keys, string prefix, string suffix)
     {
         var re = new Regex($"^{Regex.Escape(prefix)}\\.(\\d+)\\.{Regex.Escape(suffix)}$");
-        return keys.Select(k => re.Match(k)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value) + 1).DefaultIfEmpty(0).Max();
+        return keys.Select(k => re.Match(k)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + 1).DefaultIfEmpty(0).Max();
     }
 
     static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";

@@ -33,19 +33,19 @@ public sealed class GateScoreTable
 
     public static GateScoreTable From(IEnumerable<BenchmarkResult> results)
     {
-        var groups = results.Where(r => r.GateScoreMap.Count > 0)
+        var groups = results.Where(r => r.GateScoreDictionary.Count > 0)
             .GroupBy(r => (r.Task, r.Method, r.ConfigHash))
             .Select(g => g.GroupBy(r => r.Seed).Select(s => s.Last()).ToList())
             .OrderBy(g => g[0].Task, StringComparer.Ordinal)
             .ThenBy(g => BenchmarkMethod.Order(g[0].Method)).ThenBy(g => g[0].TopK ?? int.MaxValue)
             .ToList();
-        var extractors = groups.SelectMany(g => g).SelectMany(r => r.GateScoreMap.Keys).Distinct().ToList();
+        var extractors = groups.SelectMany(g => g).SelectMany(r => r.GateScoreDictionary.Keys).Distinct().ToList();
         var variantsPerTask = groups.GroupBy(g => g[0].Task).ToDictionary(t => t.Key, t => t.Count());
 
         var scores = new double[groups.Count, extractors.Count];
         for (int i = 0; i < groups.Count; i++)
             for (int j = 0; j < extractors.Count; j++)
-                scores[i, j] = groups[i].Average(r => r.GateScoreMap.TryGetValue(extractors[j], out double s) ? s : 0);
+                scores[i, j] = groups[i].Average(r => r.GateScoreDictionary.TryGetValue(extractors[j], out double s) ? s : 0);
 
         var variants = groups.Select(g => g[0].Method + (g[0].TopK is int k ? $" k={k}" : "")).ToList();
         var labels = groups.Select((g, i) => variantsPerTask[g[0].Task] == 1 ? g[0].Task : $"{g[0].Task} ({variants[i]})").ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MoePS.Engine.Benchmarks;
 
 namespace MoePS.Engine.Reports;
@@ -14,9 +15,9 @@ static class ReportTables
     public static IReadOnlyList<IReadOnlyList<CellData>> SummaryRows(IReadOnlyList<BenchmarkSummary> summaries) =>
         summaries.Select(s => (IReadOnlyList<CellData>)new[]
         {
-            CellData.Of(s.Task), CellData.Of(s.Method), CellData.Of(s.TopK, ReportStyle.Integer),
-            CellData.Of(s.ExtractorCount, ReportStyle.Integer), CellData.Of(s.Seeds, ReportStyle.Integer),
-            CellData.Of(s.Rows, ReportStyle.Integer), CellData.Of(s.Unit),
+            CellData.Of(s.Task), CellData.Of(s.Method), CellData.Of(s.TopK, ReportStyle.WholeNumber),
+            CellData.Of(s.ExtractorCount, ReportStyle.WholeNumber), CellData.Of(s.Seeds, ReportStyle.WholeNumber),
+            CellData.Of(s.Rows, ReportStyle.WholeNumber), CellData.Of(s.Unit),
             CellData.Of(s.TestMAE, s.IsBest ? ReportStyle.Bold : ReportStyle.Default),
             CellData.Of(s.MeanTestMAE, s.IsBest ? ReportStyle.MaeBold : ReportStyle.Mae),
             CellData.Of(s.StdTestMAE, ReportStyle.Mae),
@@ -35,19 +36,20 @@ static class ReportTables
 
     public static IReadOnlyList<CellData> RunRow(BenchmarkResult r) => new[]
     {
-        CellData.Of(r.Task), CellData.Of(r.Method), CellData.Of(r.Seed, ReportStyle.Integer), CellData.Of(r.Rows, ReportStyle.Integer),
+        CellData.Of(r.Task), CellData.Of(r.Method), CellData.Of(r.Seed, ReportStyle.WholeNumber), CellData.Of(r.Rows, ReportStyle.WholeNumber),
         CellData.Of(r.TestMAE, ReportStyle.Mae), CellData.Of(r.ValMAE, ReportStyle.Mae), CellData.Of(r.Unit),
-        CellData.Of(r.BestEpoch, ReportStyle.Integer), CellData.Of(r.Epochs, ReportStyle.Integer),
-        CellData.Of(r.Seconds, ReportStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, ReportStyle.Integer),
+        CellData.Of(r.BestEpoch, ReportStyle.WholeNumber), CellData.Of(r.Epochs, ReportStyle.WholeNumber),
+        CellData.Of(r.Seconds, ReportStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, ReportStyle.WholeNumber),
         CellData.Of(r.Extractors), CellData.Of(r.GateScores), CellData.Of(r.ConfigHash),
-        CellData.Of(r.Finished == default ? null : r.Finished.ToString("yyyy-MM-dd HH:mm:ss zzz")),
+        CellData.Of(r.Finished == default ? null : r.Finished.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)),
     };
 
     /// <summary>Index of the first extractor column in the GateScores sheet.</summary>
     public const int GateFirstScoreColumn = 2;
 
-    public static IReadOnlyList<string> GateHeader(GateScoreTable t) =>
-        new[] { "Task", "Mixture" }.Concat(t.Extractors).ToList();
+    static readonly string[] GateLeadingHeader = { "Task", "Mixture" };
+
+    public static IReadOnlyList<string> GateHeader(GateScoreTable t) => GateLeadingHeader.Concat(t.Extractors).ToList();
 
     public static IReadOnlyList<IReadOnlyList<CellData>> GateRows(GateScoreTable t) =>
         Enumerable.Range(0, t.RowLabels.Count).Select(i => (IReadOnlyList<CellData>)

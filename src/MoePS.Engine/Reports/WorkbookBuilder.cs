@@ -25,22 +25,22 @@ sealed class WorkbookBuilder : IDisposable
     const long EmuPerPixel = 9525;
     const int PixelsPerRow = 20;
 
-    readonly SpreadsheetDocument _document;
-    readonly WorkbookPart _workbook;
-    readonly Sheets _sheets;
-    readonly SharedStringTablePart _strings;
-    readonly Dictionary<string, int> _stringIndex = new(StringComparer.Ordinal);
-    uint _nextSheetId = 1, _nextTableId = 1;
+    readonly SpreadsheetDocument document;
+    readonly WorkbookPart workbook;
+    readonly Sheets sheets;
+    readonly SharedStringTablePart strings;
+    readonly Dictionary<string, int> stringIndex = new(StringComparer.Ordinal);
+    uint nextSheetId = 1, nextTableId = 1;
 
     public WorkbookBuilder(string path)
     {
-        _document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
-        _workbook = _document.AddWorkbookPart();
-        _workbook.Workbook = new Workbook();
-        _sheets = _workbook.Workbook.AppendChild(new Sheets());
-        _workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = WorkbookStyles.Create();
-        _strings = _workbook.AddNewPart<SharedStringTablePart>();
-        _strings.SharedStringTable = new SharedStringTable();
+        document = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
+        workbook = document.AddWorkbookPart();
+        workbook.Workbook = new Workbook();
+        sheets = workbook.Workbook.AppendChild(new Sheets());
+        workbook.AddNewPart<WorkbookStylesPart>().Stylesheet = WorkbookStyles.Create();
+        strings = workbook.AddNewPart<SharedStringTablePart>();
+        strings.SharedStringTable = new SharedStringTable();
     }
 
     /// <summary>A sheet whose first row is <paramref name="header"/> and the rest <paramref name="rows"/>, as an Excel table.</summary>
@@ -52,7 +52,7 @@ sealed class WorkbookBuilder : IDisposable
         data.Append(MakeRow(1, header.Select(h => CellData.Of(h, ReportStyle.Bold)).ToList()));
         for (int r = 0; r < rows.Count; r++) data.Append(MakeRow((uint)r + 2, rows[r]));
 
-        var worksheet = new Worksheet(FrozenHeader(_nextSheetId == 2), Widths(header, rows), data);
+        var worksheet = new Worksheet(FrozenHeader(nextSheetId == 2), Widths(header, rows), data);
         string range = $"A1:{ColumnName(header.Count - 1)}{rows.Count + 1}";
         if (colourScale is { } scale && rows.Count > 0)
             worksheet.Append(scale.ToConditionalFormatting(rows.Count + 1));
@@ -92,16 +92,16 @@ sealed class WorkbookBuilder : IDisposable
 
     public void Dispose()
     {
-        _strings.SharedStringTable.Count = (uint)_stringIndex.Count;
-        _strings.SharedStringTable.UniqueCount = (uint)_stringIndex.Count;
-        _workbook.Workbook.Save();
-        _document.Dispose();
+        strings.SharedStringTable.Count = (uint)stringIndex.Count;
+        strings.SharedStringTable.UniqueCount = (uint)stringIndex.Count;
+        workbook.Workbook.Save();
+        document.Dispose();
     }
 
     WorksheetPart NewSheet(string name)
     {
-        var part = _workbook.AddNewPart<WorksheetPart>();
-        _sheets.Append(new Sheet { Id = _workbook.GetIdOfPart(part), SheetId = _nextSheetId++, Name = name });
+        var part = workbook.AddNewPart<WorksheetPart>();
+        sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = nextSheetId++, Name = name });
         return part;
     }
 
@@ -110,7 +110,7 @@ sealed class WorkbookBuilder : IDisposable
         var tablePart = sheet.AddNewPart<TableDefinitionPart>();
         var columns = new TableColumns { Count = (uint)header.Count };
         for (int i = 0; i < header.Count; i++) columns.Append(new TableColumn { Id = (uint)i + 1, Name = header[i] });
-        uint id = _nextTableId++;
+        uint id = nextTableId++;
         tablePart.Table = new Table(
             new AutoFilter { Reference = range },
             columns,
@@ -145,10 +145,10 @@ sealed class WorkbookBuilder : IDisposable
 
     int SharedString(string text)
     {
-        if (_stringIndex.TryGetValue(text, out int i)) return i;
-        _strings.SharedStringTable.Append(new SharedStringItem(new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
-        _stringIndex[text] = _stringIndex.Count;
-        return _stringIndex.Count - 1;
+        if (stringIndex.TryGetValue(text, out int i)) return i;
+        strings.SharedStringTable.Append(new SharedStringItem(new Text(text) { Space = SpaceProcessingModeValues.Preserve }));
+        stringIndex[text] = stringIndex.Count;
+        return stringIndex.Count - 1;
     }
 
     static SheetViews FrozenHeader(bool selected) => new(new SheetView(

@@ -14,7 +14,7 @@ public enum ReportStyle : uint
     Ratio = 5,
     Seconds = 6,
     Score = 7,
-    Integer = 8,
+    WholeNumber = 8,
 }
 
 /// <summary>Builds the stylesheet behind <see cref="ReportStyle"/>.</summary>

@@ -49,6 +49,6 @@ public sealed record ComputeDevice(string Name, string Kind, int Index, string D
         return available.FirstOrDefault(d => d.Name == n)
             ?? throw new ArgumentException(
                 $"Device '{name}' is not available here. Available: {string.Join(", ", available.Select(d => d.Name))}" +
-                (n.StartsWith("cuda") ? ". CUDA needs a GPU and a module built with './build.ps1 Build -Backend Cuda'." : "."));
+                (n.StartsWith("cuda", StringComparison.Ordinal) ? ". CUDA needs a GPU and a module built with './build.ps1 Build -Backend Cuda'." : "."));
     }
 }

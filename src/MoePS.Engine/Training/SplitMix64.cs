@@ -29,7 +29,7 @@ public sealed class SplitMix64
     /// <summary>Uniform integer in [0, maxExclusive), without modulo bias.</summary>
     public int NextInt(int maxExclusive)
     {
-        if (maxExclusive <= 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExclusive);
         ulong bound = (ulong)maxExclusive;
         ulong limit = ulong.MaxValue - ulong.MaxValue % bound;
         ulong x;

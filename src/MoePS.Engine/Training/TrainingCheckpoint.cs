@@ -109,7 +109,7 @@ internal static class TrainingCheckpoint
                 "Resume with the same settings, or delete the checkpoint to start over.");
     }
 
-    static void WriteHistory(BinaryWriter writer, IReadOnlyList<EpochRecord> history)
+    static void WriteHistory(BinaryWriter writer, List<EpochRecord> history)
     {
         writer.Write(history.Count);
         foreach (var r in history)
@@ -123,7 +123,7 @@ internal static class TrainingCheckpoint
         }
     }
 
-    static IEnumerable<EpochRecord> ReadHistory(BinaryReader reader)
+    static List<EpochRecord> ReadHistory(BinaryReader reader)
     {
         int n = reader.ReadInt32();
         var history = new List<EpochRecord>(n);

@@ -79,7 +79,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
     {
         var executor = new StandInExecutor();
         var runner = new BenchmarkRunner(store, executor);
-        runner.Run(Plan().Runs()).ToList();
+        _ = runner.Run(Plan().Runs()).ToList();
         var longer = Plan(Settings with { Epochs = 6 }).Runs().ToList();
         Assert.Equal(4, runner.Schedule(longer).Pending.Count);
 

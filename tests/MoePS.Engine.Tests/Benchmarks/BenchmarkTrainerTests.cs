@@ -47,12 +47,12 @@ public sealed class BenchmarkTrainerTests : IDisposable
             AssertParityMatchesTestMae(r, 18);
         }
         var (stl, tl, moe) = (results[0], results[1], results[2]);
-        Assert.Equal(("", null, 0), (stl.Extractors, stl.TopK, stl.GateScoreMap.Count));
-        Assert.Equal(("mp_eform", null, 0), (tl.Extractors, tl.TopK, tl.GateScoreMap.Count));
+        Assert.Equal(("", null, 0), (stl.Extractors, stl.TopK, stl.GateScoreDictionary.Count));
+        Assert.Equal(("mp_eform", null, 0), (tl.Extractors, tl.TopK, tl.GateScoreDictionary.Count));
         Assert.Equal(("mp_eform,mp_bandgap", 1), (moe.Extractors, moe.TopK));
-        Assert.Equal(new[] { "mp_eform", "mp_bandgap" }, moe.GateScoreMap.Keys);
-        Assert.Equal(1, moe.GateScoreMap.ActiveCount);
-        Assert.Equal(1.0, moe.GateScoreMap.Values.Sum(), 6);
+        Assert.Equal(new[] { "mp_eform", "mp_bandgap" }, moe.GateScoreDictionary.Keys);
+        Assert.Equal(1, moe.GateScoreDictionary.ActiveCount);
+        Assert.Equal(1.0, moe.GateScoreDictionary.Values.Sum(), 6);
     }
 
     [Fact]

@@ -6,10 +6,10 @@ namespace MoePS.Engine.Tests.Benchmarks;
 
 public sealed class ResultStoreTests : IDisposable
 {
-    readonly string _folder = Directory.CreateTempSubdirectory("moeps-results-").FullName;
-    string PathOf(string name) => Path.Combine(_folder, name);
+    readonly string folder = Directory.CreateTempSubdirectory("moeps-results-").FullName;
+    string PathOf(string name) => Path.Combine(folder, name);
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
     public void ResultsRoundTripWithGateScoresAndParityData()
@@ -27,13 +27,13 @@ public sealed class ResultStoreTests : IDisposable
             Assert.Equal(runs[i].TestMAE, back[i].TestMAE);
             Assert.Equal(runs[i].TopK, back[i].TopK);
             Assert.Equal(runs[i].Finished, back[i].Finished);
-            Assert.Equal(runs[i].GateScoreMap.ToList(), back[i].GateScoreMap.ToList());
+            Assert.Equal(runs[i].GateScoreDictionary.ToList(), back[i].GateScoreDictionary.ToList());
             Assert.Equal(runs[i].GateScores, back[i].GateScores);
             Assert.Equal(runs[i].Parity?.Predicted, back[i].Parity?.Predicted);
             Assert.Equal(runs[i].Parity?.Ids, back[i].Parity?.Ids);
         }
         Assert.Equal("mp_eform=0.6;mp_bandgap=0.4", back[4].GateScores);
-        Assert.Equal("2 of 4 active", back[4].GateScoreMap.ToString());
+        Assert.Equal("2 of 4 active", back[4].GateScoreDictionary.ToString());
     }
 
     [Fact]

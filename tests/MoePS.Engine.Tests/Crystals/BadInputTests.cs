@@ -15,7 +15,7 @@ public class BadInputTests
     {
         using var tmp = new TempFolder();
         var lines = File.ReadAllLines(TestData.PathOf("cgcnn-sample", "1507756.cif"));
-        int cut = Array.FindIndex(lines, l => l.StartsWith("ti Ti"));
+        int cut = Array.FindIndex(lines, l => l.StartsWith("ti Ti", StringComparison.Ordinal));
         string path = tmp.Write("cut.cif", string.Join('\n', lines.Take(cut)) + "\nti Ti 0.5000 0.5000");
         var e = Fails(path);
         Assert.Contains("cut.cif:", e.Message);
@@ -27,7 +27,7 @@ public class BadInputTests
     public void CifWithoutCell()
     {
         using var tmp = new TempFolder();
-        string text = string.Join('\n', File.ReadAllLines(TestData.PathOf("cgcnn-sample", "9011998.cif")).Where(l => !l.StartsWith("_cell_length")));
+        string text = string.Join('\n', File.ReadAllLines(TestData.PathOf("cgcnn-sample", "9011998.cif")).Where(l => !l.StartsWith("_cell_length", StringComparison.Ordinal)));
         var e = Fails(tmp.Write("nocell.cif", text));
         Assert.Contains("nocell.cif", e.Message);
         Assert.Contains("no unit cell", e.Message);

@@ -27,5 +27,5 @@ public sealed class MixtureFixture
     public IReadOnlyList<Crystal> Crystals { get; }
     public IReadOnlyList<string> Ids { get; }
     public IReadOnlyList<CrystalGraph> Graphs { get; }
-    public ComputeDevice Cpu => ComputeDevice.Parse("cpu");
+    public ComputeDevice Cpu { get; } = ComputeDevice.Parse("cpu");
 }

@@ -4,6 +4,7 @@ namespace MoePS.Engine.Tests.Models;
 
 /// <summary>Tests that change process environment variables run alone, never beside other tests.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "xunit names collection definitions *Collection.")]
 public sealed class EnvironmentCollection
 {
     public const string Name = "Process environment";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using DocumentFormat.OpenXml.Validation;
@@ -11,15 +12,15 @@ namespace MoePS.Engine.Tests.Reports;
 public sealed class MoeReportTests : IDisposable
 {
     static readonly byte[] PngSignature = { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
-    readonly string _folder = Directory.CreateTempSubdirectory("moeps-report-").FullName;
+    readonly string folder = Directory.CreateTempSubdirectory("moeps-report-").FullName;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Fact]
     public void TheWorkbookIsValidAndHasEverySheetTableAndPicture()
     {
         var results = BenchmarkFixtures.TwoTasks();
-        string path = Path.Combine(_folder, "bench.xlsx");
+        string path = Path.Combine(folder, "bench.xlsx");
         var files = MoeReport.Write(path, results, overwrite: false);
 
         Assert.Equal(path, files.Workbook);
@@ -52,24 +53,24 @@ public sealed class MoeReportTests : IDisposable
             Assert.True(bytes.Length > 5000, $"{png} is only {bytes.Length} bytes");
             Assert.Equal(PngSignature, bytes[..8]);
         }
-        Assert.Contains(files.Images, p => p.EndsWith("bench.fig2-improvement-vs-size.png"));
-        Assert.Contains(files.Images, p => p.EndsWith("bench.fig4-gate-scores.png"));
-        Assert.Contains(files.Images, p => p.EndsWith("bench.parity-mp_poisson_ratio.png"));
-        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+        Assert.Contains(files.Images, p => p.EndsWith("bench.fig2-improvement-vs-size.png", StringComparison.Ordinal));
+        Assert.Contains(files.Images, p => p.EndsWith("bench.fig4-gate-scores.png", StringComparison.Ordinal));
+        Assert.Contains(files.Images, p => p.EndsWith("bench.parity-mp_poisson_ratio.png", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
     }
 
     [Fact]
     public void TheBestMethodOfEachTaskIsBold()
     {
-        string path = Path.Combine(_folder, "bold.xlsx");
+        string path = Path.Combine(folder, "bold.xlsx");
         MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false);
         using var doc = SpreadsheetDocument.Open(path, false);
         var book = doc.WorkbookPart!;
         var summary = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().First().Id!);
         var strings = book.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
         var boldMethods = summary.Worksheet.Descendants<Row>().Skip(1)
-            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith("I") && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
-            .Select(r => strings[int.Parse(r.Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith("B")).CellValue!.Text)])
+            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith('I') && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
+            .Select(r => strings[int.Parse(r.Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith('B')).CellValue!.Text, CultureInfo.InvariantCulture)])
             .ToList();
         Assert.Equal(new[] { "MoE", "MoE" }, boldMethods);
     }
@@ -78,7 +79,7 @@ public sealed class MoeReportTests : IDisposable
     public void ResultsWithoutMixturesOrParityStillGiveAValidWorkbook()
     {
         var stlOnly = new[] { BenchmarkFixtures.Run("expt_eform", "STL", 0, 0.12, rows: 1709) };
-        string path = Path.Combine(_folder, "plain.xlsx");
+        string path = Path.Combine(folder, "plain.xlsx");
         var files = MoeReport.Write(path, stlOnly, overwrite: false);
         Assert.Empty(files.Images);
         using var doc = SpreadsheetDocument.Open(path, false);
@@ -89,7 +90,7 @@ public sealed class MoeReportTests : IDisposable
     [Fact]
     public void AnExistingWorkbookIsOnlyReplacedWhenAskedTo()
     {
-        string path = Path.Combine(_folder, "exists.xlsx");
+        string path = Path.Combine(folder, "exists.xlsx");
         File.WriteAllText(path, "not a workbook");
         Assert.Throws<IOException>(() => MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false));
         Assert.Equal("not a workbook", File.ReadAllText(path));

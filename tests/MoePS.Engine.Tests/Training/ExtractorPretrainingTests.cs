@@ -1,3 +1,4 @@
+using System.Globalization;
 using MoePS.Engine.Models;
 using MoePS.Engine.Training;
 using Xunit;
@@ -62,7 +63,7 @@ public sealed class ExtractorPretrainingTests : IClassFixture<PretrainingTask>
         // so two epochs without a better one come well before the budget.
         using var e = task.Train(new TrainingOptions { Epochs = 30, Patience = 2, LearningRate = 0.01, Seed = 0 });
         var run = e.Training!;
-        Assert.True(run.StoppedEarly, $"ran all {run.EpochsRun} epochs: {string.Join(", ", run.History.Select(h => h.ValidationMae.ToString("G4")))}");
+        Assert.True(run.StoppedEarly, $"ran all {run.EpochsRun} epochs: {string.Join(", ", run.History.Select(h => h.ValidationMae.ToString("G4", CultureInfo.InvariantCulture)))}");
         Assert.Equal(run.BestEpoch + 2, run.EpochsRun);
         Assert.Equal(run.History.Min(h => h.ValidationMae), run.BestValidationMae);
         Assert.Equal(run.History[run.BestEpoch - 1].ValidationMae, run.ValidationMae);

@@ -42,7 +42,7 @@ public static class ExtractorLibrary
                 Path.Combine(dir, "pytorch", name + ".pth.tar"),
             };
             foreach (string c in candidates)
-                if (File.Exists(c) && (!c.EndsWith(".safetensors") || File.Exists(ExtractorSidecar.SidecarPathOf(c))))
+                if (File.Exists(c) && (!c.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || File.Exists(ExtractorSidecar.SidecarPathOf(c))))
                     return c;
         }
         return null;

@@ -21,13 +21,13 @@ public static class ExtractorPretraining
     /// <param name="device">Where to train; null = <see cref="ComputeDevice.Default"/>. The returned extractor's weights are on the CPU.</param>
     /// <param name="name">The extractor's name; null = "&lt;dataset&gt;-stl-seed&lt;N&gt;".</param>
     /// <param name="progress">One report per finished epoch, from the training thread.</param>
-    /// <param name="cancellation">Stops at the next batch; the best weights so far are returned.</param>
     /// <param name="elements">Element table; null = CGCNN's atom_init.json from the data folders.</param>
     /// <param name="graphCache">Graph cache; null = the user cache's.</param>
+    /// <param name="cancellation">Stops at the next batch; the best weights so far are returned.</param>
     /// <returns>The trained extractor, with the run (history, MAEs, device) in <see cref="Extractor.Training"/>.</returns>
     public static Extractor Train(CrystalDataset dataset, TrainingOptions options, CgcnnArchitecture? architecture = null,
         ComputeDevice? device = null, string? name = null, IProgress<EpochReport>? progress = null,
-        CancellationToken cancellation = default, ElementFeatures? elements = null, GraphCache? graphCache = null)
+        ElementFeatures? elements = null, GraphCache? graphCache = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(options);

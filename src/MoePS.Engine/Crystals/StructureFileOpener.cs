@@ -4,7 +4,7 @@ using System.Text;
 namespace MoePS.Engine.Crystals;
 
 /// <summary>Opens structure and dataset files, transparently decompressing gzip (detected by its magic bytes).</summary>
-public static class StructureFileStream
+public static class StructureFileOpener
 {
     /// <summary>Opens <paramref name="path"/> for reading; gzip content is decompressed whatever the file is called.</summary>
     public static Stream Open(string path)
