@@ -12,7 +12,11 @@ public static unsafe class CudaDeviceInfo
 {
     const int Success = 0;
 
-    /// <summary>The device's name and memory in bytes, or the reason they are unknown.</summary>
+    /// <summary>
+    /// The device's name and memory in bytes, or the reason they are unknown. Without the NVIDIA driver the reason
+    /// is "the NVIDIA driver library libcuda.so.1 could not be loaded"; for an ordinal the driver does not know it is
+    /// "cuDeviceGet(N) failed with CUresult 101" (CUDA_ERROR_INVALID_DEVICE).
+    /// </summary>
     public static (string? Name, long? MemoryBytes, string? Problem) Query(int ordinal)
     {
         if (!NativeLibrary.TryLoad("libcuda.so.1", out var library) && !NativeLibrary.TryLoad("libcuda.so", out library))
