@@ -1,7 +1,8 @@
 BeforeDiscovery {
     . $PSScriptRoot/TestSetup.ps1
     $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-    # Every cmdlet the module exports, so a cmdlet added later fails here until its doc comments are written.
+    # Every cmdlet the module exports, so a cmdlet added later fails here until its doc comments are written
+    # (Module.Tests.ps1 fails for a cmdlet class that is not exported).
     $cmdlets = foreach ($c in Get-Command -Module MoePS | Sort-Object Name) {
         @{ Name = $c.Name; Parameters = @($c.Parameters.Keys | Where-Object { $_ -notin $common }) }
     }

@@ -5,6 +5,20 @@ Describe 'The MoePS module' {
         (Get-Command -Module MoePS).Name | Should -Contain 'Get-MoeDevice'
     }
 
+    It 'exports every cmdlet class of MoePS.Cmdlets, and only those' {
+        # Help.Tests.ps1 sees only exported cmdlets: a class left out of CmdletsToExport would go untested there.
+        $classes = foreach ($type in (Get-Module MoePS).ImplementingAssembly.GetTypes()) {
+            $attribute = [Attribute]::GetCustomAttribute($type, [System.Management.Automation.CmdletAttribute])
+            if ($attribute -and -not $type.IsAbstract -and $type.IsSubclassOf([System.Management.Automation.Cmdlet])) {
+                "$($attribute.VerbName)-$($attribute.NounName)"
+            }
+        }
+        $exported = (Import-PowerShellDataFile $manifest).CmdletsToExport
+        @($classes | Where-Object { $_ -notin $exported }) | Should -BeNullOrEmpty -Because "every cmdlet class must be in CmdletsToExport of $manifest"
+        @($exported | Where-Object { $_ -notin $classes }) | Should -BeNullOrEmpty -Because 'CmdletsToExport must name only cmdlet classes'
+        $classes.Count | Should -Be (Get-Command -Module MoePS).Count
+    }
+
     It 'runs a libtorch tensor operation inside the imported module' {
         $t = [TorchSharp.torch]::tensor([float[]](1, 2, 3))
         $sum = [TorchSharp.torch]::sum($t * $t)
