@@ -4,7 +4,7 @@ namespace MoePS.Engine.Tests;
 
 /// <summary>
 /// The shared data folder: $MOEPS_DATA_PATH, else ../shared/data beside the repository.
-/// Under CI (CI=true) a missing folder fails the test instead of skipping it.
+/// A test that needs it fails (never skips) when it is missing.
 /// </summary>
 public static class TestData
 {
@@ -12,8 +12,6 @@ public static class TestData
 
     public static string Folder => Root.Value ?? throw new InvalidOperationException(
         $"The shared data folder was not found: set {DataLocations.DataPathVariable} or put ../shared/data beside the repository.");
-
-    public static bool Available => Root.Value != null;
 
     public static string PathOf(params string[] parts) => Path.Combine(new[] { Folder }.Concat(parts).ToArray());
 

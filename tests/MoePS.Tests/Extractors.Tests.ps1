@@ -1,8 +1,8 @@
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
 
-    # Import-Crystal lives in another part of the module; these tests build crystals from the
-    # golden file's pymatgen structures with the engine's reader.
+    # The crystals are the golden file's pymatgen structures, read with the engine's reader, so that
+    # each one's expected mp_eform prediction from the paper's code belongs to exactly that structure.
     $golden = [System.Text.Json.JsonDocument]::Parse([IO.File]::ReadAllText((Join-Path $script:DataPath 'golden/cgcnn_golden.json')))
     $script:Crystals = [System.Collections.Generic.List[object]]::new()
     $script:Expected = @{}
