@@ -2,8 +2,8 @@
     RootModule        = 'MoePS.Cmdlets.dll'
     ModuleVersion     = '0.1.0'
     GUID              = '6f0f7d8e-4c1e-4b7a-9a55-2f4f1c3d9e21'
-    Author            = 'MoePS developers'
-    Copyright         = '(c) MoePS developers. MIT License.'
+    Author            = 'the MoePS authors'
+    Copyright         = '(c) 2026 the MoePS authors. MIT License.'
     Description       = 'Predict crystal properties on small datasets with a sparse mixture of pre-trained CGCNN experts (Chang, Wang & Ertekin, npj Comput. Mater. 2022), on CPU or CUDA.'
     PowerShellVersion = '7.4'
     CompatiblePSEditions = @('Core')
