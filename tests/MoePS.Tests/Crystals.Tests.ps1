@@ -47,6 +47,22 @@ Describe 'Import-CrystalDataset' {
         finally { $env:MOEPS_CACHE_PATH, $env:MOEPS_OFFLINE = $saved }
     }
 
+    It 'says, for a paper task without a data folder, to set MOEPS_DATA_PATH and what the folder holds' -ForEach @(
+        @{ DataPath = ''; Why = '$MOEPS_DATA_PATH is not set' }
+        @{ DataPath = 'no-such-folder'; Why = "`$MOEPS_DATA_PATH is '*no-such-folder', which names no existing folder" }
+    ) {
+        $saved = $env:MOEPS_DATA_PATH, $env:MOEPS_CACHE_PATH
+        try {
+            $env:MOEPS_CACHE_PATH = New-TestFolder
+            $env:MOEPS_DATA_PATH = if ($DataPath) { Join-Path $env:MOEPS_CACHE_PATH $DataPath } else { '' }
+            $err = $null
+            Import-CrystalDataset -Name expt_eform -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].Exception.Message | Should -BeLike "Unknown dataset 'expt_eform'.* No data folder is configured: $Why. The paper's tasks * cannot be downloaded; set `$MOEPS_DATA_PATH to a folder that holds tasks/<key>.json.gz (*) and splits/seed0.json ... seed4.json (the paper's splits).*"
+            $err[0].TargetObject | Should -Be 'expt_eform'
+        }
+        finally { $env:MOEPS_DATA_PATH, $env:MOEPS_CACHE_PATH = $saved }
+    }
+
     It 'reports a JSON file with a missing column as an error naming the file' {
         $file = Join-Path (New-TestFolder) 'bad.json'
         Set-Content $file '{"index": [0], "columns": ["formula", "y"], "data": [["NaCl", 1.0]]}'

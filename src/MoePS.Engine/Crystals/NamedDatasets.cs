@@ -33,9 +33,17 @@ public static class NamedDatasets
         if (DataLocations.Find(Path.Combine(TasksFolder, name + ".json.gz")) is { } task) return task;
         if (MatbenchCatalog.Find(name) is { } source)
             return DatasetDownloader.Ensure(source, DataLocations.DataFolders(), DataLocations.CacheFolder(), cancel);
-        throw new ArgumentException(
-            $"Unknown dataset '{name}'. Known here: {string.Join(", ", KnownNames())}. The paper's task keys are found as {TasksFolder}/<key>.json.gz under ${DataLocations.DataPathVariable}.",
-            nameof(name));
+        throw new ArgumentException(UnknownName(name), nameof(name));
+    }
+
+    static string UnknownName(string name)
+    {
+        string known = $"Unknown dataset '{name}'. Known here: {string.Join(", ", KnownNames())}.";
+        if (DataLocations.MissingDataFolder() is not { } missing)
+            return $"{known} The paper's task keys are found as {TasksFolder}/<key>.json.gz under ${DataLocations.DataPathVariable}.";
+        return $"{known} No data folder is configured: {missing}. The paper's tasks (expt_eform, jarvis_2d_exfoliation, ...) cannot be downloaded; " +
+            $"set ${DataLocations.DataPathVariable} to a folder that holds {TasksFolder}/<key>.json.gz (the paper's task files, with {TasksFolder}/{TaskIndex.FileName} " +
+            "for their target names and units) and splits/seed0.json ... seed4.json (the paper's splits).";
     }
 
     public static DatasetReadResult Read(string name, DatasetReadOptions? options = null, CancellationToken cancel = default)

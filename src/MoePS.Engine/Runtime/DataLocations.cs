@@ -17,6 +17,19 @@ public static class DataLocations
         return folders;
     }
 
+    /// <summary>
+    /// Why no data folder is configured ("$MOEPS_DATA_PATH is not set", or names no existing folder), or null when it names one.
+    /// The user cache does not count: MoePS fills it with downloads, and the paper's tasks are not downloadable.
+    /// </summary>
+    public static string? MissingDataFolder()
+    {
+        string? env = Environment.GetEnvironmentVariable(DataPathVariable);
+        if (string.IsNullOrWhiteSpace(env)) return $"${DataPathVariable} is not set";
+        return env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(Directory.Exists)
+            ? null
+            : $"${DataPathVariable} is '{env}', which names no existing folder";
+    }
+
     /// <summary>The user cache: $MOEPS_CACHE_PATH, else $XDG_CACHE_HOME/moeps, else ~/.cache/moeps.</summary>
     public static string CacheFolder()
     {
