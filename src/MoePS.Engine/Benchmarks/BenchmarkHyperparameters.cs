@@ -5,8 +5,8 @@ using System.Text;
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
-/// Training settings of one benchmark run. Defaults are the paper's recipe (PAPER.md, "Training
-/// recipe"); a plan or the cmdlet overrides what it names.
+/// Training settings of one benchmark run. Defaults are the paper's recipe (Chang, Wang &amp; Ertekin,
+/// npj Comput. Mater. 8, 242 (2022), Methods); a plan or the cmdlet overrides what it names.
 /// </summary>
 public sealed record BenchmarkHyperparameters
 {

@@ -9,7 +9,7 @@ public sealed record PaperTaskRow(string Task, int Rows, string? Unit,
 
 /// <summary>
 /// The paper's published test MAEs: R. Chang, Y.-X. Wang, E. Ertekin, npj Comput. Mater. 8, 242
-/// (2022), Tables 3, 4 and 1, as transcribed in shared/design/PAPER.md. Table 3: STL, TL from
+/// (2022), Tables 3, 4 and 1. Table 3: STL, TL from
 /// MP formation energy, and MoE with all 18 extractors (k = 18); Table 4: MoE-18 with k = 2…18;
 /// Table 1: aggregation variants with three expert-chosen extractors.
 /// </summary>
