@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,10 +21,8 @@ internal sealed class MlpTarget : ITrainingTarget, IDisposable
     public MlpTarget(SyntheticRegression data, long initSeed, int hidden = 16, double headRateFactor = 1.0, double regularisation = 0)
     {
         features = data.Features;
-        manual_seed(initSeed);
-        body = nn.Linear(features.shape[1], hidden);
-        norm = nn.BatchNorm1d(hidden);
-        head = nn.Linear(hidden, 1);
+        (body, head) = TorchRandom.Seeded(initSeed, () => (nn.Linear(features.shape[1], hidden), nn.Linear(hidden, 1)));
+        norm = nn.BatchNorm1d(hidden); // deterministic initial values: no draw
         network = nn.Sequential(("body", body), ("norm", norm), ("relu", nn.ReLU()), ("head", head));
         HeadRateFactor = headRateFactor;
         RegularisationWeight = regularisation;

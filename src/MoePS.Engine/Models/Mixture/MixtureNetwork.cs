@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -78,9 +79,11 @@ internal sealed class MixtureNetwork : nn.Module
     /// <summary>Fresh random weights for the head(s), drawn from torch's generator seeded with <paramref name="seed"/>.</summary>
     public void ResetHeads(int seed)
     {
-        torch.manual_seed(seed);
-        using var _ = no_grad();
-        foreach (var head in heads) head.ResetParameters();
+        TorchRandom.Seeded(seed, () =>
+        {
+            using var _ = no_grad();
+            foreach (var head in heads) head.ResetParameters();
+        });
     }
 
     /// <summary>The parameters of the fine-tuned convolution layers.</summary>
