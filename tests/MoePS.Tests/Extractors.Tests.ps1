@@ -32,7 +32,9 @@ Describe 'Get-Extractor' {
     }
 
     It 'loads all 18 without a name, and accepts wildcards' {
-        (Get-Extractor).Count | Should -Be 18
+        $all = Get-Extractor
+        $all.Count | Should -Be 18
+        ($all | Out-String -Width 120) | Should -Match 'Name\s+SourceTask\s+TrainedOn\s+ValMAE\s+Unit'     # the table view
         (Get-Extractor 'mp_*').Name | Should -Be @('mp_eform', 'mp_bandgap', 'mp_gvrh', 'mp_kvrh')
     }
 
