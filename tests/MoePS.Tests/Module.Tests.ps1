@@ -19,6 +19,15 @@ Describe 'The MoePS module' {
         $classes.Count | Should -Be (Get-Command -Module MoePS).Count
     }
 
+    It 'has a format view only for types that exist' {
+        # A view names its type by full name: a type that moved namespace silently loses its view.
+        $formats = Join-Path (Split-Path $manifest) 'MoePS.Format.ps1xml'
+        $names = ([xml](Get-Content -Raw $formats)).SelectNodes('//ViewSelectedBy/TypeName') | ForEach-Object InnerText
+        $names.Count | Should -BeGreaterThan 5
+        $engine = [MoePS.Engine.Crystals.Crystal].Assembly
+        @($names | Where-Object { -not $engine.GetType($_) }) | Should -BeNullOrEmpty -Because "every view in $formats must name an engine type"
+    }
+
     It 'runs a libtorch tensor operation inside the imported module' {
         $t = [TorchSharp.torch]::tensor([float[]](1, 2, 3))
         $sum = [TorchSharp.torch]::sum($t * $t)
