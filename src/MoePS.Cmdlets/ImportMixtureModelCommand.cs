@@ -54,6 +54,7 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
                 if (File.Exists(candidate)) return ExtractorFiles.Import(candidate);
             }
         }
-        return ExtractorLibrary.Load(name, WriteVerbose);
+        using var download = new DownloadProgressBar(this);
+        return ExtractorLibrary.Load(name, WriteVerbose, download);
     }
 }

@@ -63,6 +63,35 @@ Describe 'Import-CrystalDataset' {
         finally { $env:MOEPS_DATA_PATH, $env:MOEPS_CACHE_PATH = $saved }
     }
 
+    It 'gives up on a server that accepts and never answers, naming the URL and where to put the file' {
+        Invoke-WithHangingServer {
+            param($mirror)
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $err = $null
+            Import-CrystalDataset -Name matbench_jdft2d -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+            $err[0].Exception.Message | Should -BeLike "*$mirror/matbench_jdft2d.json.gz sent no response within 1 s*"
+            $err[0].Exception.Message | Should -BeLike '*Download https://ml.materialsproject.org/projects/matbench_jdft2d.json.gz yourself*'
+            $err[0].Exception.Message | Should -BeLike "*put it at $(Join-Path $env:MOEPS_CACHE_PATH 'matbench/matbench_jdft2d.json.gz')*"
+            @(Get-ChildItem $env:MOEPS_CACHE_PATH -Recurse -File) | Should -BeNullOrEmpty
+        }
+    }
+
+    It 'shows the download as a progress bar with size and rate, and closes it' {
+        Invoke-WithHangingServer {
+            param($mirror)
+            $ps = [powershell]::Create()
+            try {
+                $manifest = Join-Path (Get-Module MoePS).ModuleBase 'MoePS.psd1'
+                $ps.AddScript("Import-Module '$manifest'; Import-CrystalDataset -Name matbench_jdft2d -ErrorAction SilentlyContinue").Invoke() | Out-Null
+                $records = @($ps.Streams.Progress | Where-Object Activity -eq "Downloading $mirror/matbench_jdft2d.json.gz")
+                $records[0].StatusDescription | Should -BeLike "0.0 MB, 0.0 MB/s → *matbench_jdft2d.json.gz"
+                $records[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
     It 'reports a JSON file with a missing column as an error naming the file' {
         $file = Join-Path (New-TestFolder) 'bad.json'
         Set-Content $file '{"index": [0], "columns": ["formula", "y"], "data": [["NaCl", 1.0]]}'

@@ -44,6 +44,22 @@ Describe 'Get-Extractor' {
     }
 }
 
+Describe 'Get-Extractor downloads' {
+    It 'gives up on a server that accepts and never answers, naming the URL and where to put the checkpoint' {
+        Invoke-WithHangingServer {
+            param($mirror)
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $err = $null
+            Get-Extractor mp_gvrh -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+            $err[0].Exception.Message | Should -BeLike "*$mirror/*gvrh*.pth.tar sent no response within 1 s*"
+            $err[0].Exception.Message | Should -BeLike '*Download https://raw.githubusercontent.com/rees-c/MoE/*gvrh*.pth.tar yourself*'
+            $err[0].Exception.Message | Should -BeLike "*save it as $(Join-Path $env:MOEPS_CACHE_PATH 'extractors/pytorch/mp_gvrh.pth.tar')*"
+            @(Get-ChildItem $env:MOEPS_CACHE_PATH -Recurse -File) | Should -BeNullOrEmpty
+        }
+    }
+}
+
 Describe 'Export-Extractor and Import-Extractor' {
     BeforeAll { $script:Dir = New-TestFolder }
     AfterAll { Remove-Item -Recurse -Force $script:Dir }

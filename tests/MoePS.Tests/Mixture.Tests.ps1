@@ -69,6 +69,14 @@ Describe 'Bad input to mixtures' {
         { Get-Extractor mp_eform, mp_bandgap | New-MixtureModel -TopK $K -ErrorAction Stop } | Should -Throw '*TopK must be between 1 and*'
     }
 
+    It 'refuses to resume a -TopK 4 checkpoint as a -TopK 3 mixture, naming what differs' {
+        $checkpoint = Join-Path (New-TestFolder) 'moe.ckpt'
+        $four = Get-Extractor mp_eform, mp_bandgap, jarvis_eform, castelli_eform
+        $four | New-MixtureModel -TopK 4 | Start-MixtureTraining -Dataset $ds -Epochs 2 -CheckpointPath $checkpoint | Out-Null
+        { $four | New-MixtureModel -TopK 3 | Start-MixtureTraining -Dataset $ds -Epochs 2 -CheckpointPath $checkpoint -Resume -ErrorAction Stop } |
+            Should -Throw '*TopK 4 → 3*'
+    }
+
     It 'refuses a dataset without a split' {
         $unsplit = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj
         { New-MixtureModel -Extractor (Get-Extractor mp_eform) | Start-MixtureTraining -Dataset $unsplit -Epochs 1 -ErrorAction Stop } |

@@ -42,3 +42,26 @@ function Get-PwshCommandLine([string[]] $Arguments) {
     [string[]] $prefix = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' } else { @() }
     [pscustomobject]@{ FilePath = $exe; Arguments = $prefix + @('-NoProfile', '-NonInteractive') + $Arguments }
 }
+
+# Runs $Body with downloads on and pointed at a 127.0.0.1 server that accepts connections and never
+# answers ($env:MOEPS_DOWNLOAD_MIRROR, 1 s stall timeout), an empty data folder and a fresh cache;
+# $Body gets the mirror's URL. The environment is restored and the server stopped afterwards.
+function Invoke-WithHangingServer([scriptblock] $Body) {
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()   # the kernel completes each connection; nothing ever reads or answers it
+    $names = 'MOEPS_DATA_PATH', 'MOEPS_CACHE_PATH', 'MOEPS_OFFLINE', 'MOEPS_DOWNLOAD_MIRROR', 'MOEPS_DOWNLOAD_STALL_SECONDS'
+    $saved = @{}
+    foreach ($n in $names) { $saved[$n] = [Environment]::GetEnvironmentVariable($n) }
+    try {
+        $env:MOEPS_DATA_PATH = New-TestFolder
+        $env:MOEPS_CACHE_PATH = New-TestFolder
+        $env:MOEPS_OFFLINE = $null
+        $env:MOEPS_DOWNLOAD_MIRROR = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"
+        $env:MOEPS_DOWNLOAD_STALL_SECONDS = '1'
+        & $Body $env:MOEPS_DOWNLOAD_MIRROR
+    }
+    finally {
+        $listener.Stop()
+        foreach ($n in $names) { [Environment]::SetEnvironmentVariable($n, $saved[$n]) }
+    }
+}

@@ -4,7 +4,7 @@ namespace MoePS.Engine.Crystals;
 
 /// <summary>
 /// Finds a pinned dataset file in the data folders, or downloads it once into the cache (see
-/// <see cref="VerifiedDownload"/>; MOEPS_OFFLINE=1 forbids downloads).
+/// <see cref="VerifiedDownload"/>; MOEPS_OFFLINE=1 forbids downloads, <see cref="DownloadOptions"/> gives the timeouts).
 /// </summary>
 public static class DatasetDownloader
 {
@@ -13,8 +13,12 @@ public static class DatasetDownloader
     /// <summary>
     /// The path of a verified copy of <paramref name="source"/>: searched as &lt;folder&gt;/matbench/&lt;file&gt; and
     /// &lt;folder&gt;/&lt;file&gt; in <paramref name="searchFolders"/>, else downloaded into &lt;cacheFolder&gt;/matbench/.
+    /// A failed download is a <see cref="FileNotFoundException"/> naming the URL and where to put the file by hand.
     /// </summary>
-    public static string Ensure(DatasetSource source, IReadOnlyList<string> searchFolders, string cacheFolder, CancellationToken cancel = default)
+    /// <param name="options">Timeouts and mirror; null = <see cref="DownloadOptions.FromEnvironment"/>.</param>
+    /// <param name="progress">Download progress, reported on the calling thread.</param>
+    public static string Ensure(DatasetSource source, IReadOnlyList<string> searchFolders, string cacheFolder,
+        DownloadOptions? options = null, IProgress<DownloadProgress>? progress = null, CancellationToken cancel = default)
     {
         foreach (var folder in searchFolders)
         foreach (var candidate in new[] { Path.Combine(folder, Subfolder, source.FileName), Path.Combine(folder, source.FileName) })
@@ -24,7 +28,7 @@ public static class DatasetDownloader
             return candidate;
         }
         string target = Path.Combine(cacheFolder, Subfolder, source.FileName);
-        Download(source, target, cancel);
+        Download(source, target, options, progress, cancel);
         return target;
     }
 
@@ -36,18 +40,18 @@ public static class DatasetDownloader
                 $"{path}: SHA-256 is {actual}, but {source.Name} must have {source.Sha256}. The file is damaged or a different version; delete it so it is downloaded again from {source.Url}.");
     }
 
-    static void Download(DatasetSource source, string target, CancellationToken cancel)
+    static void Download(DatasetSource source, string target, DownloadOptions? options, IProgress<DownloadProgress>? progress, CancellationToken cancel)
     {
         string where = $"Download {source.Url} yourself and put it at {target} (or at <folder>/{Subfolder}/{source.FileName} under $MOEPS_DATA_PATH).";
         if (VerifiedDownload.DisabledBy() is { } off)
             throw new FileNotFoundException($"Dataset '{source.Name}' is not on this machine and downloads are off ({VerifiedDownload.OfflineVariable}={off}). {where}", target);
         try
         {
-            VerifiedDownload.Fetch(source.Url, target, source.Sha256, cancel);
+            VerifiedDownload.Fetch(source.Url, target, source.Sha256, options, progress, cancel);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancel.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException)
         {
-            throw new FileNotFoundException($"Dataset '{source.Name}' is not on this machine and could not be downloaded ({e.Message}). {where}", target, e);
+            throw new FileNotFoundException($"Dataset '{source.Name}' is not on this machine and could not be downloaded: {e.Message.TrimEnd('.')}. {where}", target, e);
         }
     }
 }

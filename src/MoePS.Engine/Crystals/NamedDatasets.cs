@@ -25,14 +25,14 @@ public static class NamedDatasets
     public static IReadOnlyList<string> KnownNames() =>
         TaskKeys().Concat(MatbenchCatalog.All.Select(m => m.Name)).Distinct().ToList();
 
-    /// <summary>Path of the named dataset's file, downloading a Matbench set when needed.</summary>
-    public static string Locate(string name, CancellationToken cancel = default)
+    /// <summary>Path of the named dataset's file, downloading a Matbench set when needed (<paramref name="download"/> gets its progress).</summary>
+    public static string Locate(string name, IProgress<DownloadProgress>? download = null, CancellationToken cancel = default)
     {
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains(".."))
             throw new ArgumentException($"'{name}' is not a dataset name.", nameof(name));
         if (DataLocations.Find(Path.Combine(TasksFolder, name + ".json.gz")) is { } task) return task;
         if (MatbenchCatalog.Find(name) is { } source)
-            return DatasetDownloader.Ensure(source, DataLocations.DataFolders(), DataLocations.CacheFolder(), cancel);
+            return DatasetDownloader.Ensure(source, DataLocations.DataFolders(), DataLocations.CacheFolder(), progress: download, cancel: cancel);
         throw new ArgumentException(UnknownName(name), nameof(name));
     }
 
@@ -46,10 +46,14 @@ public static class NamedDatasets
             "for their target names and units) and splits/seed0.json ... seed4.json (the paper's splits).";
     }
 
-    public static DatasetReadResult Read(string name, DatasetReadOptions? options = null, CancellationToken cancel = default)
+    public static DatasetReadResult Read(string name, DatasetReadOptions? options = null, CancellationToken cancel = default) =>
+        Read(name, options, download: null, cancel);
+
+    /// <summary>Reads the named dataset; <paramref name="download"/> gets the progress of a Matbench set's download.</summary>
+    public static DatasetReadResult Read(string name, DatasetReadOptions? options, IProgress<DownloadProgress>? download, CancellationToken cancel = default)
     {
         options ??= new DatasetReadOptions();
-        string path = Locate(name, cancel);
+        string path = Locate(name, download, cancel);
         var source = MatbenchCatalog.Find(name);
         return MatminerDatasetReader.Read(path, options with
         {

@@ -13,6 +13,13 @@ public sealed record ParameterGroup(string Name, IReadOnlyList<TorchSharp.Module
 /// </summary>
 public interface ITrainingTarget
 {
+    /// <summary>
+    /// What shapes this model beyond the recipe, as name → text in a fixed order: its kind and shape (e.g.
+    /// extractors, TopK, head). A checkpoint resumes only when every field matches, and a refusal names
+    /// each field that differs, so two models with the same tensors but different behaviour must differ here.
+    /// </summary>
+    IReadOnlyDictionary<string, string> Identity { get; }
+
     /// <summary>The device the target's tensors live on.</summary>
     Device Device { get; }
 

@@ -6,17 +6,17 @@ using static TorchSharp.torch;
 namespace MoePS.Engine.Training;
 
 /// <summary>
-/// A training run's checkpoint file: the run's identity (settings and split that must match to
-/// resume), the <see cref="TrainingState"/>, the target's current weights, the best weights and the
+/// A training run's checkpoint file: the run's <see cref="RunIdentity"/> (model, recipe and split,
+/// which must match to resume), the <see cref="TrainingState"/>, the target's current weights, the best weights and the
 /// optimiser's state (Adam moments, SGD momentum). Random streams need no saving: every epoch's
 /// shuffle and torch seed derive from (seed, epoch). Written to a temporary file, then renamed.
 /// </summary>
 internal static class TrainingCheckpoint
 {
     const string Magic = "MoePS.TrainingCheckpoint";
-    const int Version = 1;
+    const int Version = 2; // 2: the identity covers the model (kind, extractors, TopK, head) and the test rows
 
-    public static void Save(string path, IReadOnlyDictionary<string, string> identity, TrainingState state, TimeSpan elapsed,
+    public static void Save(string path, RunIdentity identity, TrainingState state, TimeSpan elapsed,
         ITrainingTarget target, OptimizerHelper optimizer)
     {
         AtomicFile.Write(path, overwrite: true, temp =>
@@ -27,7 +27,7 @@ internal static class TrainingCheckpoint
                 {
                     writer.Write(Magic);
                     writer.Write(Version);
-                    WriteIdentity(writer, identity);
+                    identity.Write(writer);
                     writer.Write(state.Epoch);
                     writer.Write(elapsed.Ticks);
                     WriteHistory(writer, state.History);
@@ -46,7 +46,7 @@ internal static class TrainingCheckpoint
     }
 
     /// <summary>Restores a checkpoint into a fresh run: the target's weights, the optimiser and the state.</summary>
-    public static void Load(string path, IReadOnlyDictionary<string, string> identity, TrainingState state,
+    public static void Load(string path, RunIdentity identity, TrainingState state,
         ITrainingTarget target, OptimizerHelper optimizer)
     {
         using var stream = File.OpenRead(path);
@@ -55,8 +55,12 @@ internal static class TrainingCheckpoint
         {
             if (reader.ReadString() != Magic) throw new InvalidDataException("it is not a MoePS training checkpoint");
             int version = reader.ReadInt32();
-            if (version != Version) throw new InvalidDataException($"its format version is {version}, this MoePS reads {Version}");
-            CheckIdentity(path, ReadIdentity(reader), identity);
+            if (version < Version)
+                throw new InvalidDataException($"it was written by an older MoePS (checkpoint format {version}, this one reads {Version}). " +
+                    "Delete it, or start without -CheckpointPath (or without -Resume, which overwrites it).");
+            if (version > Version)
+                throw new InvalidDataException($"it was written by a newer MoePS (checkpoint format {version}, this one reads {Version}).");
+            CheckIdentity(path, RunIdentity.Read(reader), identity);
             state.Epoch = reader.ReadInt32();
             state.ElapsedBefore = TimeSpan.FromTicks(reader.ReadInt64());
             state.History.Clear();
@@ -79,30 +83,9 @@ internal static class TrainingCheckpoint
         }
     }
 
-    static void WriteIdentity(BinaryWriter writer, IReadOnlyDictionary<string, string> identity)
+    static void CheckIdentity(string path, RunIdentity saved, RunIdentity expected)
     {
-        writer.Write(identity.Count);
-        foreach (var (key, value) in identity)
-        {
-            writer.Write(key);
-            writer.Write(value);
-        }
-    }
-
-    static Dictionary<string, string> ReadIdentity(BinaryReader reader)
-    {
-        int n = reader.ReadInt32();
-        var identity = new Dictionary<string, string>();
-        for (int i = 0; i < n; i++) identity[reader.ReadString()] = reader.ReadString();
-        return identity;
-    }
-
-    static void CheckIdentity(string path, IReadOnlyDictionary<string, string> saved, IReadOnlyDictionary<string, string> expected)
-    {
-        var differences = expected.Keys.Union(saved.Keys)
-            .Where(k => saved.GetValueOrDefault(k) != expected.GetValueOrDefault(k))
-            .Select(k => $"{k} {saved.GetValueOrDefault(k) ?? "(none)"} → {expected.GetValueOrDefault(k) ?? "(none)"}")
-            .ToList();
+        var differences = expected.DifferencesFrom(saved);
         if (differences.Count > 0)
             throw new InvalidOperationException(
                 $"The checkpoint '{path}' belongs to a different run ({string.Join("; ", differences)}). " +

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Runtime;
 using TorchSharp.Modules;
@@ -42,7 +41,7 @@ internal sealed class TrainingRun : IDisposable
     public TrainingResult Execute(IProgress<EpochReport>? progress, CancellationToken cancellation)
     {
         int? resumedFrom = null;
-        var identity = Identity();
+        var identity = RunIdentity.Of(target, options, baseRates, split, normaliser);
         if (options.Resume && File.Exists(options.CheckpointPath))
         {
             TrainingCheckpoint.Load(options.CheckpointPath!, identity, state, target, optimizer);
@@ -146,36 +145,6 @@ internal sealed class TrainingRun : IDisposable
         int[] known = rows.Where(r => !double.IsNaN(targets[r])).ToArray();
         var predicted = TargetPredictions.Predict(target, known, batchSize).Select(normaliser.Denormalise).ToArray();
         return Metrics.MeanAbsoluteError(predicted, known.Select(r => targets[r]).ToArray());
-    }
-
-    /// <summary>What must match for a checkpoint to continue this run.</summary>
-    Dictionary<string, string> Identity()
-    {
-        static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        return new Dictionary<string, string>
-        {
-            ["Epochs"] = options.Epochs.ToString(CultureInfo.InvariantCulture),
-            ["Patience"] = options.Patience.ToString(CultureInfo.InvariantCulture),
-            ["BatchSize"] = batchSize.ToString(CultureInfo.InvariantCulture),
-            ["LearningRates"] = string.Join(",", baseRates.Select(F)),
-            ["Optimizer"] = options.Optimizer == OptimizerKind.SGD ? $"SGD(momentum {F(options.Momentum)})" : "Adam",
-            ["WeightDecay"] = F(options.WeightDecay),
-            ["Seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["Sampling"] = sampler == null ? "shuffle" : $"weighted({options.Bins} bins)",
-            ["Split"] = $"{split.Train.Length}/{split.Validation.Length} rows, hash {RowHash(split.Train, split.Validation):X16}",
-            ["Normaliser"] = $"{F(normaliser.Mean)}/{F(normaliser.Std)}",
-        };
-    }
-
-    static ulong RowHash(params int[][] parts)
-    {
-        ulong h = 14695981039346656037UL; // FNV-1a
-        foreach (var part in parts)
-        {
-            foreach (int r in part) h = (h ^ (uint)r) * 1099511628211UL;
-            h = (h ^ 0xFFFFFFFFUL) * 1099511628211UL;
-        }
-        return h;
     }
 
     public void Dispose()

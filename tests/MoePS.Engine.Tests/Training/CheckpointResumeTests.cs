@@ -1,3 +1,4 @@
+using MoePS.Engine.Crystals;
 using MoePS.Engine.Training;
 using Xunit;
 
@@ -51,6 +52,32 @@ public sealed class CheckpointResumeTests : IDisposable
     }
 
     [Fact]
+    public void RefusesACheckpointOfAnotherSplitEvenWhenOnlyTheTestRowsDiffer()
+    {
+        string path = Path.Combine(folder, "run.ckpt");
+        Run(SixEpochs with { Epochs = 3, CheckpointPath = path }, 1, null);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Run(SixEpochs with { Epochs = 3, CheckpointPath = path, Resume = true }, 1, null, split => split with { Test = split.Test[1..] }));
+        Assert.Contains("Split ", e.Message);
+        Assert.DoesNotContain("Seed", e.Message);
+    }
+
+    [Fact]
+    public void RefusesACheckpointOfAnOlderMoePSClearly()
+    {
+        string path = Path.Combine(folder, "run.ckpt");
+        using (var writer = new BinaryWriter(File.Create(path)))
+        {
+            writer.Write("MoePS.TrainingCheckpoint");
+            writer.Write(1);
+        }
+        var e = Assert.Throws<InvalidDataException>(() => Run(SixEpochs with { CheckpointPath = path, Resume = true }, 1, null));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("written by an older MoePS", e.Message);
+        Assert.Contains("Delete it", e.Message);
+    }
+
+    [Fact]
     public void ACorruptCheckpointIsAClearErrorAndAMissingOneStartsFresh()
     {
         string path = Path.Combine(folder, "run.ckpt");
@@ -67,13 +94,14 @@ public sealed class CheckpointResumeTests : IDisposable
         Assert.Throws<InvalidDataException>(() => Run(SixEpochs with { Epochs = 3, CheckpointPath = path, Resume = true }, 1, null));
     }
 
-    static (TrainingResult, Dictionary<string, double[]>) Run(TrainingOptions options, long initSeed, int? cancelAfterEpoch)
+    static (TrainingResult, Dictionary<string, double[]>) Run(TrainingOptions options, long initSeed, int? cancelAfterEpoch,
+        Func<DatasetSplit, DatasetSplit>? changeSplit = null)
     {
         using var data = new SyntheticRegression();
         using var model = new MlpTarget(data, initSeed);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress<EpochReport>(r => { if (r.Epoch == cancelAfterEpoch) cts.Cancel(); });
-        var result = Trainer.Fit(model, data.Targets, data.Split, options, progress, cts.Token);
+        var result = Trainer.Fit(model, data.Targets, changeSplit?.Invoke(data.Split) ?? data.Split, options, progress, cts.Token);
         return (result, model.Snapshot());
     }
 

@@ -26,7 +26,15 @@ internal sealed class MlpTarget : ITrainingTarget, IDisposable
         network = nn.Sequential(("body", body), ("norm", norm), ("relu", nn.ReLU()), ("head", head));
         HeadRateFactor = headRateFactor;
         RegularisationWeight = regularisation;
+        Identity = new Dictionary<string, string>
+        {
+            ["Model"] = "MLP (test)",
+            ["Hidden"] = hidden.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Regularisation"] = regularisation.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
+
+    public IReadOnlyDictionary<string, string> Identity { get; }
 
     public double HeadRateFactor { get; }
     public double RegularisationWeight { get; }

@@ -18,6 +18,8 @@ internal sealed class ScalarTarget : ITrainingTarget, IDisposable
 
     public double Value => value.to(ScalarType.Float64).item<double>();
 
+    public IReadOnlyDictionary<string, string> Identity { get; } = new Dictionary<string, string> { ["Model"] = "one scalar (test)" };
+
     public Device Device => CPU;
 
     public IReadOnlyList<ParameterGroup> ParameterGroups(double baseLearningRate) =>

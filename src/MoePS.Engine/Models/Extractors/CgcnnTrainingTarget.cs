@@ -40,6 +40,21 @@ public sealed class CgcnnTrainingTarget : ITrainingTarget, IDisposable
     public GraphTensorSet Graphs => graphs;
     public Device Device => graphs.Device;
 
+    public IReadOnlyDictionary<string, string> Identity
+    {
+        get
+        {
+            var a = model.Architecture;
+            return new Dictionary<string, string>
+            {
+                ["Model"] = "CGCNN (STL)",
+                ["Architecture"] = FormattableString.Invariant(
+                    $"orig_atom_fea_len {a.AtomInputLength}, nbr_fea_len {a.EdgeFeatureLength}, atom_fea_len {a.AtomFeatureLength}, n_conv {a.ConvCount}"),
+                ["Head"] = FormattableString.Invariant($"h_fea_len {a.HiddenLength}, n_h {a.HiddenLayers}"),
+            };
+        }
+    }
+
     public IReadOnlyList<ParameterGroup> ParameterGroups(double baseLearningRate) =>
         new[] { new ParameterGroup("cgcnn", model.parameters().ToList(), baseLearningRate) };
 

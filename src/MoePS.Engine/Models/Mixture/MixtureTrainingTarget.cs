@@ -1,3 +1,4 @@
+using System.Globalization;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
@@ -25,6 +26,17 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     }
 
     public Device Device { get; }
+
+    public IReadOnlyDictionary<string, string> Identity => new Dictionary<string, string>
+    {
+        ["Model"] = "mixture (TL/MoE)",
+        ["Extractors"] = string.Join(", ", model.Extractors.Select(e => e.Name)),
+        ["TopK"] = model.TopK.ToString(CultureInfo.InvariantCulture),
+        ["Aggregation"] = model.Aggregation.ToString(),
+        ["Head"] = FormattableString.Invariant($"{model.Options.HeadLayers} layers of {model.Options.HiddenSize}"),
+        ["FineTuneLayers"] = model.Options.FineTuneLayers.ToString(CultureInfo.InvariantCulture),
+        ["GateRegularization"] = model.Options.GateRegularization.ToString("R", CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The cached frozen atom features of extractor <paramref name="index"/>, [atoms, F] (for tests and diagnostics).</summary>
     public Tensor FrozenAtomFeatures(int index)
