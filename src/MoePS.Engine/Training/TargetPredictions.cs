@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Training;
@@ -9,20 +10,15 @@ public static class TargetPredictions
     public static double[] Predict(ITrainingTarget target, int[] rows, int batchSize)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "At least 1.");
-        target.SetTraining(false);
         var predictions = new double[rows.Length];
-        using var noGrad = no_grad();
-        int offset = 0;
-        foreach (var batch in rows.Chunk(batchSize))
+        Inference.InChunks(target.SetTraining, trainingAfter: false, rows, batchSize, (batch, offset) =>
         {
-            using var scope = NewDisposeScope();
             var output = target.Forward(batch);
             if (output.numel() != batch.Length)
                 throw new InvalidOperationException($"The model returned {output.numel()} predictions for {batch.Length} rows.");
             double[] values = output.to(ScalarType.Float64).cpu().data<double>().ToArray();
             Array.Copy(values, 0, predictions, offset, values.Length);
-            offset += batch.Length;
-        }
+        });
         return predictions;
     }
 }

@@ -94,33 +94,21 @@ public sealed class Extractor : IPropertyModel, IDisposable
         int n = set.CrystalCount;
         var raw = new double[n];
         var features = new float[n][];
+        int f = FeatureLength;
         lock (sync)
         {
-            bool wasTraining = Model.training;
-            Model.eval();
-            try
+            Inference.InChunks(Model, Enumerable.Range(0, n).ToArray(), EvaluationBatchSize, (rows, start) =>
             {
-                using var noGrad = no_grad();
-                for (int start = 0; start < n; start += EvaluationBatchSize)
+                var batch = set.Select(rows);
+                var feature = Model.CrystalFeature(batch);
+                var output = Model.Head(feature).to(float64).cpu().data<double>().ToArray();
+                var featureRows = feature.cpu().data<float>().ToArray();
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    using var scope = NewDisposeScope();
-                    var rows = Enumerable.Range(start, Math.Min(EvaluationBatchSize, n - start)).ToArray();
-                    var batch = set.Select(rows);
-                    var feature = Model.CrystalFeature(batch);
-                    var output = Model.Head(feature).to(float64).cpu().data<double>().ToArray();
-                    var featureRows = feature.cpu().data<float>().ToArray();
-                    int f = FeatureLength;
-                    for (int i = 0; i < rows.Length; i++)
-                    {
-                        raw[start + i] = output[i];
-                        features[start + i] = featureRows.AsSpan(i * f, f).ToArray();
-                    }
+                    raw[start + i] = output[i];
+                    features[start + i] = featureRows.AsSpan(i * f, f).ToArray();
                 }
-            }
-            finally
-            {
-                if (wasTraining) Model.train();
-            }
+            });
         }
         return new ExtractorOutput(raw, raw.Select(Normaliser.Denormalise).ToArray(), features);
     }

@@ -74,26 +74,19 @@ internal sealed class FrozenFeatures : IDisposable
     {
         extractor.MoveTo(device);
         var model = extractor.Model;
-        bool wasTraining = model.training;
-        model.eval();
+        var chunks = new List<Tensor>();
         try
         {
-            using var noGrad = no_grad();
-            var chunks = new List<Tensor>();
-            for (int start = 0; start < set.CrystalCount; start += Extractor.EvaluationBatchSize)
+            Inference.InChunks(model, Enumerable.Range(0, set.CrystalCount).ToArray(), Extractor.EvaluationBatchSize, (rows, _) =>
             {
-                var rows = Enumerable.Range(start, Math.Min(Extractor.EvaluationBatchSize, set.CrystalCount - start)).ToArray();
-                using var scope = NewDisposeScope();
                 using var batch = set.Select(rows);
                 chunks.Add(model.AtomFeatures(batch, convCount).MoveToOuterDisposeScope());
-            }
-            var all = cat(chunks.ToArray(), 0);
-            foreach (var c in chunks) c.Dispose();
-            return all;
+            });
+            return cat(chunks.ToArray(), 0);
         }
         finally
         {
-            if (wasTraining) model.train();
+            foreach (var c in chunks) c.Dispose();
         }
     }
 

@@ -137,26 +137,14 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
     /// <summary>Denormalised eval-mode predictions for rows of crystals whose frozen features are at hand.</summary>
     internal double[] PredictRows(FrozenFeatures frozen, int[] rows, int[] active)
     {
-        bool wasTraining = Network.training;
-        Network.eval();
-        try
+        var result = new double[rows.Length];
+        Inference.InChunks(Network, rows, Extractor.EvaluationBatchSize, (chunk, start) =>
         {
-            using var noGrad = no_grad();
-            var result = new double[rows.Length];
-            for (int start = 0; start < rows.Length; start += Extractor.EvaluationBatchSize)
-            {
-                using var scope = NewDisposeScope();
-                var chunk = rows.Skip(start).Take(Extractor.EvaluationBatchSize).ToArray();
-                using var batch = frozen.Graphs.Select(chunk);
-                var raw = Network.Forward(frozen.PerGroup, batch, active).to(float64).cpu().data<double>().ToArray();
-                for (int i = 0; i < chunk.Length; i++) result[start + i] = Normaliser.Denormalise(raw[i]);
-            }
-            return result;
-        }
-        finally
-        {
-            if (wasTraining) Network.train();
-        }
+            using var batch = frozen.Graphs.Select(chunk);
+            var raw = Network.Forward(frozen.PerGroup, batch, active).to(float64).cpu().data<double>().ToArray();
+            for (int i = 0; i < chunk.Length; i++) result[start + i] = Normaliser.Denormalise(raw[i]);
+        });
+        return result;
     }
 
     /// <summary>
