@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MoePS.Engine.Graphs;
 
 /// <summary>How a crystal becomes a CGCNN graph: neighbour cut-off and count, and the Gaussian edge grid.</summary>
@@ -11,6 +13,7 @@ public sealed record GraphSettings
     /// <summary>Width of each Gaussian: exp(−(d−μ)²/Width²).</summary>
     public double GaussianWidth { get; init; } = 0.2;
     /// <summary>Distance given to padding neighbours; CGCNN uses radius + 1.</summary>
+    [JsonIgnore]
     public double PadDistance => Radius + 1.0;
 
     public static GraphSettings Default { get; } = new();
@@ -22,8 +25,10 @@ public sealed record GraphSettings
         return Enumerable.Range(0, n).Select(k => GaussianMin + k * GaussianStep).ToArray();
     }
 
+    [JsonIgnore]
     public int EdgeFeatureLength => GaussianCentres().Length;
 
     /// <summary>A stable text key of these settings, for caches.</summary>
+    [JsonIgnore]
     public string Key => FormattableString.Invariant($"r{Radius}-n{MaxNeighbours}-g{GaussianMin}-{GaussianMax}-{GaussianStep}-{GaussianWidth}");
 }

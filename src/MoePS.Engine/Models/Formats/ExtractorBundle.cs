@@ -19,38 +19,27 @@ public static class ExtractorBundle
     public const string Extension = ".moex";
     public const string FormatName = "moeps-extractor";
     public const int FormatVersion = 1;
-    const string ManifestEntry = "extractor.json";
     const string WeightsEntry = "weights.safetensors";
 
-    static readonly JsonSerializerOptions Json = new()
+    static readonly PackageManifest Package = new(FormatName, FormatVersion, "extractor.json", "extractor bundle", new JsonSerializerOptions
     {
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    });
 
-    sealed class Manifest
+    sealed class Manifest : IPackageManifest
     {
         public string Format { get; set; } = FormatName;
         public int Version { get; set; } = FormatVersion;
         public string Name { get; set; } = "";
         public CgcnnArchitecture Architecture { get; set; } = CgcnnArchitecture.Default;
-        public GraphSettingsData Graph { get; set; } = new();
+        public GraphSettings Graph { get; set; } = GraphSettings.Default;
         public Normaliser Normaliser { get; set; } = Normaliser.Identity;
         public SourceTask? SourceTask { get; set; }
         public ExtractorMetrics? Metrics { get; set; }
         public ExtractorProvenance? Provenance { get; set; }
         public string WeightsSha256 { get; set; } = "";
         public JsonElement Elements { get; set; }
-    }
-
-    sealed class GraphSettingsData
-    {
-        public double Radius { get; set; }
-        public int MaxNeighbours { get; set; }
-        public double GaussianMin { get; set; }
-        public double GaussianMax { get; set; }
-        public double GaussianStep { get; set; }
-        public double GaussianWidth { get; set; }
     }
 
     /// <summary>Writes the bundle atomically (temporary file beside the target, then rename).</summary>
@@ -63,16 +52,11 @@ public static class ExtractorBundle
     {
         byte[] weights = Safetensors.Write(CgcnnWeights.ToSafetensors(extractor.Model),
             new Dictionary<string, string> { ["format"] = "pt", ["extractor"] = extractor.Name });
-        var g = extractor.GraphSettings;
         var manifest = new Manifest
         {
             Name = extractor.Name,
             Architecture = extractor.Architecture,
-            Graph = new GraphSettingsData
-            {
-                Radius = g.Radius, MaxNeighbours = g.MaxNeighbours, GaussianMin = g.GaussianMin,
-                GaussianMax = g.GaussianMax, GaussianStep = g.GaussianStep, GaussianWidth = g.GaussianWidth,
-            },
+            Graph = extractor.GraphSettings,
             Normaliser = extractor.Normaliser,
             SourceTask = extractor.SourceTask,
             Metrics = extractor.Metrics,
@@ -81,7 +65,7 @@ public static class ExtractorBundle
             Elements = ElementsJson(extractor.Elements),
         };
         ZipPackage.WriteEntry(zip, WeightsEntry, weights);
-        ZipPackage.WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+        Package.Write(zip, manifest);
     }
 
     public static Extractor Read(string path)
@@ -99,32 +83,13 @@ public static class ExtractorBundle
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             byte[] weights = ZipPackage.ReadEntry(zip, WeightsEntry, path);
-            Manifest manifest;
-            try
-            {
-                manifest = JsonSerializer.Deserialize<Manifest>(ZipPackage.ReadEntry(zip, ManifestEntry, path), Json)
-                    ?? throw new ExtractorFormatException(path, $"{ManifestEntry} is empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new ExtractorFormatException(path, $"{ManifestEntry} is not a valid manifest ({e.Message}).", e);
-            }
-            if (manifest.Format != FormatName)
-                throw new ExtractorFormatException(path, $"{ManifestEntry} has format '{manifest.Format}', expected '{FormatName}'.");
-            if (manifest.Version > FormatVersion)
-                throw new ExtractorFormatException(path, $"bundle format version {manifest.Version} is newer than this MoePS reads ({FormatVersion}); update MoePS.");
+            var manifest = Package.Read<Manifest>(zip, path);
             if (!string.Equals(manifest.WeightsSha256, Sha256(weights), StringComparison.OrdinalIgnoreCase))
-                throw new ExtractorFormatException(path, $"{WeightsEntry} does not match the SHA-256 recorded in {ManifestEntry} (corrupt bundle).");
-            var g = manifest.Graph;
-            var graph = new GraphSettings
-            {
-                Radius = g.Radius, MaxNeighbours = g.MaxNeighbours, GaussianMin = g.GaussianMin,
-                GaussianMax = g.GaussianMax, GaussianStep = g.GaussianStep, GaussianWidth = g.GaussianWidth,
-            };
-            var elements = ElementFeatures.FromJson(manifest.Elements, $"{path}:{ManifestEntry}#elements");
+                throw new ExtractorFormatException(path, $"{WeightsEntry} does not match the SHA-256 recorded in {Package.Entry} (corrupt bundle).");
+            var elements = ElementFeatures.FromJson(manifest.Elements, $"{path}:{Package.Entry}#elements");
             var model = new Cgcnn(manifest.Architecture);
             CgcnnWeights.LoadStrict(model, Safetensors.Read(weights, $"{path}:{WeightsEntry}"), $"{path}:{WeightsEntry}");
-            return new Extractor(manifest.Name, model, elements, graph, manifest.Normaliser,
+            return new Extractor(manifest.Name, model, elements, manifest.Graph, manifest.Normaliser,
                 manifest.SourceTask ?? new SourceTask(manifest.Name, manifest.Name, null, null),
                 manifest.Metrics ?? new ExtractorMetrics(null), manifest.Provenance ?? new ExtractorProvenance(path));
         }

@@ -19,23 +19,21 @@ namespace MoePS.Engine.Models.Formats;
 public static class MixtureFile
 {
     public const string Extension = ".moem";
-    const string FormatName = "moeps-mixture";
-    const int FormatVersion = 1;
-    const string ManifestEntry = "mixture.json";
     const string NetworkEntry = "network.safetensors";
 
-    static readonly JsonSerializerOptions Json = new()
+    static readonly PackageManifest Package = new("moeps-mixture", 1, "mixture.json", "mixture", new JsonSerializerOptions
     {
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter() },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    });
 
-    sealed class Manifest
+    sealed class Manifest : IPackageManifest
     {
-        public string Format { get; set; } = FormatName;
-        public int Version { get; set; } = FormatVersion;
+        public string Format { get; set; } = Package.FormatName;
+        public int Version { get; set; } = Package.FormatVersion;
         public MixtureOptions Options { get; set; } = new();
+        // The fields of MixtureFit, flat as the format has them.
         public Normaliser Normaliser { get; set; } = Normaliser.Identity;
         public string PropertyName { get; set; } = "";
         public string? Unit { get; set; }
@@ -43,6 +41,13 @@ public static class MixtureFile
         public bool IsTrained { get; set; }
         public TrainingResult? Training { get; set; }
         public List<ExtractorRecord> Extractors { get; set; } = new();
+
+        [JsonIgnore]
+        public MixtureFit Fit
+        {
+            get => new(Normaliser, PropertyName, Unit, DatasetName, IsTrained, Training);
+            init => (Normaliser, PropertyName, Unit, DatasetName, IsTrained, Training) = value;
+        }
     }
 
     sealed class ExtractorRecord
@@ -60,16 +65,7 @@ public static class MixtureFile
     /// <summary>Writes atomically (temporary file beside the target, then rename).</summary>
     public static void Write(MixtureModel model, string path, bool includeExtractors = true)
     {
-        var manifest = new Manifest
-        {
-            Options = model.Options with { TopK = model.TopK },
-            Normaliser = model.Normaliser,
-            PropertyName = model.PropertyName,
-            Unit = model.Unit,
-            DatasetName = model.DatasetName,
-            IsTrained = model.IsTrained,
-            Training = model.Training,
-        };
+        var manifest = new Manifest { Options = model.Options with { TopK = model.TopK }, Fit = model.Fit };
         byte[] network = Safetensors.Write(model.Network.state_dict().Select(kv => CgcnnWeights.FromTensor(kv.Key, kv.Value)));
         ZipPackage.WriteAtomic(path, zip =>
         {
@@ -85,7 +81,7 @@ public static class MixtureFile
                 manifest.Extractors.Add(record);
             }
             ZipPackage.WriteEntry(zip, NetworkEntry, network);
-            ZipPackage.WriteEntry(zip, ManifestEntry, JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
+            Package.Write(zip, manifest);
         });
     }
 
@@ -98,31 +94,9 @@ public static class MixtureFile
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            Manifest manifest;
-            try
-            {
-                manifest = JsonSerializer.Deserialize<Manifest>(ZipPackage.ReadEntry(zip, ManifestEntry, path), Json)
-                    ?? throw new ExtractorFormatException(path, $"{ManifestEntry} is empty.");
-            }
-            catch (JsonException e)
-            {
-                throw new ExtractorFormatException(path, $"{ManifestEntry} is not a valid mixture manifest ({e.Message}).", e);
-            }
-            if (manifest.Format != FormatName)
-                throw new ExtractorFormatException(path, $"{ManifestEntry} has format '{manifest.Format}', expected '{FormatName}'.");
-            if (manifest.Version > FormatVersion)
-                throw new ExtractorFormatException(path, $"mixture format version {manifest.Version} is newer than this MoePS reads ({FormatVersion}); update MoePS.");
-
+            var manifest = Package.Read<Manifest>(zip, path);
             var extractors = manifest.Extractors.Select(r => LoadExtractor(zip, r, path, resolveExtractor)).ToList();
-            var model = new MixtureModel(extractors, manifest.Options)
-            {
-                Normaliser = manifest.Normaliser,
-                PropertyName = manifest.PropertyName,
-                Unit = manifest.Unit,
-                DatasetName = manifest.DatasetName,
-                IsTrained = manifest.IsTrained,
-                Training = manifest.Training,
-            };
+            var model = new MixtureModel(extractors, manifest.Options) { Fit = manifest.Fit };
             LoadNetwork(model, Safetensors.Read(ZipPackage.ReadEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
             return model;
         }

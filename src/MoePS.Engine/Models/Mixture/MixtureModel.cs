@@ -71,15 +71,16 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         ? $"TL from {Extractors[0].Name}"
         : $"MoE-{Extractors.Count} (k={TopK}, {Aggregation})";
 
+    internal MixtureFit Fit { get; set; } = MixtureFit.Untrained;
     /// <summary>The label normaliser fitted when trained; identity before.</summary>
-    public Normaliser Normaliser { get; internal set; } = Normaliser.Identity;
-    public string PropertyName { get; internal set; } = "(untrained)";
-    public string? Unit { get; internal set; }
-    public bool IsTrained { get; internal set; }
+    public Normaliser Normaliser => Fit.Normaliser;
+    public string PropertyName => Fit.PropertyName;
+    public string? Unit => Fit.Unit;
+    public bool IsTrained => Fit.IsTrained;
     /// <summary>The dataset it was trained on, once trained.</summary>
-    public string? DatasetName { get; internal set; }
+    public string? DatasetName => Fit.DatasetName;
     /// <summary>History and MAEs of the training run, once trained.</summary>
-    public TrainingResult? Training { get; internal set; }
+    public TrainingResult? Training => Fit.Training;
     public double? TrainMAE => Training?.TrainMae;
     public double? ValMAE => Training?.ValidationMae;
     public double? TestMAE => Training?.TestMae;
@@ -160,12 +161,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
             var source = Network.state_dict();
             foreach (var (key, value) in copy.Network.state_dict()) value.copy_(source[key].cpu());
         }
-        copy.Normaliser = Normaliser;
-        copy.PropertyName = PropertyName;
-        copy.Unit = Unit;
-        copy.IsTrained = IsTrained;
-        copy.DatasetName = DatasetName;
-        copy.Training = Training;
+        copy.Fit = Fit;
         return copy;
     }
 

@@ -28,12 +28,7 @@ public static class MixtureTraining
         using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device);
         var result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
 
-        trained.Normaliser = result.Normaliser;
-        trained.PropertyName = dataset.TargetName;
-        trained.Unit = dataset.Unit;
-        trained.DatasetName = dataset.Name;
-        trained.Training = result;
-        trained.IsTrained = true;
+        trained.Fit = new MixtureFit(result.Normaliser, dataset.TargetName, dataset.Unit, dataset.Name, IsTrained: true, result);
         return trained;
     }
 }
