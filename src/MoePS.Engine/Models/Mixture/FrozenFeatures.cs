@@ -45,13 +45,11 @@ internal sealed class FrozenFeatures : IDisposable
             foreach (var g in groups)
             {
                 int frozenConvs = g.Architecture.ConvCount - fineTuneLayers;
-                long atoms = 0;
                 var slices = new Tensor[g.Members.Length];
                 for (int p = 0; p < g.Members.Length; p++)
                 {
                     int index = g.Members[p];
                     var set = SetFor(extractors[index]);
-                    atoms = set.AtomCount;
                     slices[p] = only == null || only.Contains(index)
                         ? AtomFeatures(extractors[index], set, frozenConvs, device)
                         : zeros(set.AtomCount, g.Architecture.AtomFeatureLength, device: device.ToTorch());
