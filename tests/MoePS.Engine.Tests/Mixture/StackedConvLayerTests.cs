@@ -47,6 +47,9 @@ public class StackedConvLayerTests
         public Tensor RunningMean1 => bn1.running_mean!;
         public Tensor RunningVar2 => bn2.running_var!;
         public Tensor FcWeightGrad => fc.weight!.grad!;
+        public Tensor FcBiasGrad => fc.bias!.grad!;
+        public Tensor Bn1WeightGrad => bn1.weight!.grad!;
+        public Tensor Bn2BiasGrad => bn2.bias!.grad!;
     }
 
     [Theory]
@@ -66,6 +69,7 @@ public class StackedConvLayerTests
 
         var outStacked = stacked.Forward(tensor(active.Select(i => (long)i).ToArray()), atoms, nbrIdx, edges);
         outStacked.sum().backward();
+        var grads = stacked.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
 
         for (int a = 0; a < active.Length; a++)
         {
@@ -77,12 +81,21 @@ public class StackedConvLayerTests
 
             Assert.True(allclose(outStacked[.., a], expected, rtol: 1e-5, atol: 1e-5), $"output of extractor {active[a]}");
             Assert.True(allclose(atoms.grad![.., a], input.grad!, rtol: 1e-4, atol: 1e-5), $"input gradient of extractor {active[a]}");
+            // The weight gradients are what fine-tuning follows: the stacked blocks W_self | W_nbr | W_edge make up Linear's weight.
+            int i = active[a];
+            var fcGrad = cat(new[] { grads["w_self"][i], grads["w_nbr"][i], grads["w_edge"][i] }, 1);
+            Assert.True(allclose(fcGrad, reference.FcWeightGrad, rtol: 1e-4, atol: 1e-5), $"fc weight gradient of extractor {i}");
+            Assert.True(allclose(grads["bias"][i], reference.FcBiasGrad, rtol: 1e-4, atol: 1e-5), $"fc bias gradient of extractor {i}");
+            Assert.True(allclose(grads["bn1_weight"][i], reference.Bn1WeightGrad, rtol: 1e-4, atol: 1e-5), $"bn1 weight gradient of extractor {i}");
+            Assert.True(allclose(grads["bn2_bias"][i], reference.Bn2BiasGrad, rtol: 1e-4, atol: 1e-5), $"bn2 bias gradient of extractor {i}");
             var back = stacked.Layer(active[a]);
             Assert.True(allclose(back.Bn1RunningMean, reference.RunningMean1, rtol: 1e-5, atol: 1e-6), "bn1 running mean");
             Assert.True(allclose(back.Bn2RunningVar, reference.RunningVar2, rtol: 1e-5, atol: 1e-6), "bn2 running var");
         }
-        // Inactive extractors are untouched.
+        // Inactive extractors are untouched and get no gradient.
         Assert.True((stacked.Layer(0).Bn1RunningMean == layers[0].Bn1RunningMean).all().item<bool>());
+        foreach (int inactive in new[] { 0, 2 })
+            Assert.All(grads.Values, g => Assert.Equal(0f, g[inactive].abs().sum().item<float>()));
     }
 
     [Fact]

@@ -51,6 +51,7 @@ public class GoldenCgcnnTests
     {
         using var extractor = Load("mp_eform");
         var golden = GoldenData.Structures.Where(g => g.Task == "jarvis_2d_exfoliation").ToList();
+        Assert.Equal(5, golden.Count);
         var batched = extractor.Predict(golden.Select(g => g.Graph).ToList(), golden.Select(g => g.Crystal.Id).ToList(), Cpu);
         for (int i = 0; i < golden.Count; i++)
         {
@@ -79,7 +80,9 @@ public class GoldenCgcnnTests
         var model = extractor.Model;
         model.eval();
         using var noGrad = no_grad();
-        foreach (var g in GoldenData.Structures.Where(s => s.Row == 0))
+        var traced = GoldenData.Structures.Where(s => s.Row == 0).ToList();
+        Assert.Equal(new[] { "expt_eform", "jarvis_2d_exfoliation", "piezoelectric_tensor" }, traced.Select(s => s.Task).Order());
+        foreach (var g in traced)
         {
             var trace = g.Json.GetProperty("debug_trace_mp_eform");
             using var set = extractor.GraphTensors(new[] { g.Graph }, new[] { g.Crystal.Id }, Cpu);
