@@ -59,9 +59,10 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
         target.SetTraining(true);
         var rows = f.Dataset.Split!.Train.Take(30).ToArray();
         Assert.Equal(new[] { 1, 3 }, model.Network.Gate.ActiveIndices());
-        Assert.Equal(new[] { 1, 3 }, target.EvaluatedExtractors(rows));
 
+        Assert.Equal(new int[5], model.Network.FineTunedPasses());
         var loss = target.Forward(rows).pow(2).mean();
+        Assert.Equal(new[] { 0, 1, 0, 1, 0 }, model.Network.FineTunedPasses());
         loss.backward();
         var grad = model.Network.ConvParameters()[0].grad!; // w_self of the stacked last layer, [m, 2F, F]
         for (int i = 0; i < 5; i++)
@@ -69,6 +70,10 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
             bool hasGradient = grad[i].abs().sum().item<float>() > 0;
             Assert.Equal(i is 1 or 3, hasGradient);
         }
+
+        // Prediction runs them once more per chunk of crystals, and no other extractor.
+        model.Predict(rows.Select(r => f.Graphs[r]).ToList(), rows.Select(r => f.Ids[r]).ToList(), f.Cpu);
+        Assert.Equal(new[] { 0, 2, 0, 2, 0 }, model.Network.FineTunedPasses());
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public class StackedConvLayerTests
         var nbrIdx = randint(0, N, new long[] { N, M }, generator: g);
         var edges = rand(N * M, E, generator: g);
 
-        var outStacked = stacked.Forward(tensor(active.Select(i => (long)i).ToArray()), atoms, nbrIdx, edges);
+        var outStacked = stacked.Forward(active, atoms, nbrIdx, edges);
         outStacked.sum().backward();
         var grads = stacked.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad!);
 
@@ -92,6 +92,7 @@ public class StackedConvLayerTests
             Assert.True(allclose(back.Bn1RunningMean, reference.RunningMean1, rtol: 1e-5, atol: 1e-6), "bn1 running mean");
             Assert.True(allclose(back.Bn2RunningVar, reference.RunningVar2, rtol: 1e-5, atol: 1e-6), "bn2 running var");
         }
+        Assert.Equal(new[] { 0, 1, 0, 1 }, stacked.Passes);
         // Inactive extractors are untouched and get no gradient.
         Assert.True((stacked.Layer(0).Bn1RunningMean == layers[0].Bn1RunningMean).all().item<bool>());
         foreach (int inactive in new[] { 0, 2 })

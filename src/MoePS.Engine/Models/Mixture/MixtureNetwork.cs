@@ -76,6 +76,16 @@ internal sealed class MixtureNetwork : nn.Module
         throw new ArgumentOutOfRangeException(nameof(extractor));
     }
 
+    /// <summary>How many forward passes have run each extractor's fine-tuned layers, by extractor index (every layer counts).</summary>
+    internal int[] FineTunedPasses()
+    {
+        var passes = new int[featureLengths.Length];
+        for (int g = 0; g < groups.Count; g++)
+            foreach (var layer in convs[g])
+                for (int p = 0; p < groups[g].Members.Length; p++) passes[groups[g].Members[p]] += layer.Passes[p];
+        return passes;
+    }
+
     /// <summary>Fresh random weights for the head(s), drawn from torch's generator seeded with <paramref name="seed"/>.</summary>
     public void ResetHeads(int seed)
     {
@@ -117,7 +127,7 @@ internal sealed class MixtureNetwork : nn.Module
             if (local.Length == 0) continue;
             var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozen[g].device);
             var x = frozen[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
-            foreach (var layer in convs[g]) x = layer.Forward(selected, x, batch.NeighbourIndex, edges);
+            foreach (var layer in convs[g]) x = layer.Forward(local, x, batch.NeighbourIndex, edges);
             long k = local.Length, f = x.shape[2];
             var pooled = Cgcnn.FeatureFromAtoms(x.reshape(n, k * f), batch).view(batch.CrystalCount, k, f);
             for (int j = 0; j < local.Length; j++)

@@ -87,14 +87,6 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         }
     }
 
-    /// <summary>The extractors whose fine-tuned layers a forward pass over <paramref name="rows"/> runs (the gate's active set).</summary>
-    internal int[] EvaluatedExtractors(int[] rows)
-    {
-        using var scope = NewDisposeScope();
-        using var batch = frozen.Graphs.Select(rows);
-        return model.Network.ExtractorFeatures(frozen.PerGroup, batch, model.Network.Gate.ActiveIndices()).Keys.OrderBy(i => i).ToArray();
-    }
-
     /// <summary>E_i(x) of one extractor for <paramref name="rows"/> through the fine-tuned path, as the mixture computes it.</summary>
     internal float[][] ExtractorFeatures(int[] rows, int extractor)
     {

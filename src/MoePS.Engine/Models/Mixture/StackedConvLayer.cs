@@ -18,6 +18,7 @@ public sealed class StackedConvLayer : nn.Module
 
     readonly Parameter wSelf, wNbr, wEdge, bias, bn1Weight, bn1Bias, bn2Weight, bn2Bias;
     readonly Tensor bn1Mean, bn1Var, bn2Mean, bn2Var;
+    readonly int[] passes;
 
     public StackedConvLayer(IReadOnlyList<ConvLayerWeights> layers) : base(nameof(StackedConvLayer))
     {
@@ -28,6 +29,7 @@ public sealed class StackedConvLayer : nn.Module
         AtomFeatureLength = f;
         EdgeFeatureLength = e;
         Count = layers.Count;
+        passes = new int[layers.Count];
 
         using (no_grad())
         {
@@ -63,19 +65,29 @@ public sealed class StackedConvLayer : nn.Module
     public int AtomFeatureLength { get; }
     public int EdgeFeatureLength { get; }
 
+    /// <summary>How many forward passes have run each stacked layer (a mixture must run only its active extractors).</summary>
+    internal IReadOnlyList<int> Passes => passes;
+
     /// <summary>
     /// Runs the layer for the selected extractors. Tensors keep extractors next to features
     /// ([rows, k, C]) so the edge projection is one matrix product and both BatchNorms run as
     /// single fused batch_norm calls over k·C channels.
     /// </summary>
-    /// <param name="selected">Which stacked layers to run (k indices into 0..m−1), as a long tensor.</param>
+    /// <param name="selected">Which stacked layers to run (k indices into 0..m−1).</param>
     /// <param name="atoms">Atom features entering the layer, [atoms, k, F] (column i is extractor selected[i]).</param>
     /// <param name="neighbours">Neighbour atom index per atom and slot, [atoms, M] (long).</param>
     /// <param name="edges">Edge features, [atoms·M, E].</param>
     /// <returns>Atom features after the layer, [atoms, k, F].</returns>
-    public Tensor Forward(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges)
+    public Tensor Forward(int[] selected, Tensor atoms, Tensor neighbours, Tensor edges)
     {
+        foreach (int i in selected) passes[i]++;
         using var scope = NewDisposeScope();
+        return Run(tensor(selected.Select(i => (long)i).ToArray(), device: atoms.device), atoms, neighbours, edges)
+            .MoveToOuterDisposeScope();
+    }
+
+    Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges)
+    {
         long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
         int f = AtomFeatureLength;
 
@@ -92,7 +104,7 @@ public sealed class StackedConvLayer : nn.Module
         z = BatchNorm(z, selected, bn1Weight, bn1Bias, bn1Mean, bn1Var).view(n, m, k, 2, f);
         var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
         summed = BatchNorm(summed.view(n, k * f), selected, bn2Weight, bn2Bias, bn2Mean, bn2Var).view(n, k, f);
-        return nn.functional.softplus(atoms + summed).MoveToOuterDisposeScope();
+        return nn.functional.softplus(atoms + summed);
     }
 
     /// <summary>
