@@ -1,6 +1,5 @@
 using MoePS.Engine.Training;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MoePS.Engine.Graphs;
@@ -61,7 +60,7 @@ public static class ExtractorBundle
             SourceTask = extractor.SourceTask,
             Metrics = extractor.Metrics,
             Provenance = extractor.Provenance,
-            WeightsSha256 = Sha256(weights),
+            WeightsSha256 = WeightHashes.Of(weights),
             Elements = ElementsJson(extractor.Elements),
         };
         ZipPackage.WriteEntry(zip, WeightsEntry, weights);
@@ -84,7 +83,7 @@ public static class ExtractorBundle
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             byte[] weights = ZipPackage.ReadEntry(zip, WeightsEntry, path);
             var manifest = Package.Read<Manifest>(zip, path);
-            if (!string.Equals(manifest.WeightsSha256, Sha256(weights), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(manifest.WeightsSha256, WeightHashes.Of(weights), StringComparison.OrdinalIgnoreCase))
                 throw new ExtractorFormatException(path, $"{WeightsEntry} does not match the SHA-256 recorded in {Package.Entry} (corrupt bundle).");
             var elements = ElementFeatures.FromJson(manifest.Elements, $"{path}:{Package.Entry}#elements");
             var model = new Cgcnn(manifest.Architecture);
@@ -110,6 +109,4 @@ public static class ExtractorBundle
         using var doc = JsonDocument.Parse(buffer.ToArray());
         return doc.RootElement.Clone();
     }
-
-    static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 }

@@ -35,7 +35,7 @@ public static class ExtractorSidecar
         using (doc)
         {
             var root = doc.RootElement;
-            var weights = Safetensors.Read(safetensorsPath);
+            var weights = Safetensors.Read(ReadWeights(safetensorsPath, root, sidecar), safetensorsPath);
             string name = Str(root, "extractor_name", sidecar) ?? Path.GetFileNameWithoutExtension(safetensorsPath);
             var architecture = Architecture(Obj(root, "architecture_hyperparameters", sidecar), sidecar);
             var graph = Graph(Obj(root, "graph_hyperparameters", sidecar), sidecar);
@@ -57,6 +57,12 @@ public static class ExtractorSidecar
             return new Extractor(name, model, elements, graph, normaliser, sourceTask, metrics, provenance);
         }
     }
+
+    /// <summary>The weight file's bytes, checked against the sidecar's safetensors_sha256 when it records one.</summary>
+    static byte[] ReadWeights(string safetensorsPath, JsonElement root, string sidecar) =>
+        Str(root, "safetensors_sha256", sidecar) is { } expected
+            ? WeightHashes.ReadVerified(safetensorsPath, expected, $"its sidecar {Path.GetFileName(sidecar)}")
+            : File.ReadAllBytes(safetensorsPath);
 
     static CgcnnArchitecture Architecture(JsonElement a, string source) => new()
     {

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MoePS.Engine.Training;
@@ -60,7 +59,7 @@ public static class MixtureFile
 
     /// <summary>SHA-256 of an extractor's weights (safetensors of its state_dict, no metadata): how an excluded extractor is recognised.</summary>
     public static string WeightsHash(Extractor extractor) =>
-        Convert.ToHexString(SHA256.HashData(Safetensors.Write(CgcnnWeights.ToSafetensors(extractor.Model)))).ToLowerInvariant();
+        WeightHashes.Of(Safetensors.Write(CgcnnWeights.ToSafetensors(extractor.Model)));
 
     /// <summary>Writes atomically (temporary file beside the target, then rename).</summary>
     public static void Write(MixtureModel model, string path, bool includeExtractors = true)

@@ -1,6 +1,5 @@
 using MoePS.Engine.Training;
 using System.Collections;
-using System.Security.Cryptography;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -51,12 +50,12 @@ public sealed class PyTorchCheckpoint : IDisposable
         {
             throw new ExtractorFormatException(path, $"the checkpoint could not be unpickled ({e.Message}).", e);
         }
-        string sha = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        string sha = WeightHashes.Of(bytes);
         if (root["state_dict"] is not IDictionary stateTable)
         {
             // A bare state_dict saved with torch.save(model.state_dict()).
             if (root.Count > 0 && root.Values.Cast<object>().All(v => v is Tensor))
-                return new PyTorchCheckpoint(ToTensors(root), null, null, null, new Dictionary<string, string>(), sha);
+                return new PyTorchCheckpoint(ToTensors(root, path), null, null, null, new Dictionary<string, string>(), sha);
             throw new ExtractorFormatException(path, "the checkpoint has no 'state_dict' entry.");
         }
         var normaliser = root["normalizer"] is IDictionary norm
@@ -67,14 +66,24 @@ public sealed class PyTorchCheckpoint : IDisposable
         var args = root["args"] is IDictionary a
             ? a.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => Describe(a[k]))
             : new Dictionary<string, string>();
-        return new PyTorchCheckpoint(ToTensors(stateTable), normaliser, bestMae, epoch, args, sha);
+        return new PyTorchCheckpoint(ToTensors(stateTable, path), normaliser, bestMae, epoch, args, sha);
     }
 
-    static Dictionary<string, Tensor> ToTensors(IDictionary table)
+    /// <summary>The tensors of a state_dict table, refused (and disposed) if any is not finite.</summary>
+    static Dictionary<string, Tensor> ToTensors(IDictionary table, string path)
     {
         var result = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry e in table)
             if (e.Value is Tensor t) result[(string)e.Key] = t;
+        try
+        {
+            foreach (var (name, t) in result) FiniteWeights.Check(name, t, path);
+        }
+        catch
+        {
+            foreach (var t in result.Values) t.Dispose();
+            throw;
+        }
         return result;
     }
 

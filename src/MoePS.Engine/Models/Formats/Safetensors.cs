@@ -82,6 +82,7 @@ public static class Safetensors
                     : $"the file has {dataLength - expected} bytes after the last tensor.");
             var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.DType, e.Shape,
                 bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)).ToArray())).ToList();
+            foreach (var t in tensors) FiniteWeights.Check(t, source);
             return new SafetensorsFile(tensors, metadata);
         }
     }
