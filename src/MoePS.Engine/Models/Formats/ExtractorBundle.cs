@@ -81,7 +81,7 @@ public static class ExtractorBundle
         try
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
-            byte[] weights = ZipPackage.ReadEntry(zip, WeightsEntry, path);
+            byte[] weights = ZipPackage.ReadSafetensorsEntry(zip, WeightsEntry, path);
             var manifest = Package.Read<Manifest>(zip, path);
             if (!string.Equals(manifest.WeightsSha256, WeightHashes.Of(weights), StringComparison.OrdinalIgnoreCase))
                 throw new ExtractorFormatException(path, $"{WeightsEntry} does not match the SHA-256 recorded in {Package.Entry} (corrupt bundle).");

@@ -96,7 +96,7 @@ public static class MixtureFile
             var manifest = Package.Read<Manifest>(zip, path);
             var extractors = manifest.Extractors.Select(r => LoadExtractor(zip, r, path, resolveExtractor)).ToList();
             var model = new MixtureModel(extractors, manifest.Options) { Fit = manifest.Fit };
-            LoadNetwork(model, Safetensors.Read(ZipPackage.ReadEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
+            LoadNetwork(model, Safetensors.Read(ZipPackage.ReadSafetensorsEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
             return model;
         }
         catch (InvalidDataException e)
@@ -110,7 +110,7 @@ public static class MixtureFile
         Extractor extractor;
         if (record.Bundle != null)
         {
-            using var bundle = new MemoryStream(ZipPackage.ReadEntry(zip, record.Bundle, path));
+            using var bundle = new MemoryStream(ZipPackage.ReadEntry(zip, record.Bundle, path, ZipPackage.MaxEmbeddedBundleBytes));
             extractor = ExtractorBundle.Read(bundle, $"{path}:{record.Bundle}");
         }
         else

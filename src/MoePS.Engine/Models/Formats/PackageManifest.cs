@@ -34,8 +34,8 @@ internal sealed record PackageManifest(string FormatName, int FormatVersion, str
         T manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<T>(ZipPackage.ReadEntry(zip, Entry, path), Json)
-                ?? throw new ExtractorFormatException(path, $"{Entry} is empty.");
+            using var entry = ZipPackage.OpenEntry(zip, Entry, path, ZipPackage.MaxManifestBytes);
+            manifest = JsonSerializer.Deserialize<T>(entry, Json) ?? throw new ExtractorFormatException(path, $"{Entry} is empty.");
         }
         catch (JsonException e)
         {

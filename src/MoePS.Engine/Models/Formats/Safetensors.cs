@@ -38,15 +38,57 @@ public static class Safetensors
     public static SafetensorsFile Read(byte[] bytes, string source)
     {
         if (bytes.Length < 8)
-            throw new ExtractorFormatException(source, $"too short for a safetensors file ({bytes.Length} bytes; the header length alone takes 8).");
+            throw TooShort(bytes.Length, source);
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderLength || (long)headerLength > bytes.Length - 8)
-            throw new ExtractorFormatException(source, $"the header claims {headerLength} bytes but the file has only {bytes.Length - 8} after the length field (truncated or not a safetensors file).");
+            throw HeaderTruncated(headerLength, bytes.Length - 8, source);
+        var header = ParseHeader(bytes.AsMemory(8, (int)headerLength), source);
         int dataStart = 8 + (int)headerLength;
+        long dataLength = bytes.Length - dataStart;
+        if (header.DataLength != dataLength)
+            throw new ExtractorFormatException(source, header.DataLength > dataLength
+                ? $"the tensors need {header.DataLength} data bytes but the file has {dataLength} (truncated)."
+                : $"the file has {dataLength - header.DataLength} bytes after the last tensor.");
+        var tensors = header.Entries.Select(e => new SafetensorsTensor(e.Name, e.DType, e.Shape,
+            bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)).ToArray())).ToList();
+        foreach (var t in tensors) FiniteWeights.Check(t, source);
+        return new SafetensorsFile(tensors, header.Metadata);
+    }
+
+    /// <summary>
+    /// The bytes of one safetensors file read from a stream (e.g. a zip entry) no further than its
+    /// header declares: a stream that goes on past that (a damaged file or a zip bomb) is refused unread.
+    /// </summary>
+    public static byte[] ReadBytes(Stream stream, string source)
+    {
+        using var bytes = new MemoryStream();
+        if (CopyUpTo(stream, bytes, 8) < 8)
+            throw TooShort((int)bytes.Length, source);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes.GetBuffer());
+        if (headerLength > MaxHeaderLength)
+            throw new ExtractorFormatException(source, $"the header claims {headerLength} bytes, more than a safetensors header may take ({MaxHeaderLength}).");
+        long readHeader = CopyUpTo(stream, bytes, (long)headerLength);
+        if (readHeader < (long)headerLength)
+            throw HeaderTruncated(headerLength, readHeader, source);
+        long dataLength = ParseHeader(bytes.GetBuffer().AsMemory(8, (int)headerLength), source).DataLength;
+        long total = 8 + (long)headerLength + dataLength;
+        if (total > Array.MaxLength)
+            throw new ExtractorFormatException(source, $"the header declares {dataLength} bytes of tensors, more than MoePS loads.");
+        if (CopyUpTo(stream, bytes, dataLength) == dataLength && stream.ReadByte() != -1)
+            throw new ExtractorFormatException(source, $"the data goes on past the {total} bytes its header declares (a damaged file or a zip bomb); it was not read further.");
+        return bytes.ToArray();
+    }
+
+    sealed record Header(IReadOnlyDictionary<string, string> Metadata,
+        IReadOnlyList<(string Name, string DType, long[] Shape, long Begin, long End)> Entries, long DataLength);
+
+    /// <summary>The JSON header's metadata and tensor entries, whose offsets must tile the data; DataLength is where the last one ends.</summary>
+    static Header ParseHeader(ReadOnlyMemory<byte> json, string source)
+    {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+            doc = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
@@ -68,7 +110,6 @@ public static class Safetensors
                 }
                 entries.Add(ParseEntry(p, source));
             }
-            long dataLength = bytes.Length - dataStart;
             long expected = 0;
             foreach (var e in entries.OrderBy(e => e.Begin))
             {
@@ -76,16 +117,30 @@ public static class Safetensors
                     throw new ExtractorFormatException(source, $"tensor '{e.Name}' starts at data offset {e.Begin}, expected {expected} (offsets must tile the data without gaps or overlaps).");
                 expected = e.End;
             }
-            if (expected != dataLength)
-                throw new ExtractorFormatException(source, expected > dataLength
-                    ? $"the tensors need {expected} data bytes but the file has {dataLength} (truncated)."
-                    : $"the file has {dataLength - expected} bytes after the last tensor.");
-            var tensors = entries.Select(e => new SafetensorsTensor(e.Name, e.DType, e.Shape,
-                bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)).ToArray())).ToList();
-            foreach (var t in tensors) FiniteWeights.Check(t, source);
-            return new SafetensorsFile(tensors, metadata);
+            return new Header(metadata, entries, expected);
         }
     }
+
+    /// <summary>Copies up to <paramref name="count"/> bytes (fewer at the end of <paramref name="from"/>); returns how many.</summary>
+    static long CopyUpTo(Stream from, Stream to, long count)
+    {
+        var chunk = new byte[(int)Math.Min(Math.Max(count, 1), 1 << 16)];
+        long copied = 0;
+        while (copied < count)
+        {
+            int n = from.Read(chunk, 0, (int)Math.Min(chunk.Length, count - copied));
+            if (n == 0) break;
+            to.Write(chunk, 0, n);
+            copied += n;
+        }
+        return copied;
+    }
+
+    static ExtractorFormatException TooShort(int length, string source) =>
+        new(source, $"too short for a safetensors file ({length} bytes; the header length alone takes 8).");
+
+    static ExtractorFormatException HeaderTruncated(ulong headerLength, long available, string source) =>
+        new(source, $"the header claims {headerLength} bytes but the file has only {available} after the length field (truncated or not a safetensors file).");
 
     static (string, string, long[], long, long) ParseEntry(JsonProperty p, string source)
     {
