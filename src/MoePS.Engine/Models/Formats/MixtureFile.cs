@@ -27,6 +27,8 @@ public static class MixtureFile
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     });
 
+    static readonly char[] PathSeparators = { '/', '\\' };
+
     sealed class Manifest : IPackageManifest
     {
         public string Format { get; set; } = Package.FormatName;
@@ -72,6 +74,8 @@ public static class MixtureFile
             {
                 var e = model.Extractors[i];
                 var record = new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) };
+                if (!includeExtractors && !IsPlainFileName(e.Name))
+                    throw new ArgumentException($"Extractor '{e.Name}' can be saved only inside the mixture: a mixture saved without its extractors finds them by file name, and this name has a folder part.");
                 if (includeExtractors)
                 {
                     record.Bundle = $"extractors/{i:D2}-{e.Name}{ExtractorBundle.Extension}";
@@ -95,13 +99,27 @@ public static class MixtureFile
             using var zip = ZipFile.OpenRead(path);
             var manifest = Package.Read<Manifest>(zip, path);
             var extractors = manifest.Extractors.Select(r => LoadExtractor(zip, r, path, resolveExtractor)).ToList();
-            var model = new MixtureModel(extractors, manifest.Options) { Fit = manifest.Fit };
+            var model = Build(extractors, manifest, path);
             LoadNetwork(model, Safetensors.Read(ZipPackage.ReadSafetensorsEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
             return model;
         }
         catch (InvalidDataException e)
         {
             throw new ExtractorFormatException(path, $"not a MoePS mixture file ({Extension}) or the file is damaged ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>The mixture the manifest describes; options it cannot have (e.g. TopK above the extractor count) are errors naming the file.</summary>
+    static MixtureModel Build(IReadOnlyList<Extractor> extractors, Manifest manifest, string path)
+    {
+        try
+        {
+            return new MixtureModel(extractors, manifest.Options) { Fit = manifest.Fit };
+        }
+        catch (ArgumentException e)
+        {
+            string reason = e.ParamName == null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ExtractorFormatException(path, $"{Package.Entry} describes a mixture MoePS cannot build: {reason}", e);
         }
     }
 
@@ -115,6 +133,9 @@ public static class MixtureFile
         }
         else
         {
+            if (!IsPlainFileName(record.Name))
+                throw new ExtractorFormatException(path,
+                    $"extractor name '{record.Name}' in {Package.Entry} is not a plain file name (no folders, no '..'); it was refused, as it would be looked up outside the extractor folder.");
             extractor = resolve(record.Name);
         }
         string hash = WeightsHash(extractor);
@@ -123,6 +144,11 @@ public static class MixtureFile
                 $"extractor '{record.Name}' does not have the weights this mixture was trained with (SHA-256 {hash[..12]}…, expected {record.WeightsSha256[..Math.Min(12, record.WeightsSha256.Length)]}…).");
         return extractor;
     }
+
+    /// <summary>Whether an extractor saved by reference can be looked up by this name in a folder: a file name without any folder part.</summary>
+    static bool IsPlainFileName(string name) =>
+        name.Trim().Length > 0 && name is not ("." or "..") && name.IndexOfAny(PathSeparators) < 0
+        && name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0;
 
     static void LoadNetwork(MixtureModel model, SafetensorsFile file, string path)
     {

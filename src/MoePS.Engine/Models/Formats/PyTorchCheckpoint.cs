@@ -1,5 +1,6 @@
 using MoePS.Engine.Training;
 using System.Collections;
+using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -45,6 +46,11 @@ public sealed class PyTorchCheckpoint : IDisposable
             using var stream = new MemoryStream(bytes);
             root = PyTorchUnpickler.UnpickleStateDict(stream);
         }
+        catch (Razorvine.Pickle.PickleException e) when (ConstructedClass(e) is { } pythonClass)
+        {
+            throw new ExtractorFormatException(path,
+                $"the checkpoint holds Python objects other than tensors and dictionaries (class {pythonClass}) and was refused for safety.", e);
+        }
         catch (Exception e) when (e is InvalidDataException or InvalidCastException or NotImplementedException or IOException
                                       or InvalidOperationException or IndexOutOfRangeException or ArgumentException or Razorvine.Pickle.PickleException)
         {
@@ -68,6 +74,16 @@ public sealed class PyTorchCheckpoint : IDisposable
             : new Dictionary<string, string>();
         return new PyTorchCheckpoint(ToTensors(stateTable, path), normaliser, bestMae, epoch, args, sha);
     }
+
+    /// <summary>
+    /// The Python class the unpickler refused to construct, or null when it failed for another reason.
+    /// The unpickler builds only tensors and plain containers; any other class that needs arguments
+    /// to be built ends up in this error, which names it only in its message.
+    /// </summary>
+    static string? ConstructedClass(Razorvine.Pickle.PickleException e) =>
+        ClassDictFor.Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null;
+
+    static readonly Regex ClassDictFor = new(@"construction of ClassDict \(for ([^)\s]+)\)", RegexOptions.CultureInvariant);
 
     /// <summary>The tensors of a state_dict table, refused (and disposed) if any is not finite.</summary>
     static Dictionary<string, Tensor> ToTensors(IDictionary table, string path)
