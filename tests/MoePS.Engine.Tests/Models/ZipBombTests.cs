@@ -88,4 +88,22 @@ public class ZipBombTests
         Assert.StartsWith(path + ":", e.Message);
         Assert.Contains("entry 'mixture.json' inflates to more than 8 MiB", e.Message);
     }
+
+    [Fact]
+    public void ACappedStreamReadsUpToItsCapAndFailsPastIt()
+    {
+        // Entries are refused by their declared size first; the cap also holds when that size is wrong.
+        byte[] data = new byte[1000];
+        using (var exact = new CappedReadStream(new MemoryStream(data), 1000, () => new InvalidDataException("past the cap")))
+            Assert.Equal(1000, ReadAll(exact));
+        using var over = new CappedReadStream(new MemoryStream(data), 999, () => new InvalidDataException("past the cap"));
+        Assert.Equal("past the cap", Assert.Throws<InvalidDataException>(() => ReadAll(over)).Message);
+    }
+
+    static long ReadAll(Stream s)
+    {
+        using var m = new MemoryStream();
+        s.CopyTo(m, 64);
+        return m.Length;
+    }
 }
