@@ -74,12 +74,14 @@ public static class MixtureFile
             {
                 var e = model.Extractors[i];
                 var record = new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) };
-                if (!includeExtractors && !IsPlainFileName(e.Name))
-                    throw new ArgumentException($"Extractor '{e.Name}' can be saved only inside the mixture: a mixture saved without its extractors finds them by file name, and this name has a folder part.");
                 if (includeExtractors)
                 {
                     record.Bundle = $"extractors/{i:D2}-{e.Name}{ExtractorBundle.Extension}";
                     ZipPackage.WriteEntry(zip, record.Bundle, ExtractorBundle.ToBytes(e), CompressionLevel.NoCompression);
+                }
+                else if (!IsPlainFileName(e.Name))
+                {
+                    throw new ArgumentException($"Extractor '{e.Name}' can be saved only inside the mixture: a mixture saved without its extractors finds them by file name, and this name has a folder part.");
                 }
                 manifest.Extractors.Add(record);
             }
