@@ -44,11 +44,15 @@ public sealed class CrystalDataset
     public string? Source { get; }
     public int Count => Entries.Count;
 
+    /// <summary>This dataset with <paramref name="split"/>; refuses rows outside the dataset, in two parts, or twice in one part.</summary>
     public CrystalDataset WithSplit(DatasetSplit split)
     {
         foreach (int i in split.Train.Concat(split.Validation).Concat(split.Test))
             if (i < 0 || i >= Entries.Count)
                 throw new ArgumentOutOfRangeException(nameof(split), $"Split index {i} is outside the dataset '{Name}' ({Entries.Count} rows).");
+        var problems = SplitOverlap.Problems(split);
+        if (problems.Count > 0)
+            throw new ArgumentException($"The split {split.Origin} of dataset '{Name}' is leaky: {string.Join("; ", problems)}.", nameof(split));
         return new CrystalDataset(Name, TargetName, Unit, Entries, split, Source);
     }
 

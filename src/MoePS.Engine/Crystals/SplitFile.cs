@@ -4,10 +4,12 @@ namespace MoePS.Engine.Crystals;
 
 /// <summary>
 /// Reads the paper's split files (splits/seedK.json): {task: {"train": [...], "val": [...], "test": [...]}},
-/// row indices into the dataset file's row order.
+/// row indices into the dataset file's row order. A row in two parts, or twice in one, is refused (<see cref="SplitOverlap"/>).
 /// </summary>
 public static class SplitFile
 {
+    static readonly string[] Parts = { "train", "val", "test" };
+
     public static DatasetSplit Read(string path, string task) =>
         TryRead(path, task, out var tasks) ?? throw new CrystalFormatException(
             $"$: no split for task '{task}' (tasks: {string.Join(", ", tasks)}).", path);
@@ -28,9 +30,11 @@ public static class SplitFile
             if (root.ValueKind != JsonValueKind.Object) throw new CrystalFormatException("$: expected an object keyed by task.", path);
             tasks = root.EnumerateObject().Select(p => p.Name).ToList();
             if (!root.TryGetProperty(task, out var parts)) return null;
-            return new DatasetSplit(
-                Indices(parts, "train", task, path), Indices(parts, "val", task, path), Indices(parts, "test", task, path),
-                $"{Path.GetFileName(path)}[{task}]");
+            var named = Parts.Select(part => ($"$.{task}.{part}", Indices(parts, part, task, path))).ToArray();
+            var problems = SplitOverlap.Problems(named);
+            if (problems.Count > 0)
+                throw new CrystalFormatException($"leaky split: {string.Join("; ", problems)}. Each row must be in one part, once.", path);
+            return new DatasetSplit(named[0].Item2, named[1].Item2, named[2].Item2, $"{Path.GetFileName(path)}[{task}]");
         }
     }
 

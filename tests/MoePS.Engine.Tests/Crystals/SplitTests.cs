@@ -35,6 +35,45 @@ public class SplitTests
     }
 
     [Fact]
+    public void SplitFileWithARowInTrainAndTestIsRefused()
+    {
+        using var tmp = new TempFolder();
+        string path = tmp.Write("leaky.json", """{"t": {"train": [0, 1, 2, 3, 4, 5, 6, 7], "val": [8], "test": [9, 3, 7, 2, 1, 5, 6]}}""");
+        var e = Assert.Throws<CrystalFormatException>(() => SplitFile.Read(path, "t"));
+        Assert.Equal(path, e.Path);
+        Assert.Contains("leaky.json", e.Message);
+        Assert.Contains("'$.t.train' and '$.t.test' share rows 1, 2, 3, 5, 6, … (6 rows in all)", e.Message);
+    }
+
+    [Fact]
+    public void SplitFileWithARowTwiceInOnePartIsRefused()
+    {
+        using var tmp = new TempFolder();
+        string path = tmp.Write("twice.json", """{"t": {"train": [0, 4, 1, 4], "val": [2], "test": [3, 5, 5]}}""");
+        var e = Assert.Throws<CrystalFormatException>(() => SplitFile.Read(path, "t"));
+        Assert.Contains("'$.t.train' lists row 4 more than once", e.Message);
+        Assert.Contains("'$.t.test' lists row 5 more than once", e.Message);
+    }
+
+    [Fact]
+    public void WithSplitRefusesAHandMadeLeakySplit()
+    {
+        var (ds, _) = MatminerDatasetReader.Read(TestData.PathOf("tasks", "jarvis_2d_gap_tbmbj.json.gz"));
+        var leaky = new DatasetSplit(new[] { 0, 1, 2 }, new[] { 3, 2 }, new[] { 4 }, "by hand");
+        var e = Assert.Throws<ArgumentException>(() => ds.WithSplit(leaky));
+        Assert.Contains("'train' and 'validation' share row 2", e.Message);
+        Assert.Contains("by hand", e.Message);
+    }
+
+    [Fact]
+    public void ThePaperSplitsAreNotLeaky()
+    {
+        foreach (int seed in Enumerable.Range(0, 5))
+            foreach (string task in new[] { "expt_eform", "mp_dielectric", "jarvis_2d_gap_tbmbj" })
+                Assert.Empty(SplitOverlap.Problems(SplitFile.Read(TestData.PathOf("splits", $"seed{seed}.json"), task)));
+    }
+
+    [Fact]
     public void RandomSplitIsDeterministicDisjointAndComplete()
     {
         var a = RandomSplit.Create(1709, seed: 7);

@@ -1,0 +1,15 @@
+# Input a careless or hostile user gives the crystal and prediction cmdlets: each is refused with a message
+# naming the file, row or structure, or handled as documented.
+BeforeAll { . $PSScriptRoot/TestSetup.ps1 }
+
+Describe 'Split-CrystalDataset with a leaky split file' {
+    It 'refuses a row in both train and test, naming the rows, the parts and the file' {
+        $ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj
+        $file = Join-Path (New-TestFolder) 'leaky.json'
+        Set-Content $file '{"jarvis_2d_gap_tbmbj": {"train": [0, 1, 2, 3], "val": [4, 5], "test": [6, 2, 1]}}'
+        $err = $null
+        $ds | Split-CrystalDataset -SplitFile $file -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike "*leaky.json*'`$.jarvis_2d_gap_tbmbj.train' and '`$.jarvis_2d_gap_tbmbj.test' share rows 1, 2*"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+}
