@@ -13,3 +13,18 @@ Describe 'Split-CrystalDataset with a leaky split file' {
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
     }
 }
+
+Describe 'Import-Crystal with an impossible cell' {
+    It 'refuses a negative CIF cell length, naming the file, line and value, and imports the rest' {
+        $dir = New-TestFolder
+        $lines = Get-Content (Join-Path $DataPath 'cgcnn-sample/9011998.cif')
+        $at = [array]::FindIndex([string[]] $lines, [Predicate[string]] { param($l) $l -like '_cell_length_a *' })
+        $lines[$at] = '_cell_length_a -5.0'
+        Set-Content (Join-Path $dir 'negative.cif') $lines
+        Copy-Item (Join-Path $DataPath 'cgcnn-sample/9011998.cif') (Join-Path $dir 'good.cif')
+        $err = $null
+        $crystals = Get-ChildItem $dir -Filter *.cif | Import-Crystal -ErrorVariable err -ErrorAction SilentlyContinue
+        @($crystals).Count | Should -Be 1
+        $err[0].Exception.Message | Should -BeLike "*negative.cif:$($at + 1):*_cell_length_a is -5.0; a cell length must be positive*"
+    }
+}

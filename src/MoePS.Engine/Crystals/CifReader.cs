@@ -78,9 +78,14 @@ public static class CifReader
             if (v == null || v.IsMissing)
                 throw new CrystalFormatException($"{where}: no unit cell ({tags[i]} is missing).", path, block.Line);
             p[i] = Number(v, tags[i], path);
+            bool length = i < 3;
+            if (length ? p[i] <= 0 : p[i] <= 0 || p[i] >= 180)
+                throw new CrystalFormatException(length
+                    ? $"{where}: {tags[i]} is {v.Text}; a cell length must be positive."
+                    : $"{where}: {tags[i]} is {v.Text}; a cell angle must lie strictly between 0 and 180 degrees.", path, v.Line);
         }
         try { return Lattice.FromParameters(p[0], p[1], p[2], p[3], p[4], p[5]); }
-        catch (CrystalFormatException e) { throw new CrystalFormatException($"{where}: {e.Message}", path, block.Item(tags[0])!.Line); }
+        catch (CrystalFormatException e) { throw new CrystalFormatException($"{where}: {e.Message}", path, block.Item(tags[3])!.Line); }
     }
 
     static List<SymmetryOperation> ReadSymmetry(CifBlock block, string path, string where)

@@ -17,11 +17,24 @@ public sealed class Lattice
         inv = Invert(m);
     }
 
-    /// <summary>Builds the cell from lengths (Å) and angles (degrees), pymatgen's convention (c along z).</summary>
+    /// <summary>
+    /// Builds the cell from lengths (Å) and angles (degrees), pymatgen's convention (c along z). Lengths must be
+    /// positive and angles strictly between 0° and 180°, and the three angles must be able to meet at a corner.
+    /// </summary>
     public static Lattice FromParameters(double a, double b, double c, double alpha, double beta, double gamma)
     {
+        foreach (var (name, length) in new[] { ("a", a), ("b", b), ("c", c) })
+            if (!(length > 0) || !double.IsFinite(length))
+                throw new CrystalFormatException(FormattableString.Invariant($"the cell length {name} is {length} Å; lengths must be positive."));
+        foreach (var (name, angle) in new[] { ("alpha", alpha), ("beta", beta), ("gamma", gamma) })
+            if (!(angle > 0 && angle < 180))
+                throw new CrystalFormatException(FormattableString.Invariant($"the cell angle {name} is {angle}°; angles must lie strictly between 0° and 180°."));
         double ar = alpha * Math.PI / 180, br = beta * Math.PI / 180, gr = gamma * Math.PI / 180;
         double val = (Math.Cos(ar) * Math.Cos(br) - Math.Cos(gr)) / (Math.Sin(ar) * Math.Sin(br));
+        // Beyond ±1 (more than rounding), no cell has these angles: each must be at most the sum of the other two.
+        if (Math.Abs(val) > 1 + 1e-9)
+            throw new CrystalFormatException(FormattableString.Invariant(
+                $"no cell has the angles alpha = {alpha}°, beta = {beta}°, gamma = {gamma}° (each must be less than the sum of the other two, and their sum less than 360°)."));
         val = Math.Clamp(val, -1, 1);
         double gammaStar = Math.Acos(val);
         var matrix = new double[3, 3]

@@ -96,7 +96,9 @@ public static class PoscarReader
     /// <summary>Per-Cartesian-axis factors: one positive factor, a negative target volume, or three factors.</summary>
     static double[] LatticeScale(double[,] raw, double[] scale, string path)
     {
-        if (scale.Length == 3) return scale;
+        if (scale.Length == 3)
+            return scale.All(f => f > 0) ? scale : throw new CrystalFormatException(FormattableString.Invariant(
+                $"the per-axis scale factors {scale[0]} {scale[1]} {scale[2]} must all be positive (a single negative number on line 2 is a target volume; three factors cannot be negative)."), path, 2);
         double s = scale[0];
         if (s == 0) throw new CrystalFormatException("the scale factor is zero.", path, 2);
         if (s < 0)

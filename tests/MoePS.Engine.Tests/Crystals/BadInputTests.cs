@@ -109,6 +109,57 @@ public class BadInputTests
         Assert.Contains("zero", Fails(poscar).Message);
     }
 
+    [Theory]
+    [InlineData("_cell_length_a", "-5.0", "a cell length must be positive")]
+    [InlineData("_cell_length_c", "0", "a cell length must be positive")]
+    [InlineData("_cell_angle_beta", "-90", "a cell angle must lie strictly between 0 and 180 degrees")]
+    public void CifWithANegativeCellLengthOrAngle(string tag, string value, string why)
+    {
+        using var tmp = new TempFolder();
+        var lines = File.ReadAllLines(TestData.PathOf("cgcnn-sample", "9011998.cif"));
+        int at = Array.FindIndex(lines, l => l.StartsWith(tag + " ", StringComparison.Ordinal));
+        lines[at] = $"{tag} {value}";
+        var e = Fails(tmp.Write("bad-cell.cif", string.Join('\n', lines)));
+        Assert.Equal(at + 1, e.Line);
+        Assert.Contains($"bad-cell.cif:{at + 1}: data_9011998: {tag} is {value}; {why}", e.Message);
+    }
+
+    [Fact]
+    public void CifWithAnglesNoCellHas()
+    {
+        using var tmp = new TempFolder();
+        string text = File.ReadAllText(TestData.PathOf("cgcnn-sample", "9011998.cif"));
+        foreach (var (tag, angle) in new[] { ("_cell_angle_alpha", "30"), ("_cell_angle_beta", "30"), ("_cell_angle_gamma", "120") })
+            text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?m)^{tag}\s+\S+", $"{tag} {angle}");
+        var e = Fails(tmp.Write("angles.cif", text));
+        Assert.Contains("angles.cif", e.Message);
+        Assert.Contains("no cell has the angles alpha = 30°, beta = 30°, gamma = 120°", e.Message);
+    }
+
+    [Theory]
+    [InlineData(-5.0, 4.0, 4.0, 90.0, 90.0, 90.0, "the cell length a is -5 Å")]
+    [InlineData(4.0, 4.0, 4.0, 90.0, 180.0, 90.0, "the cell angle beta is 180°")]
+    [InlineData(4.0, 4.0, 4.0, 100.0, 100.0, 170.0, "no cell has the angles")]
+    public void LatticeParametersThatDescribeNoCell(double a, double b, double c, double alpha, double beta, double gamma, string message)
+    {
+        var e = Assert.Throws<CrystalFormatException>(() => Lattice.FromParameters(a, b, c, alpha, beta, gamma));
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void PoscarWithANegativePerAxisScale()
+    {
+        using var tmp = new TempFolder();
+        string path = tmp.Write("POSCAR", "flipped\n-1.0 1.0 1.0\n5.43 0 0\n0 5.43 0\n0 0 5.43\nSi\n2\nDirect\n0 0 0\n0.25 0.25 0.25\n");
+        var e = Fails(path);
+        Assert.Equal(2, e.Line);
+        Assert.Contains("scale factors -1 1 1 must all be positive", e.Message);
+
+        // One negative number is VASP's target volume, not a flip.
+        var c = PoscarReader.Read(tmp.Write("POSCAR_volume", "volume\n-40.0\n5.43 0 0\n0 5.43 0\n0 0 5.43\nSi\n2\nDirect\n0 0 0\n0.25 0.25 0.25\n"));
+        Assert.Equal(40.0, c.Lattice.Volume, 9);
+    }
+
     [Fact]
     public void OverlappingAtoms()
     {
