@@ -28,3 +28,30 @@ Describe 'Import-Crystal with an impossible cell' {
         $err[0].Exception.Message | Should -BeLike "*negative.cif:$($at + 1):*_cell_length_a is -5.0; a cell length must be positive*"
     }
 }
+
+Describe 'Import-CrystalDataset target columns' {
+    BeforeAll {
+        function Get-CubicJson([string] $Element, [double] $Edge) {
+            '{"lattice": {"matrix": [[E, 0, 0], [0, E, 0], [0, 0, E]]}, "sites": [{"species": [{"element": "X", "occu": 1}], "abc": [0, 0, 0]}]}'.
+                Replace('E', $Edge.ToString([cultureinfo]::InvariantCulture)).Replace('"X"', """$Element""")
+        }
+    }
+
+    It 'skips the rows with the NaN and Infinity that Python''s json.dumps writes, with a warning' {
+        $file = Join-Path (New-TestFolder) 'python.json'
+        Set-Content $file ('{"index": [0, 1, 2], "columns": ["structure", "band_gap"], "data": [[' +
+            (Get-CubicJson Na 4) + ', NaN], [' + (Get-CubicJson K 5) + ', 1.25], [' + (Get-CubicJson Cs 6) + ', -Infinity]]}')
+        $ds = Import-CrystalDataset $file -WarningVariable warnings -WarningAction SilentlyContinue
+        $ds.Count | Should -Be 1
+        $ds.Entries[0].Target | Should -Be 1.25
+        "$warnings" | Should -Match 'Skipped 2 row'
+    }
+
+    It 'names the column, the value and the row when the target column holds text' {
+        $file = Join-Path (New-TestFolder) 'text.json'
+        Set-Content $file ('{"index": [0, 1], "columns": ["structure", "band_gap"], "data": [[' +
+            (Get-CubicJson Na 4) + ', 0.5], [' + (Get-CubicJson K 5) + ', "metallic"]]}')
+        { Import-CrystalDataset $file -ErrorAction Stop } |
+            Should -Throw "*text.json*the target column 'band_gap' holds 'metallic' in row 1, not a number*"
+    }
+}

@@ -6,7 +6,8 @@ namespace MoePS.Engine.Crystals;
 /// <summary>
 /// Reads Matminer/Matbench dataset JSON (".json" or gzip-compressed ".json.gz"), the pandas "split" layout
 /// {"index": [...], "columns": [...], "data": [[...], ...]} with a pymatgen structure column. Rows are streamed,
-/// so files far larger than memory-friendly DOMs are fine. Rows whose target is null or NaN are skipped and counted.
+/// so files far larger than memory-friendly DOMs are fine. Rows whose target is null, NaN or ±Infinity are skipped and
+/// counted; Python's bare NaN/Infinity tokens (json.dumps) are accepted (<see cref="PythonJsonStream"/>).
 /// </summary>
 public static class MatminerDatasetReader
 {
@@ -23,7 +24,7 @@ public static class MatminerDatasetReader
         try
         {
             using var stream = StructureFileOpener.Open(path);
-            var json = new StreamingJson(stream);
+            using var json = new StreamingJson(stream);
             if (json.ReadToken(out _) != JsonTokenType.StartObject)
                 throw new CrystalFormatException("$: expected a JSON object {\"index\", \"columns\", \"data\"}.", path);
             while (json.ReadToken(out string? property) == JsonTokenType.PropertyName)
@@ -119,8 +120,8 @@ public static class MatminerDatasetReader
                     throw new CrystalFormatException(
                         $"{where}: expected a row of {columns.Count} values ({string.Join(", ", columns)}), found {Describe(values)}: missing column?", path);
                 var cells = values.EnumerateArray().ToArray();
-                if (targetCol < 0) targetCol = PickTarget(cells, where);
-                double target = Target(cells[targetCol], $"{where}[{targetCol}]");
+                if (targetCol < 0) targetCol = PickTarget(cells, where, r);
+                double target = Target(cells[targetCol], $"{where}[{targetCol}]", r);
                 if (double.IsNaN(target)) { skipped++; return; }
 
                 string id = idCol >= 0 && cells[idCol].ValueKind == JsonValueKind.String && cells[idCol].GetString() is { Length: > 0 } s ? s
@@ -148,18 +149,25 @@ public static class MatminerDatasetReader
             return new DatasetReadResult(dataset, skipped);
         }
 
-        /// <summary>The first column after "structure" holding a number (or boolean) in the first row.</summary>
-        int PickTarget(JsonElement[] cells, string where)
+        /// <summary>The first column (after "structure", then before it) holding a number, a boolean or a missing value (null, NaN) in the first row.</summary>
+        int PickTarget(JsonElement[] cells, string where, int row)
         {
-            for (int c = structureCol + 1; c < cells.Length; c++)
-                if (cells[c].ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) return c;
-            for (int c = 0; c < structureCol; c++)
-                if (cells[c].ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) return c;
-            throw new CrystalFormatException($"{where}: no numeric target column (columns: {string.Join(", ", columns!)}); name one with -Target.", path);
+            var candidates = Enumerable.Range(structureCol + 1, cells.Length - structureCol - 1)
+                .Concat(Enumerable.Range(0, structureCol)).Where(c => c != idCol).ToList();
+            foreach (int c in candidates)
+                if (cells[c].ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False || IsMissing(cells[c])) return c;
+            var texts = candidates.Where(c => cells[c].ValueKind == JsonValueKind.String)
+                .Select(c => $"column '{columns![c]}' holds '{cells[c].GetString()}'").ToList();
+            string found = texts.Count > 0 ? $" in row {row}, {string.Join(", ", texts)}" : "";
+            throw new CrystalFormatException(
+                $"{where}: no numeric target column{found}; name the target column with -Target (columns: {string.Join(", ", columns!)}).", path);
         }
 
-        /// <summary>A target value; NaN means missing (null, "NaN", non-finite).</summary>
-        double Target(JsonElement v, string where) => v.ValueKind switch
+        static bool IsMissing(JsonElement v) =>
+            v.ValueKind == JsonValueKind.Null || (v.ValueKind == JsonValueKind.String && PythonJsonStream.IsNonFiniteLiteral(v.GetString()));
+
+        /// <summary>A target value; NaN means missing (null, NaN, ±Infinity, also as strings).</summary>
+        double Target(JsonElement v, string where, int row) => v.ValueKind switch
         {
             JsonValueKind.Number => v.GetDouble() is var d && double.IsFinite(d) ? d : double.NaN,
             JsonValueKind.True => 1.0,
@@ -167,11 +175,14 @@ public static class MatminerDatasetReader
             JsonValueKind.Null => double.NaN,
             JsonValueKind.String when double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) =>
                 double.IsFinite(d) ? d : double.NaN,
-            _ => throw new CrystalFormatException($"{where}: target '{Describe(v)}' is not a number.", path),
+            _ => throw new CrystalFormatException(
+                $"{where}: the target column '{columns![targetCol]}' holds '{Describe(v)}' in row {row}, not a number; name another column with -Target.", path),
         };
 
         static object? Extra(JsonElement v) => v.ValueKind switch
         {
+            JsonValueKind.String when v.GetString() is var text && PythonJsonStream.IsNonFiniteLiteral(text) =>
+                double.Parse(text!, CultureInfo.InvariantCulture),
             JsonValueKind.String => v.GetString(),
             JsonValueKind.Number => v.GetDouble(),
             JsonValueKind.True => true,

@@ -5,8 +5,9 @@ namespace MoePS.Engine.Crystals;
 /// <summary>
 /// Reads a large JSON stream one token or one complete value at a time, so a dataset's rows can be parsed
 /// without holding the whole document in memory. Malformed or truncated JSON surfaces as <see cref="JsonException"/>.
+/// Python's bare NaN, Infinity and -Infinity are read as strings (<see cref="PythonJsonStream"/>).
 /// </summary>
-internal sealed class StreamingJson
+internal sealed class StreamingJson : IDisposable
 {
     readonly Stream stream;
     byte[] buffer = new byte[1 << 16];
@@ -14,7 +15,10 @@ internal sealed class StreamingJson
     bool final;
     JsonReaderState state = new(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
 
-    public StreamingJson(Stream stream) => this.stream = stream;
+    /// <param name="stream">The JSON; the caller keeps owning it (disposing this reader leaves it open).</param>
+    public StreamingJson(Stream stream) => this.stream = new PythonJsonStream(stream);
+
+    public void Dispose() => stream.Dispose();
 
     /// <summary>The next token (None at the end of the data); <paramref name="text"/> holds property names and strings.</summary>
     public JsonTokenType ReadToken(out string? text)

@@ -63,6 +63,57 @@ public class MatminerDatasetReaderTests
         Assert.Null(ds.Unit);
     }
 
+    /// <summary>Python's json.dumps writes NaN and ±Infinity as bare tokens; the help promises those rows are skipped.</summary>
+    [Fact]
+    public void SkipsRowsWithPythonNaNAndInfinityLiterals()
+    {
+        using var tmp = new TempFolder();
+        string path = tmp.Write("python.json", $$"""
+            {"index": [0, 1, 2, 3], "columns": ["structure", "y", "n"],
+             "data": [[{{PymatgenJson.Cubic("Na", 4.0)}}, NaN, 1.0],
+                      [{{PymatgenJson.Cubic("K", 5.0)}}, Infinity, 2.0],
+                      [{{PymatgenJson.Cubic("Cs", 6.0)}}, -Infinity, 3.0],
+                      [{{PymatgenJson.Cubic("Rb", 5.5)}}, 0.25, NaN]]}
+            """);
+        var (ds, skipped) = MatminerDatasetReader.Read(path);
+        Assert.Equal(3, skipped);
+        Assert.Equal("y", ds.TargetName);
+        Assert.Equal("3", Assert.Single(ds.Entries).Crystal.Id);
+        Assert.Equal(0.25, ds.Entries[0].Target);
+        Assert.True(double.IsNaN((double)ds.Entries[0].Extras["n"]!));
+    }
+
+    [Fact]
+    public void ATextTargetNamesTheColumnTheValueAndTheRow()
+    {
+        using var tmp = new TempFolder();
+        string firstRow = tmp.Write("first.json", $$"""
+            {"index": [0], "columns": ["structure", "band_gap"], "data": [[{{PymatgenJson.Cubic("Na", 4.0)}}, "metallic"]]}
+            """);
+        var e = Assert.Throws<CrystalFormatException>(() => MatminerDatasetReader.Read(firstRow));
+        Assert.Contains("first.json", e.Message);
+        Assert.Contains("no numeric target column in row 0, column 'band_gap' holds 'metallic'", e.Message);
+
+        string laterRow = tmp.Write("later.json", $$"""
+            {"index": [0, 1], "columns": ["structure", "band_gap"],
+             "data": [[{{PymatgenJson.Cubic("Na", 4.0)}}, 1.5], [{{PymatgenJson.Cubic("K", 5.0)}}, "n/a"]]}
+            """);
+        e = Assert.Throws<CrystalFormatException>(() => MatminerDatasetReader.Read(laterRow));
+        Assert.Contains("$.data[1][1]: the target column 'band_gap' holds 'n/a' in row 1, not a number", e.Message);
+    }
+
+    [Fact]
+    public void AMissingFirstTargetStillPicksItsColumn()
+    {
+        using var tmp = new TempFolder();
+        string path = tmp.Write("gap.json", $$"""
+            {"index": [0, 1], "columns": ["structure", "band_gap"],
+             "data": [[{{PymatgenJson.Cubic("Na", 4.0)}}, null], [{{PymatgenJson.Cubic("K", 5.0)}}, 2.5]]}
+            """);
+        var (ds, skipped) = MatminerDatasetReader.Read(path);
+        Assert.Equal((1, "band_gap", 2.5), (skipped, ds.TargetName, Assert.Single(ds.Entries).Target));
+    }
+
     [Fact]
     public void UsesTheIndexAsIdWhenThereIsNoIdColumnAndReadsColumnsAfterData()
     {
