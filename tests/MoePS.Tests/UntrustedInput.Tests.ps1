@@ -55,3 +55,16 @@ Describe 'Import-CrystalDataset target columns' {
             Should -Throw "*text.json*the target column 'band_gap' holds 'metallic' in row 1, not a number*"
     }
 }
+
+Describe 'Import-Crystal with a junk file' {
+    It 'refuses random bytes as binary data from the first bytes, naming the file' {
+        $file = Join-Path (New-TestFolder) 'junk.cif'
+        $bytes = [byte[]]::new(2MB)
+        [Random]::new(7).NextBytes($bytes)
+        [IO.File]::WriteAllBytes($file, $bytes)
+        $err = $null
+        Import-Crystal $file -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -BeLike "*junk.cif*binary data*not a text structure file*"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+}

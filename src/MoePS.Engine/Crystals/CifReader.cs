@@ -16,8 +16,11 @@ public static class CifReader
 
     static readonly string[] SymmetryTags = { "_symmetry_equiv_pos_as_xyz", "_space_group_symop_operation_xyz" };
 
-    public static List<Crystal> Read(string path, StructureReadOptions? options = null) =>
-        Parse(StructureFileOpener.ReadAllText(path), path, options ?? StructureReadOptions.Default);
+    public static List<Crystal> Read(string path, StructureReadOptions? options = null)
+    {
+        StructureFileHead.RequireCif(path);
+        return Parse(StructureFileOpener.ReadAllText(path), path, options ?? StructureReadOptions.Default);
+    }
 
     /// <summary>Reads CIF text; <paramref name="path"/> is used in messages.</summary>
     public static List<Crystal> Parse(string text, string path, StructureReadOptions options)

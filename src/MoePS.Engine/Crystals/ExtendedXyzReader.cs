@@ -11,8 +11,11 @@ public static class ExtendedXyzReader
 {
     const string DefaultProperties = "species:S:1:pos:R:3";
 
-    public static List<Crystal> Read(string path) =>
-        Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path));
+    public static List<Crystal> Read(string path)
+    {
+        StructureFileHead.RequireExtendedXyz(path);
+        return Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path));
+    }
 
     public static List<Crystal> Parse(IReadOnlyList<string> lines, string path, string stem)
     {

@@ -9,8 +9,11 @@ namespace MoePS.Engine.Crystals;
 /// </summary>
 public static class PoscarReader
 {
-    public static Crystal Read(string path, StructureReadOptions? options = null) =>
-        Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path), options ?? StructureReadOptions.Default);
+    public static Crystal Read(string path, StructureReadOptions? options = null)
+    {
+        StructureFileHead.RequirePoscar(path);
+        return Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path), options ?? StructureReadOptions.Default);
+    }
 
     public static Crystal Parse(IReadOnlyList<string> lines, string path, string id, StructureReadOptions options)
     {

@@ -21,7 +21,8 @@ public static class SplitFile
         try
         {
             using var stream = StructureFileOpener.Open(path);
-            doc = JsonDocument.Parse(stream);
+            using var json = new StreamingJson(stream);
+            doc = json.ReadValue();
         }
         catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
         using (doc)

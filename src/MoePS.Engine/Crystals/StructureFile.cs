@@ -21,7 +21,7 @@ public static class StructureFile
         };
     }
 
-    /// <summary>By extension (".gz" ignored), then by name (POSCAR*, CONTCAR*), then by content.</summary>
+    /// <summary>By extension (".gz" ignored), then by name (POSCAR*, CONTCAR*), then by content (<see cref="StructureFileHead"/>).</summary>
     public static Format Detect(string path)
     {
         string name = Path.GetFileName(path);
@@ -41,13 +41,13 @@ public static class StructureFile
 
     static Format DetectByContent(string path)
     {
-        var lines = StructureFileOpener.ReadAllLines(path);
-        var meaningful = lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(2).ToArray();
+        var lines = StructureFileHead.ReadLines(path);
+        var meaningful = lines.Where(l => l.Length > 0 && !l.StartsWith('#')).Take(2).ToArray();
         if (meaningful.Length > 0 && (meaningful[0].StartsWith('{'))) return Format.Json;
         if (meaningful.Length > 0 && meaningful[0].StartsWith("data_", StringComparison.OrdinalIgnoreCase)) return Format.Cif;
         if (meaningful.Length > 1 && int.TryParse(meaningful[0], out _) && meaningful[1].Contains("Lattice=", StringComparison.OrdinalIgnoreCase))
             return Format.ExtendedXyz;
-        if (lines.Length > 1 && double.TryParse(lines[1].Trim().Split(' ')[0], System.Globalization.NumberStyles.Float,
+        if (lines.Length > 1 && double.TryParse(lines[1].Split(' ')[0], System.Globalization.NumberStyles.Float,
                 System.Globalization.CultureInfo.InvariantCulture, out _))
             return Format.Poscar;
         throw new CrystalFormatException("unknown structure format (expected CIF, POSCAR/CONTCAR, extended XYZ or pymatgen JSON).", path);
@@ -56,11 +56,13 @@ public static class StructureFile
     /// <summary>A Matminer dataset (its crystals, in row order) or a single pymatgen Structure.as_dict().</summary>
     static IEnumerable<Crystal> ReadJson(string path, StructureReadOptions options)
     {
+        StructureFileHead.RequireJsonObject(path);
         JsonDocument doc;
         try
         {
             using var stream = StructureFileOpener.Open(path);
-            doc = JsonDocument.Parse(stream);
+            using var json = new StreamingJson(stream);
+            doc = json.ReadValue();
         }
         catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
         catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }

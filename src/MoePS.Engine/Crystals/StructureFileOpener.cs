@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
@@ -28,16 +29,47 @@ public static class StructureFileOpener
         }
     }
 
-    /// <summary>The whole (decompressed) file as text; an empty or corrupt file is a <see cref="CrystalFormatException"/>.</summary>
+    /// <summary>
+    /// The whole (decompressed) file as text; an empty or corrupt file is a <see cref="CrystalFormatException"/>, and so
+    /// is binary data, found as it is read (so a large binary file is refused after its first bytes, not its whole size).
+    /// </summary>
     public static string ReadAllText(string path)
     {
         using var stream = Open(path);
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-        string text;
-        try { text = reader.ReadToEnd(); }
+        var text = new StringBuilder();
+        var chunk = new char[1 << 16];
+        int line = 1;
+        try
+        {
+            for (int n; (n = reader.Read(chunk, 0, chunk.Length)) > 0;)
+            {
+                line = RequireText(chunk.AsSpan(0, n), path, line);
+                text.Append(chunk, 0, n);
+            }
+        }
         catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }
-        if (string.IsNullOrWhiteSpace(text)) throw new CrystalFormatException("the file is empty.", path);
-        return text;
+        string result = text.ToString();
+        if (string.IsNullOrWhiteSpace(result)) throw new CrystalFormatException("the file is empty.", path);
+        return result;
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="text"/> holds a control character no text file has (anything below U+0020 but
+    /// tab, line feed, vertical tab, form feed, carriage return and DOS's end-of-file mark U+001A); returns the
+    /// line number after it, counting from <paramref name="line"/>.
+    /// </summary>
+    internal static int RequireText(ReadOnlySpan<char> text, string path, int line)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\n') line++;
+            else if (c < ' ' && c is not ('\t' or '\v' or '\f' or '\r' or '\u001a'))
+                throw new CrystalFormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"binary data (control character U+{(int)c:X4}), not a text structure file."), path, line);
+        }
+        return line;
     }
 
     /// <summary>Lines of the (decompressed) file, without line terminators.</summary>
