@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Models.Extractors;
@@ -9,7 +10,8 @@ namespace MoePS.Cmdlets;
 /// <summary>
 /// Base of cmdlets that run a model over crystals streamed from the pipeline (-Crystal) or over a
 /// whole dataset (-Dataset): collects them into batches of <see cref="Extractor.EvaluationBatchSize"/>,
-/// rejects crystals the model cannot take one by one (non-terminating), and hands each batch on.
+/// rejects crystals the model cannot take one by one (non-terminating) — also, unless -Force, crystals with atoms that
+/// have no neighbour within the graph radius (<see cref="IsolatedAtoms"/>) — and hands each batch on.
 /// </summary>
 public abstract class CrystalBatchCmdlet : MoeCmdlet
 {
@@ -29,10 +31,20 @@ public abstract class CrystalBatchCmdlet : MoeCmdlet
     [ArgumentCompleter(typeof(DeviceNameCompleter))]
     public string? Device { get; set; }
 
+    /// <summary><para type="description">Also process crystals with atoms that have no neighbour within the graph radius (8 Å), which are refused otherwise: CGCNN sees only padding around such atoms, so the result ignores their surroundings.</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected ComputeDevice ComputeDevice => device!;
 
     /// <summary>Throws when the model(s) cannot take this crystal.</summary>
     protected abstract void CheckCrystal(Crystal crystal);
+
+    /// <summary>The graph settings the model(s) build graphs with.</summary>
+    protected abstract IEnumerable<GraphSettings> GraphSettingsUsed { get; }
+
+    /// <summary>What the cmdlet does to a crystal, for messages ("predict", …).</summary>
+    protected abstract string Action { get; }
 
     /// <summary>Runs the model(s) on one batch and writes the results.</summary>
     protected abstract void ProcessBatch(IReadOnlyList<PredictionInput> batch);
@@ -54,6 +66,13 @@ public abstract class CrystalBatchCmdlet : MoeCmdlet
         try
         {
             CheckCrystal(crystal);
+            if (!Force)
+                foreach (var settings in GraphSettingsUsed.Distinct()) IsolatedAtoms.Check(crystal, settings);
+        }
+        catch (IsolatedAtomsException e)
+        {
+            WriteError(IsolatedAtomsErrorRecord(e, crystal, Action));
+            return;
         }
         catch (Exception e) when (e is ArgumentException or CrystalFormatException)
         {

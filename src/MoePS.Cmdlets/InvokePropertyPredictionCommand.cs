@@ -1,12 +1,13 @@
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 
 namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Predicts a property of crystals with a trained model or extractor.</para>
-/// <para type="description">One Prediction per crystal: Id, Formula, Predicted, Unit, and Actual and AbsoluteError when the target is known (-Dataset). An extractor predicts its own source property. With several models (e.g. several seeds) Predicted is their mean and StdDev their spread. Streams from the pipeline, batching internally.</para>
+/// <para type="description">One Prediction per crystal: Id, Formula, Predicted, Unit, and Actual and AbsoluteError when the target is known (-Dataset). An extractor predicts its own source property. With several models (e.g. several seeds) Predicted is their mean and StdDev their spread. Streams from the pipeline, batching internally. A crystal with atoms that have no neighbour within the graph radius (8 Å) is refused with an error naming it, unless -Force.</para>
 /// <example><code>Import-Crystal new/*.cif | Invoke-PropertyPrediction -Model (Get-Extractor mp_eform)</code></example>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "PropertyPrediction", DefaultParameterSetName = "Crystal")]
@@ -34,6 +35,10 @@ public sealed class InvokePropertyPredictionCommand : CrystalBatchCmdlet
     {
         foreach (var m in Model) m.CheckSupports(crystal);
     }
+
+    protected override IEnumerable<GraphSettings> GraphSettingsUsed => Model.Select(m => m.GraphSettings);
+
+    protected override string Action => "predict it";
 
     protected override void ProcessBatch(IReadOnlyList<PredictionInput> batch)
     {

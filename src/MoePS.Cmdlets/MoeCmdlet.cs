@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Models.Formats;
@@ -23,10 +24,22 @@ public abstract class MoeCmdlet : PSCmdlet
     protected static ErrorRecord ToErrorRecord(Exception e, object? target, string errorId) =>
         new(e, errorId, CategoryOf(e), target);
 
+    /// <summary>The error for structures whose atoms have no neighbour within the graph radius, saying how to <paramref name="action"/> anyway.</summary>
+    protected static ErrorRecord IsolatedAtomsErrorRecord(IsolatedAtomsException e, object? target, string action)
+    {
+        var record = ToErrorRecord(e, target, "IsolatedAtoms");
+        record.ErrorDetails = new ErrorDetails($"{e.Message} Use -Force to {action} anyway.")
+        {
+            RecommendedAction = $"Check the structure's cell and coordinates, or use -Force to {action} anyway.",
+        };
+        return record;
+    }
+
     /// <summary>The error category that fits an engine exception.</summary>
     protected static ErrorCategory CategoryOf(Exception e) => e switch
         {
             CrystalFormatException => ErrorCategory.InvalidData,
+            IsolatedAtomsException => ErrorCategory.InvalidData,
             FormatException => ErrorCategory.InvalidData,
             ExtractorFormatException => ErrorCategory.InvalidData,
             FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Training;
 using MoePS.Engine.Models.Extractors;
@@ -64,6 +65,11 @@ public sealed class StartExtractorPretrainCommand : TrainingCmdlet
         catch (ArgumentException e)
         {
             WriteItemError(e, Dataset, "DatasetNotSplit");
+            return;
+        }
+        if (IsolatedAtomsError(Dataset, GraphSettings.Default) is { } isolated)
+        {
+            WriteError(isolated);
             return;
         }
 

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using MoePS.Engine.Crystals;
+using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 
@@ -65,6 +67,25 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [Parameter]
     [ArgumentCompleter(typeof(DeviceNameCompleter))]
     public string? Device { get; set; }
+
+    /// <summary><para type="description">Train even when structures of the dataset have atoms with no neighbour within the graph radius (8 Å), which is refused otherwise with the rows named: CGCNN sees only padding around such atoms.</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>The error naming the dataset's rows whose structures have atoms with no neighbour within the radius; null when there are none, or with -Force.</summary>
+    protected ErrorRecord? IsolatedAtomsError(CrystalDataset dataset, GraphSettings settings)
+    {
+        if (Force) return null;
+        try
+        {
+            IsolatedAtoms.CheckRows(dataset.Entries.Select(e => e.Crystal).ToList(), settings, dataset.Name);
+            return null;
+        }
+        catch (IsolatedAtomsException e)
+        {
+            return IsolatedAtomsErrorRecord(e, dataset, "train on it");
+        }
+    }
 
     protected TrainingOptions BuildOptions()
     {

@@ -68,3 +68,53 @@ Describe 'Import-Crystal with a junk file' {
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
     }
 }
+
+Describe 'Structures whose atoms have no neighbour within the graph radius' {
+    BeforeAll {
+        $script:Dir = New-TestFolder
+        Set-Content (Join-Path $Dir 'lonely.vasp') "one Na atom in a 1000 A cell`n1.0`n1000 0 0`n0 1000 0`n0 0 1000`nNa`n1`nDirect`n0 0 0"
+        $script:Lonely = Import-Crystal (Join-Path $Dir 'lonely.vasp')
+        $script:Salt = Import-Crystal (Join-Path $DataPath 'cgcnn-sample/9011998.cif')
+        $script:Eform = Get-Extractor mp_eform
+    }
+    AfterAll { Remove-Item -Recurse -Force $script:Dir }
+
+    It 'Invoke-PropertyPrediction refuses them, naming the structure, and predicts the rest; -Force predicts them' {
+        $err = $null
+        $p = $Salt, $Lonely | Invoke-PropertyPrediction -Model $Eform -Device cpu -ErrorVariable err -ErrorAction SilentlyContinue
+        @($p).Count | Should -Be 1
+        $p.Id | Should -Be $Salt.Id
+        "$($err[0])" | Should -BeLike "*Structure 'lonely'*lonely.vasp*atom 0 (Na) has no neighbour within 8 Å*Use -Force to predict it anyway.*"
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'IsolatedAtoms,*'
+
+        $forced = $Lonely | Invoke-PropertyPrediction -Model $Eform -Device cpu -Force
+        $forced.Id | Should -Be 'lonely'
+        [double]::IsFinite($forced.Predicted) | Should -BeTrue
+    }
+
+    It 'Get-CrystalFeature refuses them the same way unless -Force' {
+        $err = $null
+        $Lonely | Get-CrystalFeature -Extractor $Eform -Device cpu -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($err[0])" | Should -BeLike "*Structure 'lonely'*Use -Force to compute its features anyway.*"
+        ($Lonely | Get-CrystalFeature -Extractor $Eform -Device cpu -Force).Feature.Length | Should -Be 64
+    }
+
+    It 'training refuses a dataset row with such atoms, naming the row, unless -Force' {
+        $rows = foreach ($e in 'Na', 'K', 'Rb', 'Cs', 'Li', 'Ag', 'Cu', 'Au') {
+            '[{"lattice": {"matrix": [[4, 0, 0], [0, 4, 0], [0, 0, 4]]}, "sites": [{"species": [{"element": "' + $e + '", "occu": 1}], "abc": [0, 0, 0]}]}, 1.5]'
+        }
+        $rows += '[{"lattice": {"matrix": [[1000, 0, 0], [0, 1000, 0], [0, 0, 1000]]}, "sites": [{"species": [{"element": "Na", "occu": 1}], "abc": [0, 0, 0]}]}, 2.5]'
+        $file = Join-Path $Dir 'lonely-row.json'
+        Set-Content $file ('{"columns": ["structure", "y"], "data": [' + ($rows -join ', ') + ']}')
+        $ds = Import-CrystalDataset $file | Split-CrystalDataset -Seed 0
+
+        $err = $null
+        $ds | Start-ExtractorPretrain -Epochs 1 -Device cpu -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        "$($err[0])" | Should -BeLike "*Dataset 'lonely-row' has atoms with no neighbour within 8 Å: row 8 '8': atom 0 (Na)*Use -Force to train on it anyway.*"
+        { $Eform | New-MixtureModel | Start-MixtureTraining -Dataset $ds -Epochs 1 -Device cpu -ErrorAction Stop } |
+            Should -Throw "*row 8 '8'*"
+
+        ($ds | Start-ExtractorPretrain -Epochs 1 -Device cpu -Force).Training.EpochsRun | Should -Be 1
+    }
+}
