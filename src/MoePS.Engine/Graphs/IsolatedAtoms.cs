@@ -45,13 +45,10 @@ public static class IsolatedAtoms
     public static void CheckRows(IReadOnlyList<Crystal> crystals, GraphSettings settings, string datasetName, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(crystals);
-        var found = new List<IsolatedStructure>();
-        for (int row = 0; row < crystals.Count; row++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var atoms = Find(crystals[row], settings);
-            if (atoms.Length > 0) found.Add(new IsolatedStructure(row, crystals[row], atoms));
-        }
+        var atoms = new int[crystals.Count][];
+        Parallel.For(0, crystals.Count, new ParallelOptions { CancellationToken = cancellation }, row => atoms[row] = Find(crystals[row], settings));
+        var found = Enumerable.Range(0, crystals.Count).Where(row => atoms[row].Length > 0)
+            .Select(row => new IsolatedStructure(row, crystals[row], atoms[row])).ToList();
         if (found.Count > 0) throw new IsolatedAtomsException(found, settings.Radius, datasetName);
     }
 }
