@@ -46,6 +46,19 @@ public class NeighbourSearchPropertyTests
             AssertSameGraph(RandomCrystals.Make(shape, 1000 + seed), settings);
     }
 
+    /// <summary>The sparse shape must really exercise padding: partly filled neighbour lists, not only empty or full ones.</summary>
+    [Fact]
+    public void SparseCrystalsNeedPadding()
+    {
+        var settings = GraphSettings.Default;
+        var counts = Enumerable.Range(0, 40)
+            .SelectMany(seed => BruteForceNeighbourSearch.AllNeighbours(RandomCrystals.Make(RandomCrystals.Shape.Sparse, seed), settings.Radius))
+            .Select(list => list.Count).ToList();
+        Assert.True(counts.Count(c => c > 0 && c < settings.MaxNeighbours) >= 10, $"partly padded atoms: {string.Join(", ", counts)}");
+        Assert.Contains(0, counts);
+        Assert.Contains(counts, c => c >= settings.MaxNeighbours);
+    }
+
     [Fact]
     public void CellListMatchesBruteForceOnA300AtomCell() =>
         AssertSameGraph(RandomCrystals.Large(300, 15.0, seed: 7), GraphSettings.Default);

@@ -5,7 +5,8 @@ namespace MoePS.Engine.Tests.Graphs;
 /// <summary>Random periodic structures of the shapes that break naive neighbour searches.</summary>
 public static class RandomCrystals
 {
-    public enum Shape { General, Oblique, Tiny, SingleAtom, Slab, Symmetric }
+    /// <summary>Sparse: few atoms in cells of 6–12 Å, so most atoms have fewer than 12 neighbours within 8 Å and CGCNN pads.</summary>
+    public enum Shape { General, Oblique, Tiny, SingleAtom, Slab, Symmetric, Sparse }
 
     public static Crystal Make(Shape shape, int seed)
     {
@@ -19,6 +20,7 @@ public static class RandomCrystals
                 Shape.Tiny => (FromParameters(rng, 2.2, 4, 60, 120), rng.Next(1, 4), false),
                 Shape.SingleAtom => (FromParameters(rng, 2.2, 6, 50, 130), 1, false),
                 Shape.Slab => (Slab(rng), rng.Next(2, 7), true),
+                Shape.Sparse => (FromParameters(rng, 6, 12, 70, 110), rng.Next(1, 4), false),
                 _ => (Cubic(rng), 0, false),
             };
             Lattice lattice;
