@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Reports;
 using MoePS.Engine.Models.Extractors;
@@ -45,8 +46,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
 
     /// <summary><para type="description">Methods to compare: STL, TL, MoE, Ensemble, Concat. Default: STL, TL, MoE.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
-    [ValidateSet("STL", "TL", "MoE", "Ensemble", "Concat")]
-    public string[] Method { get; set; } = { BenchmarkMethod.STL, BenchmarkMethod.TL, BenchmarkMethod.MoE };
+    public LearningMethod[] Method { get; set; } = { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE };
 
     /// <summary><para type="description">Seeds; seed K uses split K (splits/seedK.json) and K as the training seed. Default: 0.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
@@ -258,7 +258,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         var methods = new List<PlannedMethod>();
         try
         {
-            foreach (string m in Method) methods.Add(PlannedMethod.Create(m, settings, Aggregation?.ToString()));
+            foreach (var m in Method) methods.Add(PlannedMethod.Create(m, settings, Aggregation));
         }
         catch (ArgumentException e)
         {

@@ -195,6 +195,15 @@ Describe 'Invoke-MoeBenchmark errors' {
         (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'jarvis_2d_gap_opt', 'jarvis_2d_gap_tbmbj'
     }
 
+    It 'binds -Method in any case and completes it and -Aggregation with their names' {
+        $line = 'Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method '
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'Concat', 'Ensemble', 'MoE', 'STL', 'TL'
+        $line = 'Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Aggregation C'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'Concat'
+        { Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method moe, Magic -ResultPath (Join-Path $Folder 'x.jsonl') -ErrorAction Stop } |
+            Should -Throw '*Magic*STL, TL, MoE, Ensemble, Concat*'
+    }
+
     It 'refuses an aggregation that contradicts the method' {
         { Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method Ensemble -Aggregation Concat -ResultPath (Join-Path $Folder 'x.jsonl') -ErrorAction Stop } |
             Should -Throw '*contradicts aggregation*'

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Benchmarks;
 
@@ -22,7 +24,7 @@ public sealed record BenchmarkHyperparameters
     public int? TopK { get; init; }
 
     /// <summary>Add, Concat or Ensemble (mixtures only).</summary>
-    public string Aggregation { get; init; } = "Add";
+    public Aggregation Aggregation { get; init; } = Aggregation.Add;
 
     /// <summary>The one extractor TL starts from.</summary>
     public string TransferFrom { get; init; } = "mp_eform";
@@ -36,23 +38,23 @@ public sealed record BenchmarkHyperparameters
     /// The settings that change what <paramref name="method"/> trains, as name=value pairs in a
     /// fixed order: STL ignores every mixture setting, so changing k doesn't redo STL runs.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, string>> RelevantTo(string method)
+    public IReadOnlyList<KeyValuePair<string, string>> RelevantTo(LearningMethod method)
     {
         var s = new List<KeyValuePair<string, string>>
         {
             new("epochs", Num(Epochs)), new("patience", Num(Patience)),
             new("batchSize", Num(BatchSize)), new("learningRate", Num(LearningRate)),
         };
-        if (method == BenchmarkMethod.TL)
+        if (method == LearningMethod.TL)
         {
             s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
             s.Add(new("transferFrom", TransferFrom));
         }
-        else if (BenchmarkMethod.IsMixture(method))
+        else if (method.IsMixture())
         {
             s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
             s.Add(new("topK", TopK is int k ? Num(k) : "all"));
-            s.Add(new("aggregation", BenchmarkMethod.AggregationOf(method)!));
+            s.Add(new("aggregation", method.AggregationOf()!.Value.ToString()));
             s.Add(new("extractors", Extractors.Count == 0 ? "all" : string.Join(",", Extractors)));
             s.Add(new("gateRegularization", Num(GateRegularization)));
         }
@@ -60,10 +62,10 @@ public sealed record BenchmarkHyperparameters
     }
 
     /// <summary>First 12 hex digits of SHA-256 over <see cref="RelevantTo"/>: part of a run's key.</summary>
-    public string HashFor(string method)
+    public string HashFor(LearningMethod method)
     {
         string canonical = string.Join(";", RelevantTo(method).Select(p => p.Key + "=" + p.Value));
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(method + "|" + canonical));
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(method.ToString() + "|" + canonical));
         return Convert.ToHexString(hash, 0, 6).ToLowerInvariant();
     }
 

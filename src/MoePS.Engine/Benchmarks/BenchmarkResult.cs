@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Benchmarks;
 
@@ -11,8 +12,9 @@ public sealed class BenchmarkResult
 {
     public string Task { get; init; } = "";
 
-    /// <summary>STL, TL, MoE, Ensemble or Concat (see <see cref="BenchmarkMethod"/>).</summary>
-    public string Method { get; init; } = "";
+    /// <summary>STL, TL, MoE, Ensemble or Concat (in result files by name).</summary>
+    [JsonRequired]
+    public LearningMethod Method { get; init; }
 
     public int Seed { get; init; }
 

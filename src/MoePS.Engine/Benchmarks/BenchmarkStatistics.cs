@@ -1,3 +1,5 @@
+using MoePS.Engine.Models;
+
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>Summarises benchmark results per task × method × settings, beside the paper's values.</summary>
@@ -5,7 +7,7 @@ public static class BenchmarkStatistics
 {
     /// <summary>
     /// One summary per (task, method, settings hash), ordered as the paper's Table 3 (other tasks
-    /// after, by name), methods as <see cref="BenchmarkMethod.All"/>, then by k. A seed reported
+    /// after, by name), methods in <see cref="LearningMethod"/> order, then by k. A seed reported
     /// twice for the same settings counts once (the later result).
     /// </summary>
     public static IReadOnlyList<BenchmarkSummary> Summarise(IEnumerable<BenchmarkResult> results)
@@ -16,7 +18,7 @@ public static class BenchmarkStatistics
             .ToList();
 
         var stlMean = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var g in groups.Where(g => g[0].Method == BenchmarkMethod.STL)
+        foreach (var g in groups.Where(g => g[0].Method == LearningMethod.STL)
                      .OrderByDescending(g => g.Count))
             stlMean.TryAdd(g[0].Task, Statistics.Mean(g.Select(r => r.TestMAE).ToList()));
 
@@ -27,7 +29,7 @@ public static class BenchmarkStatistics
         return drafts
             .Select(s => s with { IsBest = s.MeanTestMAE == bestPerTask[s.Task] })
             .OrderBy(s => TaskOrder(s.Task)).ThenBy(s => s.Task, StringComparer.Ordinal)
-            .ThenBy(s => BenchmarkMethod.Order(s.Method)).ThenBy(s => s.Method, StringComparer.Ordinal)
+            .ThenBy(s => s.Method)
             .ThenBy(s => s.TopK ?? int.MaxValue).ThenBy(s => s.ExtractorCount)
             .ToList();
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Benchmarks;
 
@@ -9,7 +10,7 @@ namespace MoePS.Engine.Benchmarks;
 public sealed record BenchmarkSummary
 {
     public string Task { get; init; } = "";
-    public string Method { get; init; } = "";
+    public LearningMethod Method { get; init; }
 
     /// <summary>k of the gate (mixtures), null otherwise.</summary>
     public int? TopK { get; init; }

@@ -44,7 +44,7 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
         {
             Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed,
         };
-        return run.Method == BenchmarkMethod.STL
+        return run.Method == LearningMethod.STL
             ? TrainFromScratch(run, dataset, options, progress, clock, cancellation)
             : TrainMixture(run, dataset, options, progress, clock, cancellation);
     }
@@ -61,14 +61,13 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
         IProgress<EpochReport>? progress, Stopwatch clock, CancellationToken cancellation)
     {
         var s = run.Settings;
-        bool transfer = run.Method == BenchmarkMethod.TL;
+        bool transfer = run.Method == LearningMethod.TL;
         var names = transfer ? new[] { s.TransferFrom }
             : s.Extractors.Count > 0 ? s.Extractors : BenchmarkExtractors.DefaultNames();
         var mixture = new MixtureOptions
         {
             TopK = transfer ? null : s.TopK,
-            Aggregation = transfer ? Aggregation.Add : Enum.Parse<Aggregation>(BenchmarkMethod.AggregationOf(run.Method)
-                ?? throw new ArgumentException($"'{run.Method}' is not a benchmark method; use {string.Join(", ", BenchmarkMethod.All)}.")),
+            Aggregation = run.Method.AggregationOf() ?? throw new ArgumentException($"{run.Method} does not train a mixture."),
             GateRegularization = s.GateRegularization,
             FineTuneLearningRate = s.FineTuneLearningRate,
         };

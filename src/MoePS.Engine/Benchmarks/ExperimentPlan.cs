@@ -1,3 +1,6 @@
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
@@ -39,35 +42,33 @@ public sealed record ExperimentPlan
 }
 
 /// <summary>A method of a plan with its effective settings (plan-wide ones plus its own overrides).</summary>
-public sealed record PlannedMethod(string Method, BenchmarkHyperparameters Settings)
+public sealed record PlannedMethod(LearningMethod Method, BenchmarkHyperparameters Settings)
 {
     /// <summary>
-    /// A method by name (any case) with its settings, as the method is reported: MoE with
-    /// <paramref name="aggregation"/> Concat or Ensemble becomes that method, and a mixture's
-    /// settings carry the aggregation it implies. Throws when the two contradict each other.
+    /// A method with its settings, as the method is reported: MoE with <paramref name="aggregation"/>
+    /// Concat or Ensemble becomes that method, and a mixture's settings carry the aggregation it
+    /// implies. Throws when the two contradict each other.
     /// </summary>
-    public static PlannedMethod Create(string method, BenchmarkHyperparameters settings, string? aggregation = null)
+    public static PlannedMethod Create(LearningMethod method, BenchmarkHyperparameters settings, Aggregation? aggregation = null)
     {
-        string name = BenchmarkMethod.Normalise(method)
-            ?? throw new ArgumentException($"Unknown method '{method}'. Methods: {string.Join(", ", BenchmarkMethod.All)}.", nameof(method));
-        if (!BenchmarkMethod.IsMixture(name)) return new PlannedMethod(name, settings);
-        if (aggregation != null)
+        if (!method.IsMixture()) return new PlannedMethod(method, settings);
+        if (aggregation is Aggregation given)
         {
-            string implied = BenchmarkMethod.ForAggregation(aggregation);
-            if (name == BenchmarkMethod.MoE) name = implied;
-            else if (implied != name)
-                throw new ArgumentException($"Method {name} contradicts aggregation '{aggregation}'; use method MoE with that aggregation instead.", nameof(aggregation));
+            var implied = LearningMethods.ForAggregation(given);
+            if (method == LearningMethod.MoE) method = implied;
+            else if (implied != method)
+                throw new ArgumentException($"Method {method} contradicts aggregation '{given}'; use method MoE with that aggregation instead.", nameof(aggregation));
         }
         if (settings.TopK is int k && settings.Extractors.Count > 0 && k > settings.Extractors.Count)
             throw new ArgumentException($"TopK {k} is more than the {settings.Extractors.Count} extractors listed.", nameof(settings));
-        return new PlannedMethod(name, settings with { Aggregation = BenchmarkMethod.AggregationOf(name)! });
+        return new PlannedMethod(method, settings with { Aggregation = method.AggregationOf()!.Value });
     }
 
-    public override string ToString() => Settings.TopK is int k ? $"{Method} (k={k})" : Method;
+    public override string ToString() => Settings.TopK is int k ? $"{Method} (k={k})" : Method.ToString();
 }
 
 /// <summary>One run a benchmark has to do (or skip, when its key is already in the result file).</summary>
-public sealed record PlannedRun(string Task, string Method, int Seed, BenchmarkHyperparameters Settings)
+public sealed record PlannedRun(string Task, LearningMethod Method, int Seed, BenchmarkHyperparameters Settings)
 {
     public string ConfigHash => Settings.HashFor(Method);
     public BenchmarkRunKey Key => new(Task, Method, Seed, ConfigHash);

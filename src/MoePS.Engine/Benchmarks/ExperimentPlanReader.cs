@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -126,16 +128,16 @@ public sealed class ExperimentPlanReader
     PlannedMethod MethodWithSettings(YamlMappingNode map, string key, BenchmarkHyperparameters plan)
     {
         var entries = Entries(map, key, HyperparameterKeys.Prepend("method").ToArray());
-        string method = MethodName(Required(entries, map, "method", key), key + ".method");
+        var method = MethodName(Required(entries, map, "method", key), key + ".method");
         var settings = Hyperparameters(map, key, plan, skip: "method");
         return Resolve(method, settings, entries.GetValueOrDefault("aggregation"), map, key);
     }
 
     /// <summary>Makes method and aggregation agree: MoE with aggregation Concat is reported as Concat.</summary>
-    PlannedMethod Resolve(string method, BenchmarkHyperparameters settings, YamlNode? aggregationNode, YamlNode at, string key)
+    PlannedMethod Resolve(LearningMethod method, BenchmarkHyperparameters settings, YamlNode? aggregationNode, YamlNode at, string key)
     {
         // MoE takes the aggregation in force (plan-wide or its own); Ensemble and Concat are checked against their own only.
-        string? aggregation = method == BenchmarkMethod.MoE || aggregationNode != null ? settings.Aggregation : null;
+        Aggregation? aggregation = method == LearningMethod.MoE || aggregationNode != null ? settings.Aggregation : null;
         try
         {
             return PlannedMethod.Create(method, settings, aggregation);
@@ -170,7 +172,7 @@ public sealed class ExperimentPlanReader
                 "learningRate" => h with { LearningRate = Positive(value, key) },
                 "fineTuneLearningRate" => h with { FineTuneLearningRate = Positive(value, key) },
                 "topK" => h with { TopK = IsAll(value) ? null : Integer(value, key, 1) },
-                "aggregation" => h with { Aggregation = Aggregation(value, key) },
+                "aggregation" => h with { Aggregation = AggregationName(value, key) },
                 "transferFrom" => h with { TransferFrom = Name(value, key) },
                 "extractors" => h with { Extractors = Names(value, key) },
                 "gateRegularization" => h with { GateRegularization = NonNegative(value, key) },
@@ -245,19 +247,30 @@ public sealed class ExperimentPlanReader
         return names;
     }
 
-    string MethodName(YamlNode node, string key)
+    LearningMethod MethodName(YamlNode node, string key)
     {
         string v = Text(node, key);
-        return BenchmarkMethod.Normalise(v)
-            ?? throw Error(node, key, $"'{key}' has the unknown method '{v}'. Methods: {string.Join(", ", BenchmarkMethod.All)}.");
+        return NameOf<LearningMethod>(v)
+            ?? throw Error(node, key, $"'{key}' has the unknown method '{v}'. Methods: {string.Join(", ", Enum.GetNames<LearningMethod>())}.");
     }
 
-    string Aggregation(YamlNode node, string key)
+    Aggregation AggregationName(YamlNode node, string key)
     {
         string v = Text(node, key);
-        var known = new[] { "Add", "Concat", "Ensemble" };
-        return known.FirstOrDefault(a => string.Equals(a, v.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw Error(node, key, $"'{key}' must be Add, Concat or Ensemble, not '{v}'.");
+        return NameOf<Aggregation>(v)
+            ?? throw Error(node, key, $"'{key}' must be {Alternatives(Enum.GetNames<Aggregation>())}, not '{v}'.");
+    }
+
+    /// <summary>"a, b or c".</summary>
+    static string Alternatives(string[] names) => string.Join(", ", names[..^1]) + " or " + names[^1];
+
+    /// <summary>The member named <paramref name="name"/> in any case; numbers are not names (unlike Enum.TryParse).</summary>
+    static TEnum? NameOf<TEnum>(string name) where TEnum : struct, Enum
+    {
+        string trimmed = name.Trim();
+        foreach (var value in Enum.GetValues<TEnum>())
+            if (string.Equals(value.ToString(), trimmed, StringComparison.OrdinalIgnoreCase)) return value;
+        return null;
     }
 
     string Device(YamlNode node)

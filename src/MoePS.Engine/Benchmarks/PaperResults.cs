@@ -1,3 +1,5 @@
+using MoePS.Engine.Models;
+
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>A test MAE the paper reports, with where it comes from.</summary>
@@ -60,17 +62,17 @@ public static class PaperResults
     };
 
     /// <summary>Table 1: test MAE by aggregation (method name) with three extractors, same three tasks.</summary>
-    public static readonly IReadOnlyDictionary<(string Task, string Method), double> Table1 = new Dictionary<(string, string), double>
+    public static readonly IReadOnlyDictionary<(string Task, LearningMethod Method), double> Table1 = new Dictionary<(string, LearningMethod), double>
     {
-        [("piezoelectric_tensor", BenchmarkMethod.Ensemble)] = 0.222,
-        [("jarvis_2d_exfoliation", BenchmarkMethod.Ensemble)] = 51.6,
-        [("expt_eform", BenchmarkMethod.Ensemble)] = 0.118,
-        [("piezoelectric_tensor", BenchmarkMethod.Concat)] = 0.262,
-        [("jarvis_2d_exfoliation", BenchmarkMethod.Concat)] = 56.3,
-        [("expt_eform", BenchmarkMethod.Concat)] = 0.0870,
-        [("piezoelectric_tensor", BenchmarkMethod.MoE)] = 0.227,
-        [("jarvis_2d_exfoliation", BenchmarkMethod.MoE)] = 52.6,
-        [("expt_eform", BenchmarkMethod.MoE)] = 0.0936,
+        [("piezoelectric_tensor", LearningMethod.Ensemble)] = 0.222,
+        [("jarvis_2d_exfoliation", LearningMethod.Ensemble)] = 51.6,
+        [("expt_eform", LearningMethod.Ensemble)] = 0.118,
+        [("piezoelectric_tensor", LearningMethod.Concat)] = 0.262,
+        [("jarvis_2d_exfoliation", LearningMethod.Concat)] = 56.3,
+        [("expt_eform", LearningMethod.Concat)] = 0.0870,
+        [("piezoelectric_tensor", LearningMethod.MoE)] = 0.227,
+        [("jarvis_2d_exfoliation", LearningMethod.MoE)] = 52.6,
+        [("expt_eform", LearningMethod.MoE)] = 0.0936,
     };
 
     public static PaperTaskRow? Table3Row(string task) =>
@@ -81,16 +83,16 @@ public static class PaperResults
     /// STL; TL from mp_eform; MoE over all 18 extractors (Table 3 at k = 18, Table 4 for other k);
     /// Add (MoE), Concat or Ensemble over three extractors (Table 1). Otherwise null.
     /// </summary>
-    public static PaperValue? Lookup(string task, string method, int? topK, IReadOnlyList<string> extractors)
+    public static PaperValue? Lookup(string task, LearningMethod method, int? topK, IReadOnlyList<string> extractors)
     {
         var row = Table3Row(task);
         int m = extractors.Count;
-        if (method == BenchmarkMethod.STL) return row?.STL;
-        if (method == BenchmarkMethod.TL)
+        if (method == LearningMethod.STL) return row?.STL;
+        if (method == LearningMethod.TL)
             return m == 1 && extractors[0] == Table3TransferSource ? row?.TL : null;
-        if (!BenchmarkMethod.IsMixture(method)) return null;
+        if (!method.IsMixture()) return null;
         int k = topK ?? m;
-        if (m == AllExtractors && method == BenchmarkMethod.MoE)
+        if (m == AllExtractors && method == LearningMethod.MoE)
         {
             if (k == AllExtractors && row != null) return row.MoE;
             return Table4.TryGetValue((row?.Task ?? task, k), out double v4) ? new PaperValue(v4, null, $"Table 4 (k={k})") : null;

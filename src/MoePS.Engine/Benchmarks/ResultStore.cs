@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Benchmarks;
 
@@ -10,7 +12,11 @@ namespace MoePS.Engine.Benchmarks;
 /// </summary>
 public sealed class ResultStore
 {
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = false,
+        Converters = { new JsonStringEnumConverter<LearningMethod>(allowIntegerValues: false) },
+    };
 
     public ResultStore(string path) => Path = System.IO.Path.GetFullPath(path);
 
@@ -115,6 +121,6 @@ public sealed class ResultStore
     static void Validate(BenchmarkResult r)
     {
         if (string.IsNullOrWhiteSpace(r.Task)) throw new ArgumentException("the result has no Task.");
-        if (string.IsNullOrWhiteSpace(r.Method)) throw new ArgumentException($"the result for '{r.Task}' has no Method.");
+        if (!Enum.IsDefined(r.Method)) throw new ArgumentException($"the result for '{r.Task}' has no valid Method.");
     }
 }

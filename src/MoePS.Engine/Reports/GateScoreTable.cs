@@ -1,4 +1,5 @@
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Reports;
 
@@ -37,7 +38,7 @@ public sealed class GateScoreTable
             .GroupBy(r => (r.Task, r.Method, r.ConfigHash))
             .Select(g => g.GroupBy(r => r.Seed).Select(s => s.Last()).ToList())
             .OrderBy(g => g[0].Task, StringComparer.Ordinal)
-            .ThenBy(g => BenchmarkMethod.Order(g[0].Method)).ThenBy(g => g[0].TopK ?? int.MaxValue)
+            .ThenBy(g => g[0].Method).ThenBy(g => g[0].TopK ?? int.MaxValue)
             .ToList();
         var extractors = groups.SelectMany(g => g).SelectMany(r => r.GateScoreDictionary.Keys).Distinct().ToList();
         var variantsPerTask = groups.GroupBy(g => g[0].Task).ToDictionary(t => t.Key, t => t.Count());

@@ -1,5 +1,6 @@
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Reports;
 
@@ -63,7 +64,7 @@ public static class MoeReport
         {
             var variants = task.GroupBy(r => (r.Method, r.ConfigHash))
                 .Select(g => g.OrderBy(r => r.Seed).First())
-                .OrderBy(r => BenchmarkMethod.Order(r.Method)).ThenBy(r => r.TopK ?? int.MaxValue)
+                .OrderBy(r => r.Method).ThenBy(r => r.TopK ?? int.MaxValue)
                 .ToList();
             var series = variants.Select(r => (Label: $"{r.Method}{(r.TopK is int k ? $" k={k}" : "")}, seed {r.Seed}", Data: r.Parity!)).ToList();
             images.Add(ReportPlots.Parity(task.Key, task.First().Unit, series));

@@ -1,4 +1,5 @@
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using ScottPlot;
 
 namespace MoePS.Engine.Reports;
@@ -18,7 +19,7 @@ public static class ReportPlots
     /// </summary>
     public static ReportImage? ImprovementVsSize(IReadOnlyList<BenchmarkSummary> summaries)
     {
-        var series = new[] { BenchmarkMethod.TL, BenchmarkMethod.MoE }
+        var series = new[] { LearningMethod.TL, LearningMethod.MoE }
             .Select(m => (Method: m, Points: summaries
                 .Where(s => s.Method == m && s.ImprovementOverSTL.HasValue && s.Rows > 0)
                 .GroupBy(s => s.Task).Select(g => g.First())
@@ -36,7 +37,7 @@ public static class ReportPlots
             var ys = points.Select(p => p.Y).ToArray();
             var scatter = plot.Add.ScatterPoints(xs, ys, colors[i]);
             scatter.MarkerSize = 9;
-            scatter.LegendText = method;
+            scatter.LegendText = method.ToString();
             if (xs.Distinct().Count() >= 2)
             {
                 var (a, b) = Statistics.LinearFit(xs, ys);

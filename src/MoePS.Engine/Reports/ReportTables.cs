@@ -15,7 +15,7 @@ static class ReportTables
     public static IReadOnlyList<IReadOnlyList<CellData>> SummaryRows(IReadOnlyList<BenchmarkSummary> summaries) =>
         summaries.Select(s => (IReadOnlyList<CellData>)new[]
         {
-            CellData.Of(s.Task), CellData.Of(s.Method), CellData.Of(s.TopK, ReportStyle.WholeNumber),
+            CellData.Of(s.Task), CellData.Of(s.Method.ToString()), CellData.Of(s.TopK, ReportStyle.WholeNumber),
             CellData.Of(s.ExtractorCount, ReportStyle.WholeNumber), CellData.Of(s.Seeds, ReportStyle.WholeNumber),
             CellData.Of(s.Rows, ReportStyle.WholeNumber), CellData.Of(s.Unit),
             CellData.Of(s.TestMAE, s.IsBest ? ReportStyle.Bold : ReportStyle.Default),
@@ -36,7 +36,7 @@ static class ReportTables
 
     public static IReadOnlyList<CellData> RunRow(BenchmarkResult r) => new[]
     {
-        CellData.Of(r.Task), CellData.Of(r.Method), CellData.Of(r.Seed, ReportStyle.WholeNumber), CellData.Of(r.Rows, ReportStyle.WholeNumber),
+        CellData.Of(r.Task), CellData.Of(r.Method.ToString()), CellData.Of(r.Seed, ReportStyle.WholeNumber), CellData.Of(r.Rows, ReportStyle.WholeNumber),
         CellData.Of(r.TestMAE, ReportStyle.Mae), CellData.Of(r.ValMAE, ReportStyle.Mae), CellData.Of(r.Unit),
         CellData.Of(r.BestEpoch, ReportStyle.WholeNumber), CellData.Of(r.Epochs, ReportStyle.WholeNumber),
         CellData.Of(r.Seconds, ReportStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, ReportStyle.WholeNumber),

@@ -1,4 +1,5 @@
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Tests.Benchmarks;
 
@@ -10,7 +11,7 @@ static class BenchmarkFixtures
 {
     public static readonly string[] Extractors = { "mp_eform", "mp_bandgap", "jarvis_eform", "jarvis_bandgap" };
 
-    public static BenchmarkResult Run(string task, string method, int seed, double testMae, int rows = 120,
+    public static BenchmarkResult Run(string task, LearningMethod method, int seed, double testMae, int rows = 120,
         int? topK = null, string extractors = "", GateScoreDictionary? gates = null, ParityData? parity = null, string hash = "h") => new()
     {
         Task = task, Method = method, Seed = seed, Rows = rows, TestMAE = testMae, ValMAE = testMae * 0.9,
@@ -35,18 +36,18 @@ static class BenchmarkFixtures
         string all = string.Join(",", Extractors);
         return new List<BenchmarkResult>
         {
-            Run("jarvis_2d_gap_tbmbj", "STL", 0, 1.40, parity: Parity(18, 0.3)),
-            Run("jarvis_2d_gap_tbmbj", "STL", 1, 1.20, parity: Parity(18, 0.35)),
-            Run("jarvis_2d_gap_tbmbj", "TL", 0, 1.70, extractors: "mp_eform", parity: Parity(18, 0.4)),
-            Run("jarvis_2d_gap_tbmbj", "TL", 1, 1.50, extractors: "mp_eform"),
-            Run("jarvis_2d_gap_tbmbj", "MoE", 0, 1.10, topK: 2, extractors: all, gates: Gates(0.6, 0.4, 0, 0), parity: Parity(18, 0.2)),
-            Run("jarvis_2d_gap_tbmbj", "MoE", 1, 1.00, topK: 2, extractors: all, gates: Gates(0.5, 0.5, 0, 0)),
-            Run("mp_poisson_ratio", "STL", 0, 0.034, rows: 1181, parity: Parity(30, 0.01)),
-            Run("mp_poisson_ratio", "STL", 1, 0.032, rows: 1181),
-            Run("mp_poisson_ratio", "TL", 0, 0.031, rows: 1181, extractors: "mp_eform"),
-            Run("mp_poisson_ratio", "TL", 1, 0.033, rows: 1181, extractors: "mp_eform"),
-            Run("mp_poisson_ratio", "MoE", 0, 0.030, rows: 1181, topK: 2, extractors: all, gates: Gates(0.1, 0, 0.9, 0), parity: Parity(30, 0.005)),
-            Run("mp_poisson_ratio", "MoE", 1, 0.028, rows: 1181, topK: 2, extractors: all, gates: Gates(0, 0.2, 0.8, 0)),
+            Run("jarvis_2d_gap_tbmbj", LearningMethod.STL, 0, 1.40, parity: Parity(18, 0.3)),
+            Run("jarvis_2d_gap_tbmbj", LearningMethod.STL, 1, 1.20, parity: Parity(18, 0.35)),
+            Run("jarvis_2d_gap_tbmbj", LearningMethod.TL, 0, 1.70, extractors: "mp_eform", parity: Parity(18, 0.4)),
+            Run("jarvis_2d_gap_tbmbj", LearningMethod.TL, 1, 1.50, extractors: "mp_eform"),
+            Run("jarvis_2d_gap_tbmbj", LearningMethod.MoE, 0, 1.10, topK: 2, extractors: all, gates: Gates(0.6, 0.4, 0, 0), parity: Parity(18, 0.2)),
+            Run("jarvis_2d_gap_tbmbj", LearningMethod.MoE, 1, 1.00, topK: 2, extractors: all, gates: Gates(0.5, 0.5, 0, 0)),
+            Run("mp_poisson_ratio", LearningMethod.STL, 0, 0.034, rows: 1181, parity: Parity(30, 0.01)),
+            Run("mp_poisson_ratio", LearningMethod.STL, 1, 0.032, rows: 1181),
+            Run("mp_poisson_ratio", LearningMethod.TL, 0, 0.031, rows: 1181, extractors: "mp_eform"),
+            Run("mp_poisson_ratio", LearningMethod.TL, 1, 0.033, rows: 1181, extractors: "mp_eform"),
+            Run("mp_poisson_ratio", LearningMethod.MoE, 0, 0.030, rows: 1181, topK: 2, extractors: all, gates: Gates(0.1, 0, 0.9, 0), parity: Parity(30, 0.005)),
+            Run("mp_poisson_ratio", LearningMethod.MoE, 1, 0.028, rows: 1181, topK: 2, extractors: all, gates: Gates(0, 0.2, 0.8, 0)),
         };
     }
 }

@@ -1,4 +1,5 @@
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using MoePS.Engine.Training;
 using Xunit;
 
@@ -19,7 +20,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
     static ExperimentPlan Plan(BenchmarkHyperparameters? settings = null) => new()
     {
         Tasks = new[] { "task_a", "task_b" },
-        Methods = new[] { new PlannedMethod(BenchmarkMethod.STL, settings ?? Settings) },
+        Methods = new[] { new PlannedMethod(LearningMethod.STL, settings ?? Settings) },
         Seeds = new[] { 0, 1 },
     };
 

@@ -1,4 +1,5 @@
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
@@ -35,7 +36,7 @@ public sealed class BenchmarkTrainerTests : IDisposable
     public void TrainsEachMethodOnThePapersSplitOfTheSeed()
     {
         using var trainer = Trainer();
-        var results = new[] { BenchmarkMethod.STL, BenchmarkMethod.TL, BenchmarkMethod.MoE }
+        var results = new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE }
             .Select(m => trainer.Execute(new PlannedRun(Task, m, 0, Quick), null, default)).ToList();
 
         foreach (var r in results)
@@ -65,7 +66,7 @@ public sealed class BenchmarkTrainerTests : IDisposable
         Assert.Equal(expected.Test, loaded.Split!.Test);
 
         using var trainer = Trainer(tasks);
-        var r = trainer.Execute(new PlannedRun("my_gaps", BenchmarkMethod.STL, 3, Quick), null, default);
+        var r = trainer.Execute(new PlannedRun("my_gaps", LearningMethod.STL, 3, Quick), null, default);
         Assert.Equal(expected.Origin, r.Split);
         AssertParityMatchesTestMae(r, expected.Test.Length);
     }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -39,9 +41,9 @@ public class ExperimentPlanTests
         Assert.Equal(new[] { 0, 1, 2 }, plan.Seeds);
         Assert.Equal("cuda:1", plan.Device);
         Assert.Equal(Path.Combine(Path.GetTempPath(), "plans", "out", "small.jsonl"), plan.ResultPath);
-        Assert.Equal(new[] { "STL", "TL", "MoE", "Concat" }, plan.Methods.Select(m => m.Method));
+        Assert.Equal(new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE, LearningMethod.Concat }, plan.Methods.Select(m => m.Method));
         Assert.Equal(2, plan.Methods[2].Settings.TopK);
-        Assert.Equal("Concat", plan.Methods[3].Settings.Aggregation);
+        Assert.Equal(Aggregation.Concat, plan.Methods[3].Settings.Aggregation);
         Assert.All(plan.Methods, m => Assert.Equal(40, m.Settings.Epochs));
         Assert.All(plan.Methods, m => Assert.Equal(1e-3, m.Settings.LearningRate));
         Assert.Equal(500, plan.Hyperparameters.Patience); // paper default kept
@@ -83,6 +85,28 @@ public class ExperimentPlanTests
     }
 
     [Fact]
+    public void MethodsAndAggregationsAreNamesInAnyCase()
+    {
+        var plan = ExperimentPlanReader.Parse(
+            "tasks: [a]\nmethods: [stl, ' Tl ', { method: moe, aggregation: ENSEMBLE }, CONCAT]\nhyperparameters: { aggregation: add }\n");
+        Assert.Equal(new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.Ensemble, LearningMethod.Concat },
+            plan.Methods.Select(m => m.Method));
+        Assert.Equal(Aggregation.Ensemble, plan.Methods[2].Settings.Aggregation);
+    }
+
+    [Theory]
+    [InlineData("tasks: [a]\nmethods: [STL, 1]\n", 2, "methods[1]", "unknown method '1'. Methods: STL, TL, MoE, Ensemble, Concat.")]
+    [InlineData("tasks: [a]\nmethods: [MoE]\nhyperparameters:\n  aggregation: 0\n", 4, "hyperparameters.aggregation",
+        "'hyperparameters.aggregation' must be Add, Concat or Ensemble, not '0'.")]
+    public void NumbersAreNotNames(string yaml, int line, string key, string message)
+    {
+        var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(yaml, "plan.yaml"));
+        Assert.Equal(line, e.Line);
+        Assert.Equal(key, e.Key);
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
     public void ADuplicateKeyIsReportedWithItsLine()
     {
         var e = Assert.Throws<ExperimentPlanException>(() =>
@@ -106,7 +130,7 @@ public class ExperimentPlanTests
         var available = index.RootElement.GetProperty("tasks").EnumerateObject()
             .Where(t => t.Value.GetProperty("available").GetBoolean()).Select(t => t.Name).OrderBy(n => n);
         Assert.Equal(available, plan.Tasks.OrderBy(n => n));
-        Assert.Equal(new[] { "STL", "TL", "MoE" }, plan.Methods.Select(m => m.Method));
+        Assert.Equal(new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE }, plan.Methods.Select(m => m.Method));
         Assert.Equal(new[] { 0, 1, 2, 3, 4 }, plan.Seeds);
         Assert.Equal(240, plan.Runs().Count());
         var moe = plan.Methods[2].Settings;
@@ -127,7 +151,7 @@ public class ExperimentPlanTests
         Assert.Equal(new[] { "piezoelectric_tensor", "jarvis_2d_exfoliation", "expt_eform" }, sweep.Tasks);
 
         var aggregation = ExperimentPlanReader.Load(Examples("aggregation.yaml"));
-        Assert.Equal(new[] { "MoE", "Concat", "Ensemble" }, aggregation.Methods.Select(m => m.Method));
+        Assert.Equal(new[] { LearningMethod.MoE, LearningMethod.Concat, LearningMethod.Ensemble }, aggregation.Methods.Select(m => m.Method));
         Assert.All(aggregation.Methods, m => Assert.Equal(3, m.Settings.Extractors.Count));
 
         var seed0 = ExperimentPlanReader.Load(Examples("table3-seed0-cpu.yaml"));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -26,16 +27,16 @@ public class PaperResultsTests
     {
         var all18 = Enumerable.Range(0, 18).Select(i => "e" + i).ToList();
         var three = new[] { "a", "b", "c" };
-        Assert.Equal(0.228, PaperResults.Lookup("piezoelectric_tensor", "STL", null, Array.Empty<string>())!.Mean);
-        Assert.Equal(0.294, PaperResults.Lookup("piezoelectric_tensor", "TL", null, new[] { "mp_eform" })!.Mean);
-        Assert.Null(PaperResults.Lookup("piezoelectric_tensor", "TL", null, new[] { "mp_bandgap" }));
-        Assert.Equal(0.208, PaperResults.Lookup("piezoelectric_tensor", "MoE", null, all18)!.Mean);
-        Assert.Equal(0.216, PaperResults.Lookup("piezoelectric_tensor", "MoE", 4, all18)!.Mean);
-        Assert.Equal(57.0, PaperResults.Lookup("jarvis_2d_exfoliation", "MoE", 10, all18)!.Mean);
-        Assert.Equal(0.118, PaperResults.Lookup("expt_eform", "Ensemble", null, three)!.Mean);
-        Assert.Equal(0.0870, PaperResults.Lookup("expt_eform", "Concat", 3, three)!.Mean);
-        Assert.Equal(52.6, PaperResults.Lookup("jarvis_2d_exfoliation", "MoE", null, three)!.Mean);
-        Assert.Null(PaperResults.Lookup("mp_phonons", "MoE", 4, all18));
-        Assert.Null(PaperResults.Lookup("not_a_task", "STL", null, Array.Empty<string>()));
+        Assert.Equal(0.228, PaperResults.Lookup("piezoelectric_tensor", LearningMethod.STL, null, Array.Empty<string>())!.Mean);
+        Assert.Equal(0.294, PaperResults.Lookup("piezoelectric_tensor", LearningMethod.TL, null, new[] { "mp_eform" })!.Mean);
+        Assert.Null(PaperResults.Lookup("piezoelectric_tensor", LearningMethod.TL, null, new[] { "mp_bandgap" }));
+        Assert.Equal(0.208, PaperResults.Lookup("piezoelectric_tensor", LearningMethod.MoE, null, all18)!.Mean);
+        Assert.Equal(0.216, PaperResults.Lookup("piezoelectric_tensor", LearningMethod.MoE, 4, all18)!.Mean);
+        Assert.Equal(57.0, PaperResults.Lookup("jarvis_2d_exfoliation", LearningMethod.MoE, 10, all18)!.Mean);
+        Assert.Equal(0.118, PaperResults.Lookup("expt_eform", LearningMethod.Ensemble, null, three)!.Mean);
+        Assert.Equal(0.0870, PaperResults.Lookup("expt_eform", LearningMethod.Concat, 3, three)!.Mean);
+        Assert.Equal(52.6, PaperResults.Lookup("jarvis_2d_exfoliation", LearningMethod.MoE, null, three)!.Mean);
+        Assert.Null(PaperResults.Lookup("mp_phonons", LearningMethod.MoE, 4, all18));
+        Assert.Null(PaperResults.Lookup("not_a_task", LearningMethod.STL, null, Array.Empty<string>()));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -77,24 +78,65 @@ public sealed class ResultStoreTests : IDisposable
         store.Append(runs[0]);
         store.Append(runs[4]);
         var keys = store.FinishedKeys();
-        Assert.Contains(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", "STL", 0, "h"), keys);
-        Assert.Contains(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", "MoE", 0, "h"), keys);
-        Assert.DoesNotContain(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", "STL", 1, "h"), keys);
-        Assert.DoesNotContain(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", "STL", 0, "other-settings"), keys);
+        Assert.Contains(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", LearningMethod.STL, 0, "h"), keys);
+        Assert.Contains(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", LearningMethod.MoE, 0, "h"), keys);
+        Assert.DoesNotContain(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", LearningMethod.STL, 1, "h"), keys);
+        Assert.DoesNotContain(new BenchmarkRunKey("jarvis_2d_gap_tbmbj", LearningMethod.STL, 0, "other-settings"), keys);
     }
 
     [Fact]
     public void PlannedRunKeysMatchTheKeysOfTheirResults()
     {
         var settings = new BenchmarkHyperparameters { Epochs = 5, TopK = 4 };
-        var planned = new PlannedRun("expt_eform", "MoE", 3, settings);
+        var planned = new PlannedRun("expt_eform", LearningMethod.MoE, 3, settings);
         var store = new ResultStore(PathOf("planned.jsonl"));
-        store.Append(BenchmarkFixtures.Run("expt_eform", "MoE", 3, 0.1, hash: planned.ConfigHash));
+        store.Append(BenchmarkFixtures.Run("expt_eform", LearningMethod.MoE, 3, 0.1, hash: planned.ConfigHash));
         Assert.Contains(planned.Key, store.FinishedKeys());
         // STL ignores mixture settings, so changing k keeps its key; MoE's key changes.
-        Assert.Equal(settings.HashFor("STL"), (settings with { TopK = 2 }).HashFor("STL"));
-        Assert.NotEqual(settings.HashFor("MoE"), (settings with { TopK = 2 }).HashFor("MoE"));
-        Assert.NotEqual(settings.HashFor("STL"), (settings with { Epochs = 6 }).HashFor("STL"));
+        Assert.Equal(settings.HashFor(LearningMethod.STL), (settings with { TopK = 2 }).HashFor(LearningMethod.STL));
+        Assert.NotEqual(settings.HashFor(LearningMethod.MoE), (settings with { TopK = 2 }).HashFor(LearningMethod.MoE));
+        Assert.NotEqual(settings.HashFor(LearningMethod.STL), (settings with { Epochs = 6 }).HashFor(LearningMethod.STL));
+    }
+
+    [Fact]
+    public void ConfigHashesAreThoseOfResultFilesAlreadyWritten()
+    {
+        // Hashes the string-typed settings gave before methods and aggregations became enums: a
+        // rerun must still find the runs in result files written then.
+        var paper = new BenchmarkHyperparameters();
+        Assert.Equal("30b607a104c6", paper.HashFor(LearningMethod.STL));
+        Assert.Equal("7483ca696521", paper.HashFor(LearningMethod.TL));
+        Assert.Equal("3072e91d5aa3", paper.HashFor(LearningMethod.MoE));
+        Assert.Equal("5d114f2d42d0", paper.HashFor(LearningMethod.Ensemble));
+        Assert.Equal("29804e753060", paper.HashFor(LearningMethod.Concat));
+        var plan = ExperimentPlanReader.Parse("""
+            tasks: [a]
+            methods: [STL, TL, { method: MoE, topK: 2 }, { method: MoE, aggregation: concat }]
+            hyperparameters: { epochs: 3, patience: 3, extractors: [mp_eform, mp_bandgap, jarvis_eform], learningRate: 0.001 }
+            """);
+        Assert.Equal(new[] { "2356cdfba8f0", "e693820ecf63", "70178771d531", "7428a636afad" }, plan.Runs().Select(r => r.ConfigHash));
+    }
+
+    [Fact]
+    public void MethodsAreReadByNameAndNumbersAreRefused()
+    {
+        var store = new ResultStore(PathOf("names.jsonl"));
+        File.WriteAllText(store.Path,
+            "{\"Task\":\"expt_eform\",\"Method\":\"Concat\",\"Seed\":2,\"TestMAE\":0.1,\"ConfigHash\":\"abc\"}\n" +
+            "{\"Task\":\"expt_eform\",\"Method\":\"TL\",\"Seed\":2,\"TestMAE\":0.1,\"ConfigHash\":\"abc\"}\n");
+        Assert.Equal(new[] { LearningMethod.Concat, LearningMethod.TL }, store.ReadAll().Select(r => r.Method));
+        store.Append(BenchmarkFixtures.Run("expt_eform", LearningMethod.Ensemble, 0, 0.1));
+        Assert.Contains("\"Method\":\"Ensemble\"", File.ReadAllLines(store.Path)[2]);
+
+        foreach (string method in new[] { "2", "Magic" })
+        {
+            File.WriteAllText(store.Path, $"{{\"Task\":\"t\",\"Method\":\"{method}\",\"Seed\":0}}\n{{}}\n");
+            Assert.Equal(1, Assert.Throws<ResultFileException>(() => store.ReadAll()).Line);
+        }
+        File.WriteAllText(store.Path, "{\"Task\":\"t\",\"Method\":2,\"Seed\":0}\n{}\n");
+        Assert.Equal(1, Assert.Throws<ResultFileException>(() => store.ReadAll()).Line);
+        File.WriteAllText(store.Path, "{\"Task\":\"t\",\"Seed\":0}\n{}\n");
+        Assert.Contains("Method", Assert.Throws<ResultFileException>(() => store.ReadAll()).Message);
     }
 
     [Fact]

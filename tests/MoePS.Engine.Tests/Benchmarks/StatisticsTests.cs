@@ -1,4 +1,5 @@
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -48,7 +49,7 @@ public class StatisticsTests
         // Table 3 order: jarvis_2d_gap_tbmbj (row 7) before mp_poisson_ratio (row 11).
         Assert.Equal(new[] { "jarvis_2d_gap_tbmbj", "jarvis_2d_gap_tbmbj", "jarvis_2d_gap_tbmbj", "mp_poisson_ratio", "mp_poisson_ratio", "mp_poisson_ratio" },
             summaries.Select(s => s.Task));
-        Assert.Equal(new[] { "STL", "TL", "MoE" }, summaries.Take(3).Select(s => s.Method));
+        Assert.Equal(new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE }, summaries.Take(3).Select(s => s.Method));
 
         var stl = summaries[0];
         Assert.Equal(2, stl.Seeds);
@@ -80,9 +81,9 @@ public class StatisticsTests
     {
         var runs = new[]
         {
-            BenchmarkFixtures.Run("t", "STL", 0, 1.0),
-            BenchmarkFixtures.Run("t", "STL", 0, 3.0),
-            BenchmarkFixtures.Run("t", "STL", 1, 5.0),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 1.0),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 3.0),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 1, 5.0),
         };
         var s = Assert.Single(BenchmarkStatistics.Summarise(runs));
         Assert.Equal(2, s.Seeds);
@@ -95,8 +96,8 @@ public class StatisticsTests
     {
         var runs = new[]
         {
-            BenchmarkFixtures.Run("expt_eform", "MoE", 0, 0.09, topK: 2, extractors: string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i)), hash: "k2"),
-            BenchmarkFixtures.Run("expt_eform", "MoE", 0, 0.08, topK: 18, extractors: string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i)), hash: "k18"),
+            BenchmarkFixtures.Run("expt_eform", LearningMethod.MoE, 0, 0.09, topK: 2, extractors: string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i)), hash: "k2"),
+            BenchmarkFixtures.Run("expt_eform", LearningMethod.MoE, 0, 0.08, topK: 18, extractors: string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i)), hash: "k18"),
         };
         var s = BenchmarkStatistics.Summarise(runs);
         Assert.Equal(2, s.Count);

@@ -3,6 +3,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using DocumentFormat.OpenXml.Validation;
 using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Models;
 using MoePS.Engine.Reports;
 using MoePS.Engine.Tests.Benchmarks;
 using Xunit;
@@ -78,7 +79,7 @@ public sealed class MoeReportTests : IDisposable
     [Fact]
     public void ResultsWithoutMixturesOrParityStillGiveAValidWorkbook()
     {
-        var stlOnly = new[] { BenchmarkFixtures.Run("expt_eform", "STL", 0, 0.12, rows: 1709) };
+        var stlOnly = new[] { BenchmarkFixtures.Run("expt_eform", LearningMethod.STL, 0, 0.12, rows: 1709) };
         string path = Path.Combine(folder, "plain.xlsx");
         var files = MoeReport.Write(path, stlOnly, overwrite: false);
         Assert.Empty(files.Images);

@@ -65,7 +65,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
     internal MixtureNetwork Network { get; }
 
     /// <summary>TL for one extractor, MoE for several (with the aggregation when not Add).</summary>
-    public string Method => Extractors.Count == 1 ? "TL" : Aggregation == Aggregation.Add ? "MoE" : Aggregation.ToString();
+    public LearningMethod Method => LearningMethods.ForMixture(Extractors.Count, Aggregation);
 
     public string Name => Extractors.Count == 1
         ? $"TL from {Extractors[0].Name}"

@@ -1,0 +1,54 @@
+using System.Text.Json.Serialization;
+using MoePS.Engine.Models.Mixture;
+
+namespace MoePS.Engine.Models;
+
+/// <summary>
+/// How a model learns its task, in the names the paper compares (Chang, Wang &amp; Ertekin, npj Comput.
+/// Mater. 8, 242 (2022), Table 3: STL, TL, MoE; Table 1: the aggregation variants). The declaration
+/// order is the display order of summaries and reports; the names are what result files hold.
+/// </summary>
+[JsonConverter(typeof(JsonStringEnumConverter<LearningMethod>))]
+public enum LearningMethod
+{
+    /// <summary>Single-task learning: a CGCNN trained from scratch.</summary>
+    STL,
+    /// <summary>Transfer learning: a mixture of one pre-trained extractor.</summary>
+    TL,
+    /// <summary>Mixture of experts: gated extractors, features added (the paper's choice).</summary>
+    MoE,
+    /// <summary>A gated mixture whose extractors each have a head, predictions weighted by the gate.</summary>
+    Ensemble,
+    /// <summary>A gated mixture whose extractor features are concatenated.</summary>
+    Concat,
+}
+
+/// <summary>What a <see cref="LearningMethod"/> implies for the model it trains.</summary>
+public static class LearningMethods
+{
+    /// <summary>True for the methods that train a gated mixture of several extractors.</summary>
+    public static bool IsMixture(this LearningMethod method) =>
+        method is LearningMethod.MoE or LearningMethod.Ensemble or LearningMethod.Concat;
+
+    /// <summary>The aggregation of the mixture a method trains (TL: a one-extractor Add); null for STL.</summary>
+    public static Aggregation? AggregationOf(this LearningMethod method) => method switch
+    {
+        LearningMethod.TL or LearningMethod.MoE => Aggregation.Add,
+        LearningMethod.Ensemble => Aggregation.Ensemble,
+        LearningMethod.Concat => Aggregation.Concat,
+        _ => null,
+    };
+
+    /// <summary>The method a mixture of several extractors with <paramref name="aggregation"/> is reported as.</summary>
+    public static LearningMethod ForAggregation(Aggregation aggregation) => aggregation switch
+    {
+        Aggregation.Add => LearningMethod.MoE,
+        Aggregation.Concat => LearningMethod.Concat,
+        Aggregation.Ensemble => LearningMethod.Ensemble,
+        _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown aggregation."),
+    };
+
+    /// <summary>The method a mixture of <paramref name="extractorCount"/> extractors is: TL for one, else by its aggregation.</summary>
+    public static LearningMethod ForMixture(int extractorCount, Aggregation aggregation) =>
+        extractorCount == 1 ? LearningMethod.TL : ForAggregation(aggregation);
+}
