@@ -32,6 +32,9 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     const string TaskSet = "Task", ConfigSet = "Config";
     const int PlanActivity = 1, RunActivity = 2;
 
+    /// <summary>The paper's recipe: the defaults of -Epochs, -Patience, -BatchSize and -TransferFrom.</summary>
+    static readonly BenchmarkHyperparameters Paper = new();
+
     readonly List<object> tasks = new();
     TrainingCmdletRunner? runner;
 
@@ -62,25 +65,25 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(ParameterSetName = TaskSet)]
     public Aggregation? Aggregation { get; set; }
 
-    /// <summary><para type="description">Epoch budget of every run. Default: the paper's 1000.</para></summary>
+    /// <summary><para type="description">Epoch budget of every run. Default: the paper's.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int? Epochs { get; set; }
+    public int Epochs { get; set; } = Paper.Epochs;
 
-    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's 500.</para></summary>
+    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int? Patience { get; set; }
+    public int Patience { get; set; } = Paper.Patience;
 
-    /// <summary><para type="description">Mini-batch size. Default: the paper's 250.</para></summary>
+    /// <summary><para type="description">Mini-batch size. Default: the paper's.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int? BatchSize { get; set; }
+    public int BatchSize { get; set; } = Paper.BatchSize;
 
-    /// <summary><para type="description">The extractor TL starts from. Default: mp_eform, as in the paper's Table 3.</para></summary>
+    /// <summary><para type="description">The extractor TL starts from. Default: the one of the paper's Table 3.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ArgumentCompleter(typeof(ExtractorNameCompleter))]
-    public string? TransferFrom { get; set; }
+    public string TransferFrom { get; set; } = Paper.TransferFrom;
 
     /// <summary><para type="description">Extractors of the mixtures. Default: every paper extractor available (18 with the paper's data).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
@@ -245,15 +248,10 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
                     break;
             }
         }
-        var defaults = new BenchmarkHyperparameters();
-        var settings = defaults with
+        var settings = Paper with
         {
-            Epochs = Epochs ?? defaults.Epochs,
-            Patience = Patience ?? defaults.Patience,
-            BatchSize = BatchSize ?? defaults.BatchSize,
-            TopK = TopK,
-            TransferFrom = TransferFrom ?? defaults.TransferFrom,
-            Extractors = Extractor ?? defaults.Extractors,
+            Epochs = Epochs, Patience = Patience, BatchSize = BatchSize, TopK = TopK, TransferFrom = TransferFrom,
+            Extractors = Extractor ?? Paper.Extractors,
         };
         var methods = new List<PlannedMethod>();
         try

@@ -21,6 +21,9 @@ namespace MoePS.Cmdlets;
 [OutputType(typeof(MixtureModel))]
 public sealed class NewMixtureModelCommand : MoeCmdlet
 {
+    /// <summary>The paper's mixture: every default below comes from it.</summary>
+    static readonly MixtureOptions Paper = new();
+
     readonly List<Extractor> extractors = new();
 
     /// <summary><para type="description">The extractors (e.g. from Get-Extractor or Import-Extractor).</para></summary>
@@ -34,27 +37,27 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
 
     /// <summary><para type="description">Add (the paper's), Concat or Ensemble.</para></summary>
     [Parameter]
-    public Aggregation Aggregation { get; set; } = Aggregation.Add;
+    public Aggregation Aggregation { get; set; } = Paper.Aggregation;
 
     /// <summary><para type="description">Layers of the new head (Linear, Softplus, …, Linear).</para></summary>
     [Parameter]
-    public int HeadLayers { get; set; } = 3;
+    public int HeadLayers { get; set; } = Paper.HeadLayers;
 
     /// <summary><para type="description">Width of the head's hidden layers.</para></summary>
     [Parameter]
-    public int HiddenSize { get; set; } = 32;
+    public int HiddenSize { get; set; } = Paper.HiddenSize;
 
     /// <summary><para type="description">How many of each extractor's last convolution layers are fine-tuned.</para></summary>
     [Parameter]
-    public int FineTuneLayers { get; set; } = 1;
+    public int FineTuneLayers { get; set; } = Paper.FineTuneLayers;
 
     /// <summary><para type="description">λ of the gate regulariser λ(aᵀa − 1)².</para></summary>
     [Parameter]
-    public double GateRegularization { get; set; } = 0.01;
+    public double GateRegularization { get; set; } = Paper.GateRegularization;
 
     /// <summary><para type="description">Learning rate of the fine-tuned layers (head and gate use Start-MixtureTraining's -LearningRate).</para></summary>
     [Parameter]
-    public double FineTuneLearningRate { get; set; } = 5e-3;
+    public double FineTuneLearningRate { get; set; } = Paper.FineTuneLearningRate;
 
     protected override void ProcessRecord() => extractors.AddRange(Extractor);
 

@@ -12,30 +12,33 @@ namespace MoePS.Cmdlets;
 /// </summary>
 public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
 {
+    /// <summary>The paper's recipe: every default below comes from it.</summary>
+    static readonly TrainingOptions Paper = new();
+
     TrainingCmdletRunner? runner;
 
-    /// <summary><para type="description">Epoch budget (also the cosine schedule's length). The paper: 1000.</para></summary>
+    /// <summary><para type="description">Epoch budget (also the cosine schedule's length). Default: the paper's.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Epochs { get; set; } = 1000;
+    public int Epochs { get; set; } = Paper.Epochs;
 
-    /// <summary><para type="description">Stop after this many epochs without a better validation MAE. The paper: 500.</para></summary>
+    /// <summary><para type="description">Stop after this many epochs without a better validation MAE. Default: the paper's.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Patience { get; set; } = 500;
+    public int Patience { get; set; } = Paper.Patience;
 
-    /// <summary><para type="description">Mini-batch size (the whole training set when smaller). The paper: 250.</para></summary>
+    /// <summary><para type="description">Mini-batch size (the whole training set when smaller). Default: the paper's.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int BatchSize { get; set; } = 250;
+    public int BatchSize { get; set; } = Paper.BatchSize;
 
-    /// <summary><para type="description">Base learning rate. The paper: 0.01.</para></summary>
+    /// <summary><para type="description">Base learning rate. Default: the paper's.</para></summary>
     [Parameter]
-    public double LearningRate { get; set; } = 1e-2;
+    public double LearningRate { get; set; } = Paper.LearningRate;
 
     /// <summary><para type="description">Adam (the paper's) or SGD with momentum 0.9.</para></summary>
     [Parameter]
-    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+    public OptimizerKind Optimizer { get; set; } = Paper.Optimizer;
 
     /// <summary><para type="description">Random seed: same seed and device give the same result.</para></summary>
     [Parameter]
@@ -48,7 +51,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     /// <summary><para type="description">Number of equal-width label bins of -WeightedSampling.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Bins { get; set; } = 30;
+    public int Bins { get; set; } = Paper.Bins;
 
     /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end.</para></summary>
     [Parameter]
@@ -57,7 +60,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     /// <summary><para type="description">Epochs between checkpoints.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int CheckpointEvery { get; set; } = 10;
+    public int CheckpointEvery { get; set; } = Paper.CheckpointEvery;
 
     /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their order, TopK, aggregation, head, recipe or split) is refused with an error naming each setting that differs.</para></summary>
     [Parameter]

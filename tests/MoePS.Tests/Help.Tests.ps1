@@ -58,6 +58,27 @@ Describe 'The generated help' {
         $disorder.parameterValueGroup.parameterValue | Should -Contain 'MajoritySpecies'
     }
 
+    It 'shows the paper''s recipe as the defaults, taken from the engine''s options records' {
+        function Get-Default($Command, $Name) { ((Get-Help $Command -Full).parameters.parameter | Where-Object name -EQ $Name).defaultValue }
+        $training = [MoePS.Engine.Training.TrainingOptions]::new()
+        $mixture = [MoePS.Engine.Models.Mixture.MixtureOptions]::new()
+        # Chang, Wang & Ertekin (2022), Methods: 1000 epochs, early stop after 500, batch 250, Adam at 0.01.
+        foreach ($command in 'Start-ExtractorPretrain', 'Start-MixtureTraining', 'Invoke-MoeBenchmark') {
+            Get-Default $command Epochs | Should -Be '1000' -Because $command
+            Get-Default $command Patience | Should -Be '500' -Because $command
+            Get-Default $command BatchSize | Should -Be '250' -Because $command
+        }
+        Get-Default Start-MixtureTraining LearningRate | Should -Be '0.01'
+        Get-Default Start-MixtureTraining Epochs | Should -Be "$($training.Epochs)"
+        Get-Default Start-MixtureTraining LearningRate | Should -Be "$($training.LearningRate)"
+        Get-Default Invoke-MoeBenchmark TransferFrom | Should -Be 'mp_eform'
+        Get-Default New-MixtureModel GateRegularization | Should -Be '0.01'
+        Get-Default New-MixtureModel FineTuneLearningRate | Should -Be '0.005'
+        Get-Default New-MixtureModel Aggregation | Should -Be 'Add'
+        Get-Default New-MixtureModel HiddenSize | Should -Be "$($mixture.HiddenSize)"
+        Get-Default New-MixtureModel HeadLayers | Should -Be "$($mixture.HeadLayers)"
+    }
+
     It 'keeps the lines of a multi-line example, without the doc comment indentation' {
         $code = @((Get-Help Split-CrystalDataset -Full).examples.example)[-1].code
         $code -split "`n" | Should -HaveCount 2

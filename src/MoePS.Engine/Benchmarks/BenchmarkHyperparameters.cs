@@ -3,36 +3,41 @@ using System.Security.Cryptography;
 using System.Text;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
 /// Training settings of one benchmark run. Defaults are the paper's recipe (Chang, Wang &amp; Ertekin,
-/// npj Comput. Mater. 8, 242 (2022), Methods); a plan or the cmdlet overrides what it names.
+/// npj Comput. Mater. 8, 242 (2022), Methods), taken from <see cref="TrainingOptions"/> and
+/// <see cref="MixtureOptions"/>; a plan or the cmdlet overrides what it names.
 /// </summary>
 public sealed record BenchmarkHyperparameters
 {
-    public int Epochs { get; init; } = 1000;
-    public int Patience { get; init; } = 500;
-    public int BatchSize { get; init; } = 250;
-    public double LearningRate { get; init; } = 1e-2;
+    static readonly TrainingOptions Training = new();
+    static readonly MixtureOptions Mixture = new();
+
+    public int Epochs { get; init; } = Training.Epochs;
+    public int Patience { get; init; } = Training.Patience;
+    public int BatchSize { get; init; } = Training.BatchSize;
+    public double LearningRate { get; init; } = Training.LearningRate;
 
     /// <summary>Learning rate of the fine-tuned extractor layers (TL and mixtures).</summary>
-    public double FineTuneLearningRate { get; init; } = 5e-3;
+    public double FineTuneLearningRate { get; init; } = Mixture.FineTuneLearningRate;
 
     /// <summary>k of the gate; null means all extractors.</summary>
     public int? TopK { get; init; }
 
     /// <summary>Add, Concat or Ensemble (mixtures only).</summary>
-    public Aggregation Aggregation { get; init; } = Aggregation.Add;
+    public Aggregation Aggregation { get; init; } = Mixture.Aggregation;
 
     /// <summary>The one extractor TL starts from.</summary>
-    public string TransferFrom { get; init; } = "mp_eform";
+    public string TransferFrom { get; init; } = PaperResults.Table3TransferSource;
 
     /// <summary>Extractors of a mixture; empty means all available.</summary>
     public IReadOnlyList<string> Extractors { get; init; } = Array.Empty<string>();
 
-    public double GateRegularization { get; init; } = 0.01;
+    public double GateRegularization { get; init; } = Mixture.GateRegularization;
 
     /// <summary>
     /// The settings that change what <paramref name="method"/> trains, as name=value pairs in a
