@@ -4,6 +4,7 @@ using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Reports;
+using MoePS.Engine.Training;
 using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Cmdlets;
@@ -36,7 +37,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     static readonly BenchmarkHyperparameters Paper = new();
 
     readonly List<object> tasks = new();
-    TrainingCmdletRunner? runner;
+    readonly CancellationTokenSource stop = new();
 
     /// <summary><para type="description">A YAML experiment plan (tasks, methods, seeds, hyperparameters, device, result and report paths).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ConfigSet)]
@@ -118,64 +119,63 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         try { taskSource = new BenchmarkTasks(plan.SplitPath, datasets); }
         catch (ArgumentException e) { Fail(e, datasets, "DuplicateTask"); }
         using var trainer = new BenchmarkTrainer(taskSource, device);
-        var benchmark = new BenchmarkRunner(store, trainer);
-
+        using var training = new TrainingCmdletRunner(this, "", RunActivity, PlanActivity);
+        var benchmark = new BenchmarkRunner(store, new ShownExecutor(trainer, training));
         BenchmarkSchedule schedule;
         try { schedule = benchmark.Schedule(plan.Runs()); }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { Fail(e, store.Path, "ResultFileUnreadable"); return; }
         Announce(plan, schedule, store);
-
-        int failed = RunAll(plan, schedule.Pending, benchmark);
-        WriteVerbose($"{schedule.Pending.Count - failed} of {schedule.Pending.Count} runs finished, {failed} failed; {schedule.Finished.Count} were already in {store.Path}.");
+        RunAll(plan, schedule, benchmark, training);
         if (plan.ReportPath != null) WriteReport(plan.ReportPath, store);
     }
 
-    /// <summary>Runs the pending runs in order, streaming each result; returns the number that failed.</summary>
-    int RunAll(ExperimentPlan plan, IReadOnlyList<PlannedRun> pending, BenchmarkRunner benchmark)
+    /// <summary>Runs the engine's loop, streaming each result and reporting each failure.</summary>
+    void RunAll(ExperimentPlan plan, BenchmarkSchedule schedule, BenchmarkRunner benchmark, TrainingCmdletRunner training)
     {
-        int failed = 0;
-        using (runner = new TrainingCmdletRunner(this, "", RunActivity, PlanActivity))
+        var hooks = new BenchmarkHooks
         {
-            try
+            MayRun = run => ShouldProcess(Describe(run), "Train and test"),
+            Starting = step =>
             {
-                for (int i = 0; i < pending.Count; i++)
+                WriteProgress(new ProgressRecord(PlanActivity, $"Benchmark {plan.Name}", $"Run {step.Index + 1}/{step.Count}: {Describe(step.Run)}")
+                    { PercentComplete = step.PercentComplete });
+                training.Activity = $"Training {Describe(step.Run)}";
+            },
+        };
+        int finished = 0, failed = 0;
+        try
+        {
+            foreach (var outcome in benchmark.Run(schedule, hooks, cancellation: stop.Token))
+            {
+                if (outcome is { Status: BenchmarkRunStatus.Finished, Result: { } result })
                 {
-                    var run = pending[i];
-                    string what = $"{run.Task} {run.Method} seed {run.Seed}";
-                    if (!ShouldProcess(what, "Train and test")) continue;
-                    WriteProgress(new ProgressRecord(PlanActivity, $"Benchmark {plan.Name}", $"Run {i + 1}/{pending.Count}: {what}")
-                        { PercentComplete = 100 * i / pending.Count });
-                    runner.Activity = $"Training {what}";
-                    var outcome = runner.Run((progress, token) => benchmark.Execute(run, progress, token));
-                    if (outcome.Result is { } result)
-                    {
-                        WriteVerbose($"{result} ({result.Epochs} epochs, {result.Seconds:F1} s, split {result.Split})");
-                        WriteObject(result);
-                    }
-                    else
-                    {
-                        failed++;
-                        var error = outcome.Error!;
-                        WriteError(new ErrorRecord(error, "BenchmarkRunFailed", CategoryOf(error.InnerException ?? error), run));
-                    }
+                    finished++;
+                    WriteVerbose($"{result} ({result.Epochs} epochs, {result.Seconds:F1} s, split {result.Split})");
+                    WriteObject(result);
+                }
+                else if (outcome is { Status: BenchmarkRunStatus.Failed, Error: { } error })
+                {
+                    failed++;
+                    WriteError(new ErrorRecord(error, "BenchmarkRunFailed", CategoryOf(error.InnerException ?? error), outcome.Run));
                 }
             }
-            catch (OperationCanceledException)
-            {
-                WriteWarning("Benchmark stopped; the run in progress was not saved. Rerun with the same result file to go on.");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Fail(e, benchmark.Store.Path, "ResultFileNotWritten");
-            }
-            finally
-            {
-                runner = null;
-                ClosePlanProgress(plan);
-            }
         }
-        return failed;
+        catch (OperationCanceledException)
+        {
+            WriteWarning("Benchmark stopped; the run in progress was not saved. Rerun with the same result file to go on.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(e, benchmark.Store.Path, "ResultFileNotWritten");
+        }
+        finally
+        {
+            ClosePlanProgress(plan);
+        }
+        WriteVerbose($"{finished} of {schedule.Pending.Count} runs finished, {failed} failed; {schedule.Finished.Count} were already in {benchmark.Store.Path}.");
     }
+
+    static string Describe(PlannedRun run) => $"{run.Task} {run.Method} seed {run.Seed}";
 
     void ClosePlanProgress(ExperimentPlan plan)
     {
@@ -197,7 +197,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
             WriteWarning($"{store.Path}: the last line is incomplete (a run killed while writing) and is ignored; that run is redone.");
         if (schedule.Finished.Count == 0) return;
         WriteVerbose($"Skipping {schedule.Finished.Count} of {total} runs already in {store.Path}:");
-        foreach (var run in schedule.Finished) WriteVerbose($"  {run.Task} {run.Method} seed {run.Seed} (finished)");
+        foreach (var run in schedule.Finished) WriteVerbose($"  {Describe(run)} (finished)");
     }
 
     void WriteReport(string path, ResultStore store)
@@ -275,8 +275,22 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         return (plan, datasets);
     }
 
-    protected override void StopProcessing() => runner?.Stop();
+    protected override void StopProcessing() => stop.Cancel();
 
     /// <summary>PowerShell disposes the cmdlet when the pipeline ends, also when a run throws mid-way.</summary>
-    public void Dispose() => runner?.Dispose();
+    public void Dispose() => stop.Dispose();
+
+    /// <summary>
+    /// Trains each run on a worker thread while the cmdlet's thread shows its epochs, as PowerShell
+    /// takes output only from its own thread; Ctrl+C reaches the training through either token.
+    /// </summary>
+    sealed class ShownExecutor(IBenchmarkExecutor trainer, TrainingCmdletRunner runner) : IBenchmarkExecutor
+    {
+        public BenchmarkResult Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation) =>
+            runner.Run((shown, pumpStopped) =>
+            {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, pumpStopped);
+                return trainer.Execute(run, shown, either.Token);
+            });
+    }
 }

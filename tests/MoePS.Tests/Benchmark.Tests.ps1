@@ -190,6 +190,13 @@ Describe 'Invoke-MoeBenchmark errors' {
         Test-Path $file | Should -BeFalse
     }
 
+    It 'trains and writes nothing with -WhatIf' {
+        $file = Join-Path $Folder 'whatif.jsonl'
+        $r = @(Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1 -Epochs 1 -Device cpu -ResultPath $file -WhatIf 6>$null)
+        $r.Count | Should -Be 0
+        Test-Path $file | Should -BeFalse
+    }
+
     It 'completes -Task with the paper''s task keys' {
         $line = 'Invoke-MoeBenchmark -Task jarvis_2d_ga'
         (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'jarvis_2d_gap_opt', 'jarvis_2d_gap_tbmbj'

@@ -1,7 +1,19 @@
 namespace MoePS.Engine.Benchmarks;
 
-/// <summary>What became of one planned run: its result (already in the result file), or why it failed.</summary>
-public sealed record BenchmarkRunOutcome(PlannedRun Run, BenchmarkResult? Result, BenchmarkRunException? Error)
+/// <summary>What became of one planned run.</summary>
+public enum BenchmarkRunStatus
+{
+    /// <summary>Trained and tested now; its result is in the result file.</summary>
+    Finished,
+    /// <summary>Trained now and failed (the error says why); it is still to do on the next attempt.</summary>
+    Failed,
+    /// <summary>Left out by the host's check before it started (PowerShell's -WhatIf, or No at -Confirm).</summary>
+    Declined,
+}
+
+/// <summary>What became of one planned run: its result, or why it failed.</summary>
+public sealed record BenchmarkRunOutcome(PlannedRun Run, BenchmarkRunStatus Status, BenchmarkResult? Result = null,
+    BenchmarkRunException? Error = null)
 {
     public bool Succeeded => Result != null;
 }

@@ -3,10 +3,12 @@ using MoePS.Engine.Training;
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
-/// Runs the runs of a plan that the result file doesn't have yet, appending each result to the
-/// file the moment it is finished — a killed benchmark loses only the run in progress, and a rerun
-/// with the same file picks up where it stopped. A run that fails is reported in its outcome and
-/// the others go on; cancellation ends the benchmark without a result for the run in progress.
+/// The benchmark loop (Invoke-MoeBenchmark's and the tests'): runs the runs of a plan that the
+/// result file doesn't have yet, appending each result to the file the moment it is finished — a
+/// killed benchmark loses only the run in progress, and a rerun with the same file picks up where
+/// it stopped. A run that fails is reported in its outcome and the others go on; cancellation ends
+/// the benchmark without a result for the run in progress. A host adds a check before each run
+/// and progress through <see cref="BenchmarkHooks"/>.
 /// </summary>
 public sealed class BenchmarkRunner
 {
@@ -35,11 +37,34 @@ public sealed class BenchmarkRunner
         return new BenchmarkSchedule(pending, finished, truncated);
     }
 
+    /// <summary>Schedules <paramref name="runs"/> and executes the pending ones, yielding each outcome as it is stored.</summary>
+    public IEnumerable<BenchmarkRunOutcome> Run(IEnumerable<PlannedRun> runs, BenchmarkHooks? hooks = null,
+        IProgress<EpochReport>? progress = null, CancellationToken cancellation = default) =>
+        Run(Schedule(runs), hooks, progress, cancellation);
+
     /// <summary>
-    /// Executes one run and appends its result to the file. A failure of the run comes back in the
-    /// outcome; cancellation and a result file that can't be written are thrown.
+    /// Executes the pending runs of <paramref name="schedule"/> in order, yielding each outcome as it
+    /// is stored. Cancellation and a result file that can't be written are thrown.
     /// </summary>
-    public BenchmarkRunOutcome Execute(PlannedRun run, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
+    public IEnumerable<BenchmarkRunOutcome> Run(BenchmarkSchedule schedule, BenchmarkHooks? hooks = null,
+        IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
+    {
+        var pending = schedule.Pending;
+        for (int i = 0; i < pending.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var run = pending[i];
+            if (hooks?.MayRun?.Invoke(run) == false)
+            {
+                yield return new BenchmarkRunOutcome(run, BenchmarkRunStatus.Declined);
+                continue;
+            }
+            hooks?.Starting?.Invoke(new BenchmarkStep(run, i, pending.Count));
+            yield return Execute(run, progress, cancellation);
+        }
+    }
+
+    BenchmarkRunOutcome Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
     {
         BenchmarkResult result;
         try
@@ -48,26 +73,17 @@ public sealed class BenchmarkRunner
             if (result.GetKey() != run.Key)
                 throw new InvalidOperationException($"The run {run.Key} produced a result for {result.GetKey()}.");
         }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
-            throw;
+            return new BenchmarkRunOutcome(run, BenchmarkRunStatus.Failed, Error: new BenchmarkRunException(run, e));
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return new BenchmarkRunOutcome(run, null, new BenchmarkRunException(run, e));
+            // Whatever a run throws once the benchmark is cancelled (a host refusing more output,
+            // say) ends the benchmark rather than counting as a failed run.
+            throw new OperationCanceledException("The benchmark was cancelled.", e, cancellation);
         }
         Store.Append(result);
-        return new BenchmarkRunOutcome(run, result, null);
-    }
-
-    /// <summary>Executes every pending run of <paramref name="runs"/> in order, yielding each outcome as it is stored.</summary>
-    public IEnumerable<BenchmarkRunOutcome> Run(IEnumerable<PlannedRun> runs, IProgress<EpochReport>? progress = null,
-        CancellationToken cancellation = default)
-    {
-        foreach (var run in Schedule(runs).Pending)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            yield return Execute(run, progress, cancellation);
-        }
+        return new BenchmarkRunOutcome(run, BenchmarkRunStatus.Finished, result);
     }
 }

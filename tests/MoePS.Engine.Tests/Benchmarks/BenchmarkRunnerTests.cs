@@ -124,10 +124,58 @@ public sealed class BenchmarkRunnerTests : IDisposable
     }
 
     [Fact]
+    public void TheHostChecksEachRunBeforeItStartsAndHearsWhichStarts()
+    {
+        var executor = new StandInExecutor();
+        var runner = new BenchmarkRunner(store, executor);
+        var asked = new List<BenchmarkRunKey>();
+        var started = new List<(string Task, int Seed, int Index, int Count, int Percent)>();
+        var hooks = new BenchmarkHooks
+        {
+            MayRun = run => { asked.Add(run.Key); return run.Seed == 0; },
+            Starting = step => started.Add((step.Run.Task, step.Run.Seed, step.Index, step.Count, step.PercentComplete)),
+        };
+        var all = Plan().Runs().ToList();
+        var outcomes = runner.Run(all, hooks).ToList();
+
+        Assert.Equal(all.Select(r => r.Key), asked);
+        Assert.Equal(new[] { ("task_a", 0, 0, 4, 0), ("task_b", 0, 2, 4, 50) }, started);
+        Assert.Equal(new[] { BenchmarkRunStatus.Finished, BenchmarkRunStatus.Declined, BenchmarkRunStatus.Finished, BenchmarkRunStatus.Declined },
+            outcomes.Select(o => o.Status));
+        Assert.All(executor.Executed, k => Assert.Equal(0, k.Seed));
+        Assert.Equal(2, store.ReadAll().Count);
+        // Declined runs are still to do.
+        Assert.Equal(2, runner.Schedule(all).Pending.Count);
+    }
+
+    [Fact]
+    public void WhatARunThrowsAfterCancellationEndsTheBenchmarkInsteadOfFailingTheRun()
+    {
+        var executor = new HostStoppedExecutor();
+        var runner = new BenchmarkRunner(store, executor);
+        var e = Assert.ThrowsAny<OperationCanceledException>(() => runner.Run(Plan().Runs(), cancellation: executor.Cancellation.Token).ToList());
+        Assert.IsType<InvalidOperationException>(e.InnerException);
+        Assert.False(File.Exists(store.Path));
+    }
+
+    /// <summary>TEST DOUBLE: the host stops the benchmark and its output refuses more, as PowerShell's does after Ctrl+C.</summary>
+    sealed class HostStoppedExecutor : IBenchmarkExecutor
+    {
+        public CancellationTokenSource Cancellation { get; } = new();
+
+        public BenchmarkResult Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
+        {
+            Cancellation.Cancel();
+            throw new InvalidOperationException("The pipeline has been stopped.");
+        }
+    }
+
+    [Fact]
     public void AResultForAnotherRunIsAFailure()
     {
         var wrong = new WrongKeyExecutor();
-        var outcome = new BenchmarkRunner(store, wrong).Execute(Plan().Runs().First());
+        var outcome = Assert.Single(new BenchmarkRunner(store, wrong).Run(Plan().Runs().Take(1)));
+        Assert.Equal(BenchmarkRunStatus.Failed, outcome.Status);
         Assert.False(outcome.Succeeded);
         Assert.Contains("produced a result for", outcome.Error!.Message);
         Assert.False(File.Exists(store.Path));

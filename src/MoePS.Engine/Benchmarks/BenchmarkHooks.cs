@@ -1,0 +1,20 @@
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// What a host adds to the loop of <see cref="BenchmarkRunner"/>: a check before each run and a
+/// report when one starts, both called on the thread that enumerates the outcomes.
+/// </summary>
+public sealed record BenchmarkHooks
+{
+    /// <summary>Asked before each pending run; false leaves it out (<see cref="BenchmarkRunStatus.Declined"/>).</summary>
+    public Func<PlannedRun, bool>? MayRun { get; init; }
+
+    /// <summary>Told when a run starts training.</summary>
+    public Action<BenchmarkStep>? Starting { get; init; }
+}
+
+/// <summary>A run about to start: number <see cref="Index"/> (from 0) of the <see cref="Count"/> runs the benchmark has to do.</summary>
+public sealed record BenchmarkStep(PlannedRun Run, int Index, int Count)
+{
+    public int PercentComplete => Count == 0 ? 100 : 100 * Index / Count;
+}
