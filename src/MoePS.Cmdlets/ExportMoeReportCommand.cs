@@ -32,7 +32,6 @@ public sealed class ExportMoeReportCommand : BenchmarkResultsCmdlet
         if (Results.Count == 0)
         {
             Fail(new InvalidOperationException("There are no benchmark results to report."), target, "NoResults");
-            return;
         }
         if (!string.Equals(System.IO.Path.GetExtension(target), ".xlsx", StringComparison.OrdinalIgnoreCase))
             WriteWarning($"'{target}' does not end in .xlsx; Excel may refuse to open it.");

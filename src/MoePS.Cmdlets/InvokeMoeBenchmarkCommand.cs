@@ -115,15 +115,15 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         var (plan, datasets) = ParameterSetName == ConfigSet ? FromConfig() : FromParameters();
         var device = ResolveDevice(Device ?? (plan.Device == "auto" ? null : plan.Device));
         var store = new ResultStore(plan.ResultPath);
-        BenchmarkTasks taskSource = null!;
+        BenchmarkTasks? taskSource = null;
         try { taskSource = new BenchmarkTasks(plan.SplitPath, datasets); }
         catch (ArgumentException e) { Fail(e, datasets, "DuplicateTask"); }
         using var trainer = new BenchmarkTrainer(taskSource, device);
         using var training = new TrainingCmdletRunner(this, "", RunActivity, PlanActivity);
         var benchmark = new BenchmarkRunner(store, new ShownExecutor(trainer, training));
-        BenchmarkSchedule schedule;
+        BenchmarkSchedule? schedule = null;
         try { schedule = benchmark.Schedule(plan.Runs()); }
-        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { Fail(e, store.Path, "ResultFileUnreadable"); return; }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { Fail(e, store.Path, "ResultFileUnreadable"); }
         Announce(plan, schedule, store);
         RunAll(plan, schedule, benchmark, training);
         if (plan.ReportPath != null) WriteReport(plan.ReportPath, store);
@@ -219,7 +219,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     (ExperimentPlan Plan, IReadOnlyList<CrystalDataset> Datasets) FromConfig()
     {
         string path = ResolvePath(Config);
-        ExperimentPlan plan = null!;
+        ExperimentPlan? plan = null;
         try { plan = ExperimentPlanReader.Load(path); }
         catch (Exception e) when (e is ExperimentPlanException or IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
@@ -18,8 +20,13 @@ public abstract class MoeCmdlet : PSCmdlet
         WriteError(ToErrorRecord(e, target, errorId));
 
     /// <summary>Stops the cmdlet with a clear error.</summary>
-    protected void Fail(Exception e, object? target, string errorId) =>
+    [DoesNotReturn]
+    protected void Fail(Exception e, object? target, string errorId)
+    {
         ThrowTerminatingError(ToErrorRecord(e, target, errorId));
+        // PowerShellStandard's reference assembly doesn't mark ThrowTerminatingError [DoesNotReturn].
+        throw new UnreachableException("ThrowTerminatingError returned.");
+    }
 
     protected static ErrorRecord ToErrorRecord(Exception e, object? target, string errorId) =>
         new(e, errorId, CategoryOf(e), target);
@@ -56,17 +63,17 @@ public abstract class MoeCmdlet : PSCmdlet
     /// <summary>The device named by a -Device parameter (default: first CUDA device, else CPU); stops the cmdlet clearly when it is not available.</summary>
     protected ComputeDevice ResolveDevice(string? name)
     {
+        ComputeDevice? device = null;
         try
         {
-            var device = ComputeDevice.Parse(name);
-            WriteVerbose($"Computing on {device.Name}");
-            return device;
+            device = ComputeDevice.Parse(name);
         }
         catch (Exception e)
         {
             Fail(e, name, "DeviceNotAvailable");
-            throw; // not reached: Fail throws
         }
+        WriteVerbose($"Computing on {device.Name}");
+        return device;
     }
 
     /// <summary>
