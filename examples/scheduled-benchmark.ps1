@@ -92,14 +92,15 @@ try {
     $arguments = @{ Config = $Config; ResultPath = $resultPath }
     if ($Device) { $arguments.Device = $Device }
     # Results, failures (non-terminating errors) and verbose lines arrive in order, as they happen.
-    Invoke-MoeBenchmark @arguments -Verbose -ErrorAction Continue 2>&1 4>&1 | ForEach-Object {
+    Invoke-MoeBenchmark @arguments -Verbose -ErrorAction Continue 2>&1 3>&1 4>&1 | ForEach-Object {
         switch ($_) {
-            { $_ -is [MoePS.Engine.Benchmarks.BenchmarkResult] } {
+            { $_ -is [MoePS.Engine.Benchmarks.BenchmarkResult] -and -not $_.FromResultFile } {
                 $finished++
                 Write-Log ("Finished {0} {1} seed {2}: test MAE {3:G4} {4} ({5} epochs, {6:N0} s)" -f
                     $_.Task, $_.Method, $_.Seed, $_.TestMAE, $_.Unit, $_.Epochs, $_.Seconds)
             }
             { $_ -is [System.Management.Automation.ErrorRecord] } { $failed++; Write-Log "FAILED: $($_.Exception.Message)" }
+            { $_ -is [System.Management.Automation.WarningRecord] } { Write-Log "WARNING: $($_.Message)" }
             { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -notlike 'Epoch *' } { Write-Log $_.Message }
         }
     }

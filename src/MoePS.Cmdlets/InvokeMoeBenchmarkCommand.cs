@@ -11,7 +11,7 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Runs a benchmark — tasks × methods × seeds of STL, TL and mixtures — appending each result to a result file as it finishes.</para>
-/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation). One BenchmarkResult per run is written to the pipeline (flat, so Export-Csv works) and appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath skips the runs already in it (same task, method, seed and settings). A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
+/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation). One BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run claimed by another live benchmark is left to it with a warning. A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
 /// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the file's; paths given as parameters are relative to the current location.</para>
 /// </summary>
 /// <example>
@@ -142,22 +142,13 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
                 training.Activity = $"Training {Describe(step.Run)}";
             },
         };
-        int finished = 0, failed = 0;
+        var count = new Dictionary<BenchmarkRunStatus, int>();
         try
         {
             foreach (var outcome in benchmark.Run(schedule, hooks, cancellation: stop.Token))
             {
-                if (outcome is { Status: BenchmarkRunStatus.Finished, Result: { } result })
-                {
-                    finished++;
-                    WriteVerbose($"{result} ({result.Epochs} epochs, {result.Seconds:F1} s, split {result.Split})");
-                    WriteObject(result);
-                }
-                else if (outcome is { Status: BenchmarkRunStatus.Failed, Error: { } error })
-                {
-                    failed++;
-                    WriteError(new ErrorRecord(error, "BenchmarkRunFailed", CategoryOf(error.InnerException ?? error), outcome.Run));
-                }
+                count[outcome.Status] = count.GetValueOrDefault(outcome.Status) + 1;
+                Report(outcome, schedule, benchmark.Store);
             }
         }
         catch (OperationCanceledException)
@@ -172,7 +163,36 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         {
             ClosePlanProgress(plan);
         }
-        WriteVerbose($"{finished} of {schedule.Pending.Count} runs finished, {failed} failed; {schedule.Finished.Count} were already in {benchmark.Store.Path}.");
+        WriteVerbose($"{count.GetValueOrDefault(BenchmarkRunStatus.Finished)} of {schedule.Pending.Count} runs finished here, " +
+            $"{count.GetValueOrDefault(BenchmarkRunStatus.Failed)} failed, {count.GetValueOrDefault(BenchmarkRunStatus.ClaimedElsewhere)} left to other benchmarks; " +
+            $"{count.GetValueOrDefault(BenchmarkRunStatus.InResultFile)} came from {benchmark.Store.Path}.");
+    }
+
+    /// <summary>
+    /// Every run with a result goes down the pipeline, those read from the result file marked
+    /// FromResultFile, so the output is the whole plan; a failed run is an error naming it.
+    /// </summary>
+    void Report(BenchmarkRunOutcome outcome, BenchmarkSchedule schedule, ResultStore store)
+    {
+        var run = outcome.Run;
+        switch (outcome)
+        {
+            case { Status: BenchmarkRunStatus.Finished, Result: { } result }:
+                WriteVerbose($"{result} ({result.Epochs} epochs, {result.Seconds:F1} s, split {result.Split})");
+                WriteObject(result);
+                break;
+            case { Status: BenchmarkRunStatus.InResultFile, Result: { } stored }:
+                if (!schedule.Stored.ContainsKey(run.Key)) WriteVerbose($"{Describe(run)} was finished by another benchmark writing to {store.Path}.");
+                WriteObject(stored);
+                break;
+            case { Status: BenchmarkRunStatus.ClaimedElsewhere }:
+                WriteWarning($"{Describe(run)} is being run by another benchmark ({outcome.ClaimedBy?.ToString() ?? "claim being written"}), so not here; " +
+                    $"its result will be in {store.Path} when it finishes.");
+                break;
+            case { Status: BenchmarkRunStatus.Failed, Error: { } error }:
+                WriteError(new ErrorRecord(error, "BenchmarkRunFailed", CategoryOf(error.InnerException ?? error), run));
+                break;
+        }
     }
 
     static string Describe(PlannedRun run) => $"{run.Task} {run.Method} seed {run.Seed}";

@@ -56,12 +56,25 @@ Describe 'Invoke-MoeBenchmark, killed and resumed' {
     }
 
     It 'resumes without redoing finished runs: every planned run once in the file' {
-        $Results.Count | Should -Be ($Planned - $BeforeResume.Count)
-        foreach ($r in $Results) { $BeforeResume | Should -Not -Contain (Get-RunKey $r) }
+        $trained = @($Results | Where-Object { -not $_.FromResultFile })
+        $trained.Count | Should -Be ($Planned - $BeforeResume.Count)
+        foreach ($r in $trained) { $BeforeResume | Should -Not -Contain (Get-RunKey $r) }
         $Verbose | Should -Contain "Skipping $($BeforeResume.Count) of $Planned runs already in $ResultFile`:"
         $keys = @(Get-Content $ResultFile | ForEach-Object { Get-RunKey ($_ | ConvertFrom-Json) })
         $keys.Count | Should -Be $Planned
         @($keys | Sort-Object -Unique).Count | Should -Be $Planned
+    }
+
+    It 'outputs the whole plan in plan order, the runs done before read back from the result file and marked' {
+        ($Results | ForEach-Object { "$($_.Task)/$($_.Method)" }) | Should -Be @(
+            'jarvis_2d_gap_tbmbj/STL', 'jarvis_2d_gap_tbmbj/MoE', 'jarvis_2d_dielectric_tbmbj/STL', 'jarvis_2d_dielectric_tbmbj/MoE')
+        @($Results | Where-Object FromResultFile | ForEach-Object { Get-RunKey $_ }) | Should -Be $BeforeResume
+        $csv = Join-Path $Folder 'resumed.csv'
+        $Results | Export-Csv $csv
+        $rows = @(Import-Csv $csv)
+        $rows.Count | Should -Be $Planned
+        @($rows | Where-Object FromResultFile -EQ 'True').Count | Should -Be $BeforeResume.Count
+        Test-Path "$ResultFile.claims" | Should -BeFalse -Because 'the killed run''s claim was taken over and released'
     }
 
     It 'fills every field of a run, with parity data of the test set and the gate scores of mixtures' {
@@ -90,9 +103,10 @@ Describe 'Invoke-MoeBenchmark, killed and resumed' {
         foreach ($r in $all | Where-Object Method -EQ 'STL') { $r.Extractors | Should -Be ''; $r.GateScoreDictionary.Count | Should -Be 0 }
     }
 
-    It 'does nothing on a rerun of a finished benchmark' {
+    It 'trains nothing on a rerun of a finished benchmark, and outputs its results again' {
         $again = @(Invoke-MoeBenchmark @Bench -ResultPath $ResultFile)
-        $again.Count | Should -Be 0
+        $again.Count | Should -Be $Planned
+        $again | ForEach-Object { $_.FromResultFile | Should -BeTrue }
         (Get-ResultLines $ResultFile).Count | Should -Be $Planned
     }
 
@@ -136,8 +150,28 @@ hyperparameters: { epochs: 3, patience: 3 }
 "@
         Push-Location $Folder
         try { $new = @(Invoke-MoeBenchmark -Config $yaml) } finally { Pop-Location }
-        $new.Count | Should -Be 0 -Because 'the settings hash the same as the parameters above, so every run is already there'
+        @($new | Where-Object { -not $_.FromResultFile }).Count | Should -Be 0 -Because 'the settings hash the same as the parameters above, so every run is already there'
+        $new.Count | Should -Be $Planned
         (Test-Workbook (Join-Path $planFolder 'out/same.xlsx')).Errors.Count | Should -Be 0
+    }
+}
+
+Describe 'Invoke-MoeBenchmark, two at once on one result file' {
+    It 'runs each run once between them, one whole line per run' {
+        $file = Join-Path $Folder 'shared.jsonl'
+        $jobs = foreach ($i in 1, 2) {
+            Start-ThreadJob {
+                Import-Module $using:manifest
+                Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1, 2, 3 -Epochs 2 -Patience 2 -Device cpu -ResultPath $using:file -WarningAction SilentlyContinue
+            }
+        }
+        $outputs = @($jobs | Wait-Job -Timeout 300 | ForEach-Object { , @(Receive-Job $_ -ErrorAction Stop) })
+        $jobs | Remove-Job -Force
+        $outputs.Count | Should -Be 2
+        @(Get-Content $file).Count | Should -Be 4
+        @([MoePS.Engine.Benchmarks.ResultStore]::new($file).ReadAll() | ForEach-Object { Get-RunKey $_ } | Sort-Object -Unique).Count | Should -Be 4
+        # Between them the two trained each seed once; what one didn't train it read back from the file or left to the other.
+        @($outputs | ForEach-Object { $_ } | Where-Object { -not $_.FromResultFile } | ForEach-Object Seed | Sort-Object) | Should -Be 0, 1, 2, 3
     }
 }
 
@@ -160,6 +194,7 @@ Describe 'Invoke-MoeBenchmark stopped (Ctrl+C)' {
         $lines.Count | Should -BeGreaterOrEqual 1
         $lines.Count | Should -BeLessThan 4
         [MoePS.Engine.Benchmarks.ResultStore]::new($file).ReadAll().Count | Should -Be $lines.Count
+        Test-Path "$file.claims" | Should -BeFalse -Because 'the stopped run''s claim is released'
     }
 }
 

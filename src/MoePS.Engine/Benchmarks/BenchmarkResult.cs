@@ -46,6 +46,13 @@ public sealed class BenchmarkResult
 
     public DateTimeOffset Finished { get; init; }
 
+    /// <summary>
+    /// True when the run was read back from the result file — finished by an earlier (interrupted)
+    /// benchmark or another writer — rather than trained by the command that output it.
+    /// </summary>
+    [JsonIgnore]
+    public bool FromResultFile { get; internal set; }
+
     /// <summary>Gate scores of the trained mixture as one cell: "mp_eform=0.41;jarvis_eform=0.3", non-zero scores, highest first.</summary>
     [JsonIgnore]
     public string GateScores => GateScoreDictionary.ToCompactString();

@@ -9,17 +9,29 @@ public enum BenchmarkRunStatus
     Failed,
     /// <summary>Left out by the host's check before it started (PowerShell's -WhatIf, or No at -Confirm).</summary>
     Declined,
+    /// <summary>Already in the result file: finished by an earlier benchmark or by another writer.</summary>
+    InResultFile,
+    /// <summary>Being run by another live writer of the same result file, so left to it.</summary>
+    ClaimedElsewhere,
 }
 
-/// <summary>What became of one planned run: its result, or why it failed.</summary>
+/// <summary>What became of one planned run: its result, why it failed, or who else runs it.</summary>
 public sealed record BenchmarkRunOutcome(PlannedRun Run, BenchmarkRunStatus Status, BenchmarkResult? Result = null,
-    BenchmarkRunException? Error = null)
+    BenchmarkRunException? Error = null, ClaimOwner? ClaimedBy = null)
 {
     public bool Succeeded => Result != null;
 }
 
-/// <summary>A plan checked against the result file: the runs still to do, in plan order, and those already there.</summary>
-/// <param name="Pending">Runs whose key is not in the result file (each key once).</param>
-/// <param name="Finished">Runs of the plan the result file already has.</param>
+/// <summary>A plan checked against the result file: its runs in plan order (each key once) and the results the file already has.</summary>
+/// <param name="Runs">Every run of the plan, a repeated key once.</param>
+/// <param name="Stored">The file's results for runs of the plan, by key (the last one where the file has several).</param>
 /// <param name="TruncatedTail">The result file ended in an incomplete line (a run killed while writing), which is ignored.</param>
-public sealed record BenchmarkSchedule(IReadOnlyList<PlannedRun> Pending, IReadOnlyList<PlannedRun> Finished, bool TruncatedTail);
+public sealed record BenchmarkSchedule(IReadOnlyList<PlannedRun> Runs, IReadOnlyDictionary<BenchmarkRunKey, BenchmarkResult> Stored,
+    bool TruncatedTail)
+{
+    /// <summary>Runs whose key is not in the result file, in plan order.</summary>
+    public IReadOnlyList<PlannedRun> Pending { get; } = Runs.Where(r => !Stored.ContainsKey(r.Key)).ToList();
+
+    /// <summary>Runs of the plan the result file already has.</summary>
+    public IReadOnlyList<PlannedRun> Finished { get; } = Runs.Where(r => Stored.ContainsKey(r.Key)).ToList();
+}

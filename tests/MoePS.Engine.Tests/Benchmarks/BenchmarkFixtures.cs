@@ -20,6 +20,13 @@ static class BenchmarkFixtures
         Finished = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
     };
 
+    /// <summary>A made-up result for a planned run (its seed + 1 as the MAE), as a stand-in executor answers.</summary>
+    public static BenchmarkResult ResultOf(PlannedRun run, ParityData? parity = null) => new()
+    {
+        Task = run.Task, Method = run.Method, Seed = run.Seed, ConfigHash = run.ConfigHash, Rows = 10,
+        TestMAE = 1 + run.Seed, ValMAE = 1 + run.Seed, Device = "cpu", Parity = parity,
+    };
+
     public static GateScoreDictionary Gates(params double[] scores) =>
         new(Extractors.Zip(scores, (n, s) => new KeyValuePair<string, double>(n, s)));
 

@@ -44,11 +44,7 @@ public sealed class BenchmarkRunnerTests : IDisposable
                 cancellation.ThrowIfCancellationRequested();
             }
             if (Failing.Contains((run.Task, run.Seed))) throw new InvalidDataException($"{run.Task} is broken");
-            return new BenchmarkResult
-            {
-                Task = run.Task, Method = run.Method, Seed = run.Seed, ConfigHash = run.ConfigHash, Rows = 10,
-                TestMAE = 1 + run.Seed, ValMAE = 1 + run.Seed, Device = "cpu",
-            };
+            return BenchmarkFixtures.ResultOf(run);
         }
     }
 
@@ -69,10 +65,17 @@ public sealed class BenchmarkRunnerTests : IDisposable
 
         var outcomes = runner.Run(all).ToList();
         Assert.Equal(all.Skip(2).Select(r => r.Key), second.Executed);
-        Assert.Equal(all.Skip(2).Select(r => r.Key), outcomes.Select(o => o.Result!.GetKey()));
+        // Every run of the plan comes out, in plan order; those of the earlier benchmark from the file.
+        Assert.Equal(all.Select(r => r.Key), outcomes.Select(o => o.Result!.GetKey()));
+        Assert.Equal(new[] { true, true, false, false }, outcomes.Select(o => o.Result!.FromResultFile));
+        Assert.Equal(new[] { BenchmarkRunStatus.InResultFile, BenchmarkRunStatus.InResultFile, BenchmarkRunStatus.Finished, BenchmarkRunStatus.Finished },
+            outcomes.Select(o => o.Status));
+        Assert.Equal(2.0, outcomes[1].Result!.TestMAE);
         var keys = store.ReadAll().Select(r => r.GetKey()).ToList();
         Assert.Equal(all.Select(r => r.Key), keys);
-        Assert.Empty(runner.Run(all));
+        Assert.All(runner.Run(all), o => Assert.Equal(BenchmarkRunStatus.InResultFile, o.Status));
+        Assert.Equal(2, second.Executed.Count);
+        Assert.False(Directory.Exists(store.Claims.Folder));
     }
 
     [Fact]
@@ -105,7 +108,8 @@ public sealed class BenchmarkRunnerTests : IDisposable
         var retry = new StandInExecutor();
         var again = new BenchmarkRunner(store, retry).Run(Plan().Runs()).ToList();
         Assert.Equal(failed.Run.Key, Assert.Single(retry.Executed));
-        Assert.True(Assert.Single(again).Succeeded);
+        Assert.Equal(failed.Run.Key, Assert.Single(again, o => o.Status == BenchmarkRunStatus.Finished).Run.Key);
+        Assert.Equal(4, again.Count(o => o.Succeeded));
     }
 
     [Fact]

@@ -140,6 +140,24 @@ public sealed class ResultStoreTests : IDisposable
     }
 
     [Fact]
+    public void ASecondResultForARunIsNotAppendedAndWhatIsReadIsMarkedAsFromTheFile()
+    {
+        var store = new ResultStore(PathOf("once.jsonl"));
+        var runs = BenchmarkFixtures.TwoTasks();
+        Assert.False(runs[0].FromResultFile);
+        Assert.True(store.Append(runs[0]));
+        var again = BenchmarkFixtures.Run(runs[0].Task, runs[0].Method, runs[0].Seed, 9.9);
+        Assert.False(store.Append(again));
+        Assert.True(store.Append(runs[1]));
+
+        var read = store.ReadAll();
+        Assert.Equal(new[] { runs[0].GetKey(), runs[1].GetKey() }, read.Select(r => r.GetKey()));
+        Assert.Equal(runs[0].TestMAE, store.Find(runs[0].GetKey())!.TestMAE);
+        Assert.All(read, r => Assert.True(r.FromResultFile));
+        Assert.DoesNotContain("FromResultFile", File.ReadAllText(store.Path));
+    }
+
+    [Fact]
     public void ABadLineInTheMiddleIsAnErrorNamingTheLine()
     {
         var store = new ResultStore(PathOf("bad.jsonl"));

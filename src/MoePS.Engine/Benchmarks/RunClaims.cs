@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// Claims on the runs of one result file, so that several writers — two shells, or many Slurm
+/// array tasks on a shared file system — each run a run once. Design:
+/// <list type="bullet">
+/// <item>One claim file per run key in the folder "&lt;result file&gt;.claims", created with
+/// FileMode.CreateNew (O_CREAT|O_EXCL, atomic on local file systems and NFS): whoever creates it
+/// owns the run. It holds the owner's host, process id, process start time and a random token,
+/// and is deleted (by its owner only, checked by the token) when the run's result is stored or
+/// the run fails or is cancelled.</item>
+/// <item>The owner touches the file's modification time every <see cref="StaleAfter"/>/4. A claim
+/// is stale when its process is gone (same host: no process with that id and start time) or,
+/// from another host, when it hasn't been touched for <see cref="StaleAfter"/> (hosts' clocks
+/// must agree to well within that). A stale claim is taken over: renamed aside (only one writer's
+/// rename succeeds), checked to be the claim judged stale, then replaced by a new one.</item>
+/// <item>Claims prevent duplicate work; <see cref="ResultStore.Append"/> separately refuses a
+/// second line for a key, so even a claim taken over from a writer that was only slow can't
+/// duplicate a result.</item>
+/// </list>
+/// </summary>
+public sealed class RunClaims
+{
+    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromMinutes(10);
+
+    static readonly Regex PlainName = new("^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", RegexOptions.Compiled);
+    static readonly Lazy<ClaimOwner> ThisProcess = new(ClaimOwner.OfThisProcess);
+
+    /// <param name="folder">Where the claim files live.</param>
+    /// <param name="staleAfter">How long a claim from another host lives without being touched.</param>
+    public RunClaims(string folder, TimeSpan? staleAfter = null)
+    {
+        Folder = Path.GetFullPath(folder);
+        StaleAfter = staleAfter ?? DefaultStaleAfter;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StaleAfter, TimeSpan.Zero, nameof(staleAfter));
+    }
+
+    public string Folder { get; }
+    public TimeSpan StaleAfter { get; }
+
+    /// <summary>The claim file of a run: "task.method.seedN.hash.claim", the task name hashed when it isn't a plain name.</summary>
+    public string PathOf(BenchmarkRunKey key)
+    {
+        string task = PlainName.IsMatch(key.Task) && key.Task.Length <= 100
+            ? key.Task
+            : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.Task)), 0, 8).ToLowerInvariant();
+        return Path.Combine(Folder, string.Create(CultureInfo.InvariantCulture, $"{task}.{key.Method}.seed{key.Seed}.{key.ConfigHash}.claim"));
+    }
+
+    /// <summary>
+    /// Claims <paramref name="key"/> for this process: the claim (dispose it when the run is over),
+    /// or null with <paramref name="holder"/> set when another live writer has it.
+    /// </summary>
+    public RunClaim? TryClaim(BenchmarkRunKey key, out ClaimOwner? holder)
+    {
+        string path = PathOf(key);
+        var me = ThisProcess.Value with { Token = Guid.NewGuid().ToString("n") };
+        byte[] content = JsonSerializer.SerializeToUtf8Bytes(me with { Run = key.ToString(), Claimed = DateTimeOffset.UtcNow });
+        // Three rounds cover a claim released or taken over by someone else while we looked at it.
+        for (int round = 0; round < 3; round++)
+        {
+            if (TryCreate(path, content))
+            {
+                holder = null;
+                return new RunClaim(path, me.Token, StaleAfter / 4);
+            }
+            var current = Read(path, out var touched);
+            if (current == null && touched == null) continue; // released meanwhile
+            if (!IsStale(current, touched!.Value)) { holder = current; return null; }
+            TakeAside(path, current);
+        }
+        holder = Read(path, out _);
+        return null;
+    }
+
+    /// <summary>Who holds the claim on <paramref name="key"/> now, if anyone.</summary>
+    public ClaimOwner? HolderOf(BenchmarkRunKey key) => Read(PathOf(key), out _);
+
+    /// <summary>Removes the claims folder when no claim is left in it (other writers may still be using it).</summary>
+    public void RemoveFolderIfEmpty()
+    {
+        try
+        {
+            if (Directory.Exists(Folder) && !Directory.EnumerateFileSystemEntries(Folder).Any()) Directory.Delete(Folder);
+        }
+        catch (IOException)
+        {
+            // Another writer created a claim meanwhile: the folder stays.
+        }
+    }
+
+    bool TryCreate(string path, byte[] content)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+                return true;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 5)
+            {
+                // First claim, or another writer removed the empty folder just now.
+                Directory.CreateDirectory(Folder);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return false;
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                // It existed, and was released before we looked: try again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// A claim is stale when its process is gone: on this host, no process with its id and start
+    /// time; from another host (or unreadable), not touched for <see cref="StaleAfter"/>.
+    /// </summary>
+    bool IsStale(ClaimOwner? owner, DateTime touchedUtc)
+    {
+        if (owner != null && string.Equals(owner.Host, ThisProcess.Value.Host, StringComparison.OrdinalIgnoreCase))
+            return !ClaimOwner.IsRunning(owner.Pid, owner.ProcessStart);
+        return DateTime.UtcNow - touchedUtc > StaleAfter;
+    }
+
+    /// <summary>
+    /// Moves a stale claim out of the way. Only one writer's rename succeeds; if what was moved is
+    /// not the claim judged stale (it was replaced in between), it is put back.
+    /// </summary>
+    static void TakeAside(string path, ClaimOwner? stale)
+    {
+        string aside = $"{path}.{Guid.NewGuid():n}.stale";
+        try
+        {
+            File.Move(path, aside);
+        }
+        catch (FileNotFoundException)
+        {
+            return; // someone else moved or released it
+        }
+        var moved = Read(aside, out _);
+        if (moved?.Token != stale?.Token)
+        {
+            try { File.Move(aside, path); return; }
+            catch (IOException) { } // a newer claim is in place; the moved one loses
+        }
+        File.Delete(aside);
+    }
+
+    /// <summary>The claim in <paramref name="path"/> and when it was last touched; both null when there is none.</summary>
+    static ClaimOwner? Read(string path, out DateTime? touchedUtc)
+    {
+        touchedUtc = null;
+        try
+        {
+            if (!File.Exists(path)) return null;
+            touchedUtc = File.GetLastWriteTimeUtc(path);
+            return JsonSerializer.Deserialize<ClaimOwner>(File.ReadAllBytes(path));
+        }
+        catch (FileNotFoundException)
+        {
+            touchedUtc = null;
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null; // being written, or damaged: judged by its age
+        }
+    }
+}
+
+/// <summary>Who claimed a run: host, process (id and start time) and a token that tells one claim from another.</summary>
+public sealed record ClaimOwner(string Host, int Pid, DateTimeOffset ProcessStart, string Token)
+{
+    /// <summary>The run claimed (its key), for people reading the file.</summary>
+    public string? Run { get; init; }
+    public DateTimeOffset Claimed { get; init; }
+
+    internal static ClaimOwner OfThisProcess()
+    {
+        using var me = Process.GetCurrentProcess();
+        return new ClaimOwner(Environment.MachineName, me.Id, me.StartTime.ToUniversalTime(), "");
+    }
+
+    /// <summary>Whether process <paramref name="pid"/> runs on this host and started at <paramref name="start"/> (not a reused id).</summary>
+    internal static bool IsRunning(int pid, DateTimeOffset start)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            if (process.HasExited) return false;
+            return (process.StartTime.ToUniversalTime() - start.UtcDateTime).Duration() < TimeSpan.FromSeconds(2);
+        }
+        catch (ArgumentException)
+        {
+            return false; // no such process
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return true; // can't tell: assume it lives
+        }
+    }
+
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"process {Pid} on {Host} since {Claimed.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
+}
+
+/// <summary>A claim held on one run: kept fresh while held, removed on dispose.</summary>
+public sealed class RunClaim : IDisposable
+{
+    readonly string token;
+    readonly Timer heartbeat;
+    int disposed;
+
+    internal RunClaim(string path, string token, TimeSpan interval)
+    {
+        Path = path;
+        this.token = token;
+        heartbeat = new Timer(_ => Touch(), null, interval, interval);
+    }
+
+    /// <summary>The claim file.</summary>
+    public string Path { get; }
+
+    void Touch()
+    {
+        try { File.SetLastWriteTimeUtc(Path, DateTime.UtcNow); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // judged stale later if it persists
+    }
+
+    /// <summary>Stops the heartbeat and deletes the claim file if it is still this claim.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        heartbeat.Dispose();
+        try
+        {
+            var owner = JsonSerializer.Deserialize<ClaimOwner>(File.ReadAllBytes(Path));
+            if (owner?.Token == token) File.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            // Gone, or taken over: nothing of ours to remove.
+        }
+    }
+}
