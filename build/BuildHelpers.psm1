@@ -66,10 +66,10 @@ function Invoke-PesterSuite {
     New-Item -ItemType Directory -Force (Join-Path $Root "artifacts/test") | Out-Null
     $resultFile = Join-Path $Root 'artifacts/test/pester.json'
     Remove-Item $resultFile -ErrorAction SilentlyContinue
-    $paths = $Path | ForEach-Object { if ([IO.Path]::IsPathRooted($_)) { $_ } else { Join-Path $Root $_ } }
+    $paths = ($Path -split ',') | ForEach-Object { if ([IO.Path]::IsPathRooted($_)) { $_ } else { Join-Path $Root $_ } }
     # A fresh process: the module's DLLs are never loaded into the build's own session.
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Invoke-Pester.ps1') `
-        -PesterManifest $pester -ModuleManifest (Join-Path $Root 'MoePS/MoePS.psd1') -Path $paths -ResultFile $resultFile | Out-Host
+        -PesterManifest $pester -ModuleManifest (Join-Path $Root 'MoePS/MoePS.psd1') -Path ($paths -join ',') -ResultFile $resultFile | Out-Host
     if (-not (Test-Path $resultFile)) {
         Write-Warning "Pester produced no result file (exit code $LASTEXITCODE)."
         return [pscustomobject]@{ Suite = 'Pester'; Passed = 0; Failed = 1; Crashed = $true }

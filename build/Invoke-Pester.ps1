@@ -2,14 +2,15 @@
 param(
     [Parameter(Mandatory)] [string] $PesterManifest,
     [Parameter(Mandatory)] [string] $ModuleManifest,
-    [Parameter(Mandatory)] [string[]] $Path,
+    # Comma-separated: `pwsh -File` passes one string per argument, so a list travels as one.
+    [Parameter(Mandatory)] [string] $Path,
     [Parameter(Mandatory)] [string] $ResultFile
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterManifest -Force
 $env:MOEPS_MODULE_MANIFEST = $ModuleManifest
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Path = $Path -split ','
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $config
