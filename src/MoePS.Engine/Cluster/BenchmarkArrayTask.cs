@@ -1,0 +1,44 @@
+using MoePS.Engine.Benchmarks;
+using MoePS.Engine.Runtime;
+using MoePS.Engine.Training;
+
+namespace MoePS.Engine.Cluster;
+
+/// <summary>
+/// The work of one benchmark array task: its run, through the same <see cref="BenchmarkRunner"/> as a
+/// local benchmark, the result appended to the plan's result file. A run the file already has (a
+/// resubmission, or a task Slurm started twice) is not trained again.
+/// </summary>
+public static class BenchmarkArrayTask
+{
+    /// <summary>The entry the batch script calls; returns the process's exit status.</summary>
+    public static int Run(string specPath) => SlurmArrayTask.Run((index, cancellation) => Execute(specPath, index, cancellation));
+
+    static int Execute(string specPath, int index, CancellationToken cancellation)
+    {
+        var spec = BenchmarkArraySpec.Load(specPath);
+        if (index >= spec.Runs.Count)
+            throw new SlurmException($"Array task {index} has no run: {specPath} lists {spec.Runs.Count}.");
+        var run = spec.Runs[index];
+        var store = new ResultStore(spec.ResultPath);
+        var device = ComputeDevice.Parse(spec.Device == "auto" ? null : spec.Device);
+        using var trainer = new BenchmarkTrainer(new BenchmarkTasks(spec.SplitPath), device);
+        var runner = new BenchmarkRunner(store, trainer);
+        SlurmArrayTask.Log($"{BenchmarkArraySpec.Label(run)} ({run.Key}) on {device.Name}, results in {store.Path}");
+        if (runner.Schedule(new[] { run }).Pending.Count == 0)
+        {
+            SlurmArrayTask.Log("already in the result file: nothing to do");
+            return 0;
+        }
+        var outcome = runner.Execute(run, new LogProgress(), cancellation);
+        if (outcome.Error is { } error) throw error;
+        SlurmArrayTask.Log($"{outcome.Result} ({outcome.Result!.Epochs} epochs, {outcome.Result.Seconds:F1} s): appended");
+        return 0;
+    }
+
+    /// <summary>Writes each epoch to the log as it ends (on the training thread: no reordering).</summary>
+    sealed class LogProgress : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => SlurmArrayTask.Log(value.ToString());
+    }
+}
