@@ -1,8 +1,9 @@
 # Dot-sourced by the Slurm test files: a private one-node Slurm cluster (munged, slurmctld, slurmd)
 # from a generated slurm.conf in a temporary folder, on free ports, stopped by the PIDs it wrote.
-# The node offers 4 CPUs whatever the machine has (config_overrides), so 4 array tasks run at once.
-# Start-TestSlurmCluster returns $null when this machine cannot run one (then Skip reason in
-# $script:SlurmSkipReason); under CI=true that is an error instead: the Slurm tests fail, never skip.
+# The node offers 8 CPUs whatever the machine has (config_overrides), so several array tasks run at once.
+# Use: BeforeDiscovery { . SlurmCluster.ps1; $SlurmSkip = Get-SlurmSkipReason }, Describe -Skip:([bool]$SlurmSkip),
+# Start-TestSlurmCluster in its BeforeAll and Stop-TestSlurmCluster in its AfterAll. Under CI=true nothing
+# is skipped: a machine that cannot run the cluster fails the Slurm tests.
 
 function Get-FreeTcpPort {
     $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -18,13 +19,15 @@ function Test-SlurmPrerequisite {
     $null
 }
 
+# Why the Slurm tests skip on this machine, or $null when they run (always under CI).
+function Get-SlurmSkipReason {
+    if ($env:CI -eq 'true') { return $null }
+    Test-SlurmPrerequisite
+}
+
 function Start-TestSlurmCluster {
     $reason = Test-SlurmPrerequisite
-    if ($reason) {
-        if ($env:CI -eq 'true') { throw "Slurm tests cannot run under CI: $reason." }
-        $script:SlurmSkipReason = $reason
-        return $null
-    }
+    if ($reason) { throw "The Slurm tests cannot run here: $reason." }
     $root = Join-Path ([IO.Path]::GetTempPath()) ('moeps-slurm-' + [guid]::NewGuid().ToString('n').Substring(0, 12))
     $dirs = 'munge', 'state', 'spool', 'run', 'log'
     foreach ($d in $dirs) { New-Item -ItemType Directory -Path (Join-Path $root $d) -Force | Out-Null }
@@ -78,7 +81,7 @@ KillWait=5
 MinJobAge=600
 SlurmctldLogFile=$root/log/slurmctld.log
 SlurmdLogFile=$root/log/slurmd.log
-NodeName=$($cluster.Node) CPUs=4 State=UNKNOWN
+NodeName=$($cluster.Node) CPUs=8 State=UNKNOWN
 PartitionName=debug Nodes=$($cluster.Node) Default=YES MaxTime=INFINITE State=UP
 "@
         $env:SLURM_CONF = $cluster.Conf
