@@ -34,11 +34,12 @@ public static class SlurmBatchScript
         s.Append("status_folder=").Append(Quote(folder.StatusFolder)).Append('\n');
         s.Append("task=\"${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}_${SLURM_ARRAY_TASK_ID:-0}\"\n");
         s.Append("echo \"MoePS: task $task started on $(hostname) at $(date -u +%Y-%m-%dT%H:%M:%S.%3NZ) (restart ${SLURM_RESTART_COUNT:-0})\"\n");
-        s.Append("requeue=0\n");
+        s.Append("requeue=0\nchild=\n");
+        // Traps first: a signal that comes before the work has started must not kill the script unnoticed.
+        s.Append("trap '[ -n \"$child\" ] && kill -TERM \"$child\" 2>/dev/null' TERM\n");
+        if (requeueOnSignal) s.Append("trap 'requeue=1; [ -n \"$child\" ] && kill -TERM \"$child\" 2>/dev/null' USR1\n");
         s.Append(string.Join(' ', command.Select(Quote))).Append(" &\n");
         s.Append("child=$!\n");
-        s.Append("trap 'kill -TERM \"$child\" 2>/dev/null' TERM\n");
-        if (requeueOnSignal) s.Append("trap 'requeue=1; kill -TERM \"$child\" 2>/dev/null' USR1\n");
         // wait returns early when a trapped signal arrives; wait again until the work has exited.
         s.Append("while kill -0 \"$child\" 2>/dev/null; do wait \"$child\"; done\n");
         s.Append("wait \"$child\"; code=$?\n");
