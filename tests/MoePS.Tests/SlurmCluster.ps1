@@ -1,5 +1,6 @@
 # Dot-sourced by the Slurm test files: a private one-node Slurm cluster (munged, slurmctld, slurmd)
 # from a generated slurm.conf in a temporary folder, on free ports, stopped by the PIDs it wrote.
+# A requeued job may start again after cred_expire seconds (Slurm's default: 120).
 # The node offers 8 CPUs whatever the machine has (config_overrides), so several array tasks run at once.
 # Use: BeforeDiscovery { . SlurmCluster.ps1; $SlurmSkip = Get-SlurmSkipReason }, Describe -Skip:([bool]$SlurmSkip),
 # Start-TestSlurmCluster in its BeforeAll and Stop-TestSlurmCluster in its AfterAll. Under CI=true nothing
@@ -57,7 +58,7 @@ SlurmctldHost=$($cluster.Node)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
-AuthInfo=socket=$($cluster.Socket)
+AuthInfo=socket=$($cluster.Socket),cred_expire=5
 CredType=cred/munge
 StateSaveLocation=$root/state
 SlurmdSpoolDir=$root/spool

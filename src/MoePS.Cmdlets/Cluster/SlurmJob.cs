@@ -135,9 +135,10 @@ public sealed class SlurmJob : Job2
                 statusMessage = Summary(statuses);
                 UpdateOwnState();
             }
-            catch (Exception e) when (e is SlurmException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
-                // A slow or restarting controller: keep the last state and try again at the next poll.
+                // Runs on a timer thread, where an exception would end PowerShell: a slow or restarting
+                // controller (or anything else) keeps the last state, and the next poll tries again.
                 statusMessage = "Last poll failed: " + e.Message;
             }
             if (SlurmTaskJob.IsFinished(JobStateInfo.State)) timer.Change(Timeout.Infinite, Timeout.Infinite);

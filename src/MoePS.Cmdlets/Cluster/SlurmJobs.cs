@@ -1,5 +1,6 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Cluster;
+using MoePS.Engine.Models.Formats;
 
 namespace MoePS.Cmdlets.Cluster;
 
@@ -11,6 +12,7 @@ internal static class SlurmJobs
     static Func<int, IEnumerable<object>> ResultReader(SlurmJobRecord record) => record.Kind switch
     {
         SlurmJobKind.Benchmark => BenchmarkResults(record),
+        SlurmJobKind.Pretrain => TrainedExtractor(record),
         _ => throw new NotSupportedException($"This MoePS cannot read back {record.Kind} jobs ({record.JobId})."),
     };
 
@@ -25,4 +27,8 @@ internal static class SlurmJobs
             return new object[] { result };
         };
     }
+
+    /// <summary>A finished pre-training's extractor, read from the .moex the job wrote.</summary>
+    static Func<int, IEnumerable<object>> TrainedExtractor(SlurmJobRecord record) =>
+        _ => new object[] { ExtractorBundle.Read(PretrainArraySpec.Load(record.SpecPath).ModelPath) };
 }

@@ -55,8 +55,9 @@ public sealed class SlurmTaskJob : Job
             {
                 foreach (object result in results(ArrayTask)) Output.Add(PSObject.AsPSObject(result));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or SlurmException or InvalidDataException)
+            catch (Exception e)
             {
+                // Whatever reading the results throws (a missing or damaged file) is this task's error, never the poll's.
                 Error.Add(new ErrorRecord(e, "SlurmResultUnreadable", ErrorCategory.ReadError, SlurmTaskId));
                 state = JobState.Failed;
             }

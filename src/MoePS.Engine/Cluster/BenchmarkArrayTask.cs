@@ -1,6 +1,5 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Runtime;
-using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Cluster;
 
@@ -25,20 +24,15 @@ public static class BenchmarkArrayTask
         using var trainer = new BenchmarkTrainer(new BenchmarkTasks(spec.SplitPath), device);
         var runner = new BenchmarkRunner(store, trainer);
         SlurmArrayTask.Log($"{BenchmarkArraySpec.Label(run)} ({run.Key}) on {device.Name}, results in {store.Path}");
-        if (runner.Schedule(new[] { run }).Pending.Count == 0)
+        // The benchmark loop of a plan of one run: it skips the run when the file already has it.
+        var outcome = runner.Run(new[] { run }, progress: new SlurmArrayTask.EpochLog(), cancellation: cancellation).SingleOrDefault();
+        if (outcome == null)
         {
             SlurmArrayTask.Log("already in the result file: nothing to do");
             return 0;
         }
-        var outcome = runner.Execute(run, new LogProgress(), cancellation);
         if (outcome.Error is { } error) throw error;
         SlurmArrayTask.Log($"{outcome.Result} ({outcome.Result!.Epochs} epochs, {outcome.Result.Seconds:F1} s): appended");
         return 0;
-    }
-
-    /// <summary>Writes each epoch to the log as it ends (on the training thread: no reordering).</summary>
-    sealed class LogProgress : IProgress<EpochReport>
-    {
-        public void Report(EpochReport value) => SlurmArrayTask.Log(value.ToString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Cluster;
 
@@ -70,5 +71,11 @@ public static class SlurmArrayTask
         for (var x = e; x != null; x = x.InnerException)
             if (!parts.Any(p => p.Contains(x.Message, StringComparison.Ordinal))) parts.Add(x.Message);
         return string.Join(" ", parts);
+    }
+
+    /// <summary>Writes each epoch to the log as it ends (on the training thread: no reordering).</summary>
+    public sealed class EpochLog : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value) => Log(value.ToString());
     }
 }

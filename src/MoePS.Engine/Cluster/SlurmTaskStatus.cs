@@ -39,6 +39,8 @@ public sealed record SlurmTaskStatus(int Index, string Label, SlurmTaskState Sta
         int? code = folder.ReadExitStatus(record.JobId, index);
         if (entry?.TaskState == SlurmTaskState.Cancelled || code == SlurmBatchScript.TerminatedExitCode)
             return new(index, label, SlurmTaskState.Cancelled, code, "cancelled");
+        if (code == SlurmBatchScript.CheckpointedExitCode)
+            return new(index, label, SlurmTaskState.Cancelled, code, "stopped after saving its checkpoint; submit it again to go on from there");
         // Slurm's COMPLETED is the script's exit status 0, should the status file not be visible (yet) here.
         if (code == 0 || (code == null && entry?.TaskState == SlurmTaskState.Completed))
             return new(index, label, SlurmTaskState.Completed, 0, "");
