@@ -53,7 +53,11 @@ public sealed class SlurmTaskJob : Job
         {
             try
             {
-                foreach (object result in results(ArrayTask)) Output.Add(PSObject.AsPSObject(result));
+                foreach (object result in results(ArrayTask))
+                {
+                    if (result is ErrorRecord error) Error.Add(error);
+                    else Output.Add(PSObject.AsPSObject(result));
+                }
             }
             catch (Exception e)
             {
