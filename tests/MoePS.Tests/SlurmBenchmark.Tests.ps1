@@ -141,3 +141,14 @@ Describe 'Invoke-MoeBenchmark -Scheduler Slurm without Slurm' {
         finally { $env:PATH = $path }
     }
 }
+
+Describe 'examples/slurm-table3.yaml' {
+    It 'plans the same runs as examples/paper-table3.yaml' {
+        $slurm = [MoePS.Engine.Benchmarks.ExperimentPlanReader]::Load((Join-Path $RepoRoot 'examples/slurm-table3.yaml'))
+        $local = [MoePS.Engine.Benchmarks.ExperimentPlanReader]::Load((Join-Path $RepoRoot 'examples/paper-table3.yaml'))
+        $keys = @($slurm.Runs() | ForEach-Object { "$($_.Key)" })
+        $keys.Count | Should -Be 240
+        $keys | Should -Be @($local.Runs() | ForEach-Object { "$($_.Key)" })
+        $slurm.Device | Should -Be 'auto'
+    }
+}
