@@ -20,7 +20,7 @@ namespace MoePS.Cmdlets;
 [OutputType(typeof(SlurmJob))]
 public sealed class GetMoeSlurmJobCommand : MoeCmdlet
 {
-    /// <summary><para type="description">The file the jobs write: a benchmark's result file, a pre-training checkpoint or a prediction output.</para></summary>
+    /// <summary><para type="description">The file the jobs write: a benchmark's result file, a pre-training checkpoint or a prediction output; or a folder, for the jobs of every file in it (a -CheckpointPath folder).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Path", "Target", "CheckpointPath", "OutputPath")]
     public string[] ResultPath { get; set; } = Array.Empty<string>();
@@ -42,19 +42,22 @@ public sealed class GetMoeSlurmJobCommand : MoeCmdlet
         foreach (string path in ResultPath)
         {
             string target = ResolvePath(path);
-            var folder = SlurmJobFolder.For(target);
-            IReadOnlyList<SlurmJobRecord> records;
-            try { records = folder.Records(); }
+            var folders = Directory.Exists(target) ? SlurmJobFolder.In(target) : new[] { SlurmJobFolder.For(target) };
+            var records = new List<SlurmJobRecord>();
+            try
+            {
+                foreach (var folder in folders) records.AddRange(folder.Records());
+            }
             catch (Exception e) when (e is SlurmException or IOException or UnauthorizedAccessException)
             {
                 WriteItemError(e, target, "SlurmJobRecordUnreadable");
                 continue;
             }
-            var wanted = records.Where(r => JobId == null || r.JobId == JobId).ToList();
+            var wanted = records.Where(r => JobId == null || r.JobId == JobId).OrderBy(r => r.Submitted).ToList();
             if (wanted.Count == 0)
             {
                 WriteItemError(new ItemNotFoundException(
-                    $"No Slurm job{(JobId == null ? "" : " " + JobId)} was submitted for {target} (nothing in {folder.Path})."), target, "SlurmJobNotFound");
+                    $"No Slurm job{(JobId == null ? "" : " " + JobId)} was submitted for {target} (no job record in {string.Join(", ", folders.Select(f => f.Path).DefaultIfEmpty(target + "/*.slurm"))})."), target, "SlurmJobNotFound");
                 continue;
             }
             foreach (var record in wanted) WriteObject(Attach(record));

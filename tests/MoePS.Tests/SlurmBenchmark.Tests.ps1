@@ -123,6 +123,20 @@ Describe 'Invoke-MoeBenchmark -Scheduler Slurm' -Skip:([bool]$SlurmSkip) {
         $verbose.Message | Should -Contain 'Nothing to submit: every run of the plan is in the result file or in a job that has not ended.'
     }
 
+    It 'Stop-Job cancels the whole array (scancel) and the job ends stopped' {
+        $long = Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method STL -Seed 0, 1 -Epochs 500 -Patience 500 -Device cpu `
+            -ResultPath (Join-Path $Folder 'stopped.jsonl') -Scheduler Slurm
+        $long | Stop-Job
+        $long.State | Should -Be 'Stopped'
+        $long.ChildJobs.State | Should -Be @('Stopped', 'Stopped')
+        & squeue --noheader --array --jobs=$($long.SlurmJobId) --states=PENDING,RUNNING | Should -BeNullOrEmpty
+    }
+
+    It 'says so when no job was submitted for a file' {
+        { Get-MoeSlurmJob -ResultPath (Join-Path $Folder 'never.jsonl') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SlurmJobNotFound,MoePS.Cmdlets.GetMoeSlurmJobCommand' -ExpectedMessage '*No Slurm job was submitted for*never.jsonl*'
+    }
+
     It 'Remove-Job takes a finished Slurm job out of the session' {
         $id = $Job.Id
         Remove-Job -Job $Job

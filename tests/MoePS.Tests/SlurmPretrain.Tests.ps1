@@ -26,10 +26,10 @@ Describe 'Start-ExtractorPretrain -Scheduler Slurm, signalled before its time li
         $script:Cluster = Start-TestSlurmCluster
         $env:MOEPS_SLURM_POLL_SECONDS = '1'
         $dataset = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0
-        $training = @{ Epochs = 4; Patience = 4; Seed = 0; Device = 'cpu' }
+        $training = @{ Epochs = 3; Patience = 3; Seed = 0; Device = 'cpu' }
         $script:Job = $dataset | Start-ExtractorPretrain @training -Scheduler Slurm -CheckpointPath "$Folder/ckpt/"
         $script:Log = Join-Path $Folder "ckpt/jarvis_2d_gap_tbmbj-stl-seed0.ckpt.slurm/logs/$($Job.SlurmJobId)_0.log"
-        Wait-Until { (Test-Path $Log) -and (Get-Content -Raw $Log) -match 'Epoch 1/4' } 90 'the first epoch on the cluster'
+        Wait-Until { (Test-Path $Log) -and (Get-Content -Raw $Log) -match 'Epoch 1/3' } 90 'the first epoch on the cluster'
         # What Slurm sends two minutes before the time limit (--signal=B:USR1@120), sent now.
         & scancel --signal=USR1 --batch "$($Job.SlurmJobId)_0"
         # Meanwhile the same training, uninterrupted, here.
@@ -51,6 +51,10 @@ Describe 'Start-ExtractorPretrain -Scheduler Slurm, signalled before its time li
         $LogText | Should -Match '\(restart 1\)'
         $LogText | Should -Match 'resuming from it'
         $Job.State | Should -Be 'Completed'
+    }
+
+    It 'is found again from its checkpoint folder' {
+        Get-MoeSlurmJob -Path (Join-Path $Folder 'ckpt') | Should -Be $Job
     }
 
     It 'ends with the same model as an uninterrupted run with the same seed' {

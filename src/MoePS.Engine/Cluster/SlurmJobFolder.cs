@@ -27,8 +27,14 @@ public sealed class SlurmJobFolder
 
     public string StatusFolder => System.IO.Path.Combine(Path, "status");
 
+    const string Suffix = ".slurm";
+
     /// <summary>The folder for jobs writing <paramref name="target"/>.</summary>
-    public static SlurmJobFolder For(string target) => new(System.IO.Path.GetFullPath(target) + ".slurm");
+    public static SlurmJobFolder For(string target) => new(System.IO.Path.GetFullPath(target) + Suffix);
+
+    /// <summary>The job folders of every file in <paramref name="directory"/> that Slurm jobs write (e.g. a checkpoint folder).</summary>
+    public static IReadOnlyList<SlurmJobFolder> In(string directory) =>
+        Directory.EnumerateDirectories(directory, "*" + Suffix).Order(StringComparer.Ordinal).Select(d => new SlurmJobFolder(d)).ToList();
 
     public void Create()
     {
