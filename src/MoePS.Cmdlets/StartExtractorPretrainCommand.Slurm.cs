@@ -42,8 +42,6 @@ public sealed partial class StartExtractorPretrainCommand
         if (CheckpointPath == null)
             Fail(new ArgumentException("-Scheduler Slurm needs -CheckpointPath (a file, or a folder for NAME.ckpt): the job checkpoints there before its time limit and resumes from it."),
                 Dataset, "SlurmNeedsCheckpoint");
-        try { ExtractorPretraining.RequireSplit(Dataset); }
-        catch (ArgumentException e) { Fail(e, Dataset, "DatasetNotSplit"); }
         SlurmCommands slurm = null!;
         try { slurm = SlurmCommands.Locate(); }
         catch (SlurmNotFoundException e) { Fail(e, "sbatch", "SlurmNotFound"); }

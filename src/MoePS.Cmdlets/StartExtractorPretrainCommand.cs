@@ -60,13 +60,6 @@ public sealed partial class StartExtractorPretrainCommand : TrainingCmdlet
         {
             AtomFeatureLength = AtomFeatureLength, ConvCount = ConvCount, HiddenLength = HiddenLength, HiddenLayers = HiddenLayers,
         };
-        if (Scheduler == SlurmScheduler)
-        {
-            SubmitToSlurm(architecture);
-            return;
-        }
-        var options = BuildOptions();
-        var device = ResolveDevice(Device);
         try
         {
             ExtractorPretraining.RequireSplit(Dataset);
@@ -81,6 +74,13 @@ public sealed partial class StartExtractorPretrainCommand : TrainingCmdlet
             WriteError(isolated);
             return;
         }
+        if (Scheduler == SlurmScheduler)
+        {
+            SubmitToSlurm(architecture);
+            return;
+        }
+        var options = BuildOptions();
+        var device = ResolveDevice(Device);
 
         WriteVerbose($"Training a CGCNN on {Dataset.Name} ({Dataset.Split}) on {device.Name}");
         try
