@@ -23,7 +23,9 @@ function Test-SlurmPrerequisite {
 # Why the Slurm tests skip on this machine, or $null when they run (always under CI).
 function Get-SlurmSkipReason {
     if ($env:CI -eq 'true') { return $null }
-    Test-SlurmPrerequisite
+    $reason = Test-SlurmPrerequisite
+    if ($reason) { Write-Warning "Skipping the Slurm tests: $reason." }
+    $reason
 }
 
 function Start-TestSlurmCluster {
