@@ -24,15 +24,22 @@ public static class BenchmarkArrayTask
         using var trainer = new BenchmarkTrainer(new BenchmarkTasks(spec.SplitPath), device);
         var runner = new BenchmarkRunner(store, trainer);
         SlurmArrayTask.Log($"{BenchmarkArraySpec.Label(run)} ({run.Key}) on {device.Name}, results in {store.Path}");
-        // The benchmark loop of a plan of one run: it skips the run when the file already has it.
-        var outcome = runner.Run(new[] { run }, progress: new SlurmArrayTask.EpochLog(), cancellation: cancellation).SingleOrDefault();
-        if (outcome == null)
+        // The benchmark loop, for a plan of one run: it claims the run in the store, so that no other
+        // writer of the result file runs it at the same time, and leaves it when the file has it.
+        var outcome = runner.Run(new[] { run }, progress: new SlurmArrayTask.EpochLog(), cancellation: cancellation).Single();
+        switch (outcome.Status)
         {
-            SlurmArrayTask.Log("already in the result file: nothing to do");
-            return 0;
+            case BenchmarkRunStatus.Finished:
+                SlurmArrayTask.Log($"{outcome.Result} ({outcome.Result!.Epochs} epochs, {outcome.Result.Seconds:F1} s): appended");
+                break;
+            case BenchmarkRunStatus.InResultFile:
+                SlurmArrayTask.Log("already in the result file: nothing to do");
+                break;
+            case BenchmarkRunStatus.ClaimedElsewhere:
+                throw new SlurmException($"{BenchmarkArraySpec.Label(run)} is being run by process {outcome.ClaimedBy?.Pid} on {outcome.ClaimedBy?.Host}, which claimed it in {store.Path}; this task left it to that one.");
+            default:
+                throw (Exception?)outcome.Error ?? new SlurmException($"{BenchmarkArraySpec.Label(run)} ended {outcome.Status}.");
         }
-        if (outcome.Error is { } error) throw error;
-        SlurmArrayTask.Log($"{outcome.Result} ({outcome.Result!.Epochs} epochs, {outcome.Result.Seconds:F1} s): appended");
         return 0;
     }
 }

@@ -1,5 +1,7 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Cluster;
+using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Cluster;
@@ -17,7 +19,7 @@ public sealed class BenchmarkArraySpecTests : IDisposable
         var plan = new ExperimentPlan
         {
             Tasks = new[] { "jarvis_2d_gap_tbmbj" },
-            Methods = new[] { PlannedMethod.Create("STL", settings), PlannedMethod.Create("MoE", settings, "Concat") },
+            Methods = new[] { PlannedMethod.Create(LearningMethod.STL, settings), PlannedMethod.Create(LearningMethod.MoE, settings, Aggregation.Concat) },
             Seeds = new[] { 0, 3 },
             Hyperparameters = settings,
         };
@@ -36,10 +38,10 @@ public sealed class BenchmarkArraySpecTests : IDisposable
     [Fact]
     public void FindsATasksResultInTheResultFile()
     {
-        var run = new PlannedRun("t", "STL", 1, new BenchmarkHyperparameters());
+        var run = new PlannedRun("t", LearningMethod.STL, 1, new BenchmarkHyperparameters());
         var spec = new BenchmarkArraySpec("r.jsonl", null, "cpu", new[] { run });
-        var other = new BenchmarkResult { Task = "t", Method = "STL", Seed = 0, ConfigHash = run.ConfigHash };
-        var mine = new BenchmarkResult { Task = "t", Method = "STL", Seed = 1, ConfigHash = run.ConfigHash };
+        var other = new BenchmarkResult { Task = "t", Method = LearningMethod.STL, Seed = 0, ConfigHash = run.ConfigHash };
+        var mine = new BenchmarkResult { Task = "t", Method = LearningMethod.STL, Seed = 1, ConfigHash = run.ConfigHash };
         Assert.Same(mine, spec.ResultOf(0, new[] { other, mine }));
         Assert.Null(spec.ResultOf(0, new[] { other }));
     }
