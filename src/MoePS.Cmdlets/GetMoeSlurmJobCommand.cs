@@ -31,11 +31,7 @@ public sealed class GetMoeSlurmJobCommand : MoeCmdlet
 
     SlurmCommands? slurm;
 
-    protected override void BeginProcessing()
-    {
-        try { slurm = SlurmCommands.Locate(); }
-        catch (SlurmNotFoundException e) { Fail(e, "sbatch", "SlurmNotFound"); }
-    }
+    protected override void BeginProcessing() => slurm = LocateSlurm();
 
     protected override void ProcessRecord()
     {
@@ -68,10 +64,6 @@ public sealed class GetMoeSlurmJobCommand : MoeCmdlet
     {
         var known = JobRepository.Jobs.OfType<SlurmJob>()
             .FirstOrDefault(j => j.SlurmJobId == record.JobId && j.Target == record.Target);
-        if (known != null) return known;
-        var job = SlurmJobs.Attach(record, slurm!);
-        JobRepository.Add(job);
-        job.StartJob();
-        return job;
+        return known ?? StartSlurmJob(record, slurm!);
     }
 }

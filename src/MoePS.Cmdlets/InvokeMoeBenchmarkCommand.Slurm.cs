@@ -43,12 +43,10 @@ public sealed partial class InvokeMoeBenchmarkCommand
         if (datasets.Count > 0)
             Fail(new ArgumentException("-Scheduler Slurm takes tasks by name (or a -Config plan): a dataset object lives in this shell only, " +
                 "not on the cluster's nodes. Name a task of the data folder instead."), datasets[0], "SlurmNeedsTaskNames");
-        SlurmCommands slurm = null!;
-        try { slurm = SlurmCommands.Locate(); }
-        catch (SlurmNotFoundException e) { Fail(e, "sbatch", "SlurmNotFound"); }
+        var slurm = LocateSlurm();
 
         var store = new ResultStore(plan.ResultPath);
-        BenchmarkSchedule schedule = null!;
+        BenchmarkSchedule? schedule = null;
         try { schedule = BenchmarkSchedule.Of(plan.Runs(), store); }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { Fail(e, store.Path, "ResultFileUnreadable"); }
         Announce(plan, schedule, store);
@@ -70,7 +68,7 @@ public sealed partial class InvokeMoeBenchmarkCommand
         {
             Partition = Partition, Account = Account, TimeLimit = TimeLimit, GpusPerTask = GpusPerRun, MaxConcurrent = MaxConcurrent,
         };
-        SlurmJobRecord record = null!;
+        SlurmJobRecord? record = null;
         try
         {
             record = SlurmSubmission.Submit(slurm, SlurmJobKind.Benchmark, $"moeps-{plan.Name}", store.Path,
@@ -82,10 +80,7 @@ public sealed partial class InvokeMoeBenchmarkCommand
             Fail(e, store.Path, "SlurmSubmissionFailed");
         }
         WriteVerbose($"Submitted {pending.Count} run(s) as Slurm job array {record.JobId} ({string.Join(" ", record.SbatchOptions)}); logs in {SlurmJobFolder.For(store.Path).LogFolder}.");
-        var job = SlurmJobs.Attach(record, slurm);
-        JobRepository.Add(job);
-        job.StartJob();
-        WriteObject(job);
+        WriteObject(StartSlurmJob(record, slurm));
     }
 
     /// <summary>Keys of the runs that earlier jobs for this result file still have queued or running.</summary>

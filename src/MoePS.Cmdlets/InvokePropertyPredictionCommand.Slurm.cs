@@ -60,9 +60,7 @@ public sealed partial class InvokePropertyPredictionCommand
     void SubmitToSlurm()
     {
         if (files.Count == 0) return; // every -Path already reported as not found
-        SlurmCommands slurm = null!;
-        try { slurm = SlurmCommands.Locate(); }
-        catch (SlurmNotFoundException e) { Fail(e, "sbatch", "SlurmNotFound"); }
+        var slurm = LocateSlurm();
         string output = ResolvePath(OutputPath!);
         int shards = Shards ?? (files.Count + FilesPerShard - 1) / FilesPerShard;
         var slices = PredictionArraySpec.Slice(files, shards);
@@ -74,10 +72,7 @@ public sealed partial class InvokePropertyPredictionCommand
                 specPath => SlurmTaskCommand.For(typeof(PredictionArrayTask), specPath),
                 new SlurmOptions { Partition = Partition, Account = Account, TimeLimit = TimeLimit, GpusPerTask = GpusPerShard, MaxConcurrent = MaxConcurrent });
             WriteVerbose($"Submitted {files.Count} structure file(s) in {slices.Count} shard(s) as Slurm job array {record.JobId}; merged rows go to {output}.");
-            var job = SlurmJobs.Attach(record, slurm);
-            JobRepository.Add(job);
-            job.StartJob();
-            WriteObject(job);
+            WriteObject(StartSlurmJob(record, slurm));
         }
         catch (Exception e) when (e is SlurmException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {

@@ -42,12 +42,10 @@ public sealed partial class StartExtractorPretrainCommand
         if (CheckpointPath == null)
             Fail(new ArgumentException("-Scheduler Slurm needs -CheckpointPath (a file, or a folder for NAME.ckpt): the job checkpoints there before its time limit and resumes from it."),
                 Dataset, "SlurmNeedsCheckpoint");
-        SlurmCommands slurm = null!;
-        try { slurm = SlurmCommands.Locate(); }
-        catch (SlurmNotFoundException e) { Fail(e, "sbatch", "SlurmNotFound"); }
+        var slurm = LocateSlurm();
 
         string name = Name ?? $"{Dataset.Name}-stl-seed{Seed}";
-        string checkpoint = CheckpointFile(ResolvePath(CheckpointPath!), name);
+        string checkpoint = CheckpointFile(ResolvePath(CheckpointPath), name);
         string model = Path.ChangeExtension(checkpoint, ExtractorBundle.Extension);
         // A signal may come at any time; saving every epoch loses at most the epoch in progress.
         var options = BuildOptions() with
@@ -62,10 +60,7 @@ public sealed partial class StartExtractorPretrainCommand
                 new[] { $"{name} on {Dataset.Name}" }, spec.Save, specPath => SlurmTaskCommand.For(typeof(PretrainArrayTask), specPath),
                 new SlurmOptions { Partition = Partition, Account = Account, TimeLimit = TimeLimit, GpusPerTask = Gpus, CheckpointSignalLead = SignalLead });
             WriteVerbose($"Submitted the training of {name} as Slurm job {record.JobId}; checkpoint {checkpoint}, model {model}.");
-            var job = SlurmJobs.Attach(record, slurm);
-            JobRepository.Add(job);
-            job.StartJob();
-            WriteObject(job);
+            WriteObject(StartSlurmJob(record, slurm));
         }
         catch (Exception e) when (e is SlurmException or IOException or UnauthorizedAccessException or ArgumentException)
         {
