@@ -61,7 +61,8 @@ public abstract class CrystalBatchCmdlet : MoeCmdlet
 
     protected override void EndProcessing() => Flush();
 
-    void Add(Crystal crystal, double? actual)
+    /// <summary>Queues a crystal for the next batch (after checking the model takes it).</summary>
+    protected void Add(Crystal crystal, double? actual)
     {
         try
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MoePS.Cmdlets.Cluster;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
@@ -13,6 +14,7 @@ namespace MoePS.Cmdlets;
 /// <para type="synopsis">Runs a benchmark — tasks × methods × seeds of STL, TL and mixtures — appending each result to a result file as it finishes.</para>
 /// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation). One BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run claimed by another live benchmark is left to it with a warning. A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
 /// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the file's; paths given as parameters are relative to the current location.</para>
+/// <para type="description">With -Scheduler Slurm, the plan's pending runs go to Slurm as one job array (one array task per run) and the cmdlet returns at once with a job (Get-Job, Wait-Job, Receive-Job for the BenchmarkResults, Stop-Job, Remove-Job; Get-MoeSlurmJob re-attaches from another shell). Each array task runs this installation of MoePS on its node's device and appends its result to the same result file, so the result file and the module must be on a file system the nodes share.</para>
 /// </summary>
 /// <example>
 /// <code>Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj, jarvis_2d_exfoliation -Method STL, TL, MoE -Seed (0..4) -ResultPath results.jsonl</code>
@@ -26,9 +28,14 @@ namespace MoePS.Cmdlets;
 /// <code>Import-CrystalDataset -Path ./my-set.json.gz | Invoke-MoeBenchmark -Method STL, MoE -TopK 4 -Epochs 100 -ResultPath mine.jsonl</code>
 /// <para>Benchmarks a dataset of your own (random splits by seed) against a top-4 mixture.</para>
 /// </example>
+/// <example>
+/// <code>$job = Invoke-MoeBenchmark -Config examples/slurm-table3.yaml -Scheduler Slurm -Partition gpu -GpusPerRun 1 -TimeLimit 02:00:00 -MaxConcurrent 20
+/// $job | Wait-Job | Receive-Job | Measure-MoeBenchmark</code>
+/// <para>Runs the plan on a Slurm cluster, 20 runs at a time on one GPU each, then summarises the results.</para>
+/// </example>
 [Cmdlet(VerbsLifecycle.Invoke, "MoeBenchmark", DefaultParameterSetName = TaskSet, SupportsShouldProcess = true)]
-[OutputType(typeof(BenchmarkResult))]
-public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
+[OutputType(typeof(BenchmarkResult), typeof(SlurmJob))]
+public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
 {
     const string TaskSet = "Task", ConfigSet = "Config";
     const int PlanActivity = 1, RunActivity = 2;
@@ -113,6 +120,7 @@ public sealed class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     protected override void EndProcessing()
     {
         var (plan, datasets) = ParameterSetName == ConfigSet ? FromConfig() : FromParameters();
+        if (Scheduler == SlurmScheduler) { SubmitToSlurm(plan, datasets); return; }
         var device = ResolveDevice(Device ?? (plan.Device == "auto" ? null : plan.Device));
         var store = new ResultStore(plan.ResultPath);
         BenchmarkTasks? taskSource = null;

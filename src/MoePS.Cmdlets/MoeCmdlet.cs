@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Management.Automation;
+using MoePS.Cmdlets.Cluster;
+using MoePS.Engine.Cluster;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
@@ -90,6 +92,24 @@ public abstract class MoeCmdlet : PSCmdlet
             return false;
         }
         return ShouldProcess(target, action);
+    }
+
+    /// <summary>Slurm's client commands; stops the cmdlet clearly when sbatch is not on the PATH.</summary>
+    protected SlurmCommands LocateSlurm()
+    {
+        SlurmCommands? slurm = null;
+        try { slurm = SlurmCommands.Locate(); }
+        catch (SlurmNotFoundException e) { Fail(e, "sbatch", "SlurmNotFound"); }
+        return slurm;
+    }
+
+    /// <summary>The PowerShell job of a submitted Slurm job, in this session's job list and watching the queue.</summary>
+    protected SlurmJob StartSlurmJob(SlurmJobRecord record, SlurmCommands slurm)
+    {
+        var job = SlurmJobs.Attach(record, slurm);
+        JobRepository.Add(job);
+        job.StartJob();
+        return job;
     }
 
     /// <summary>Resolves a user path (relative to the current PowerShell location, ~ expanded).</summary>

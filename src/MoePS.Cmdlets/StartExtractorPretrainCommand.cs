@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MoePS.Cmdlets.Cluster;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
@@ -11,6 +12,7 @@ namespace MoePS.Cmdlets;
 /// <para type="synopsis">Trains a new CGCNN extractor from scratch on a split crystal dataset (single-task learning or pre-training).</para>
 /// <para type="description">Trains the paper's CGCNN on the dataset's training rows with the paper's recipe: Adam at 1e-2, MSE on labels normalised by the train+validation mean and standard deviation, batches of 250 (or the whole training set when smaller), cosine annealing over the epoch budget, up to 1000 epochs, early stop after 500 epochs without a better validation MAE, and the best-validation weights restored at the end. Graphs are built once (and cached on disk) and kept on the device as tensors for every epoch.</para>
 /// <para type="description">Returns the trained Extractor, usable like the paper's (Invoke-PropertyPrediction, Get-CrystalFeature, Export-Extractor, New-MixtureModel). Its Metrics hold the train, validation and test MAE and the best epoch; its Training property holds the whole run: History (one row per epoch: loss, train and validation MAE, learning rate, seconds), Device, StoppedEarly, Cancelled and Elapsed.</para>
+/// <para type="description">With -Scheduler Slurm the training runs as a Slurm job and the cmdlet returns a job at once (Receive-Job gives the Extractor when it has finished). The job is requeue-able and gets SIGUSR1 two minutes before its time limit: it then stops, keeps the checkpoint of its last finished epoch (saved every epoch unless -CheckpointEvery says otherwise) and requeues itself, and the requeued job resumes from the checkpoint, so a long pre-training runs through any number of time limits and preemptions and ends with the same model as an uninterrupted run with the same seed. -CheckpointPath is then required (a file, or a folder for NAME.ckpt); the extractor is written beside it as NAME.moex. The dataset must come from a file the nodes can read.</para>
 /// <para type="description">Progress shows epoch, loss, validation MAE, best so far and time left; -Verbose writes one line per epoch. Ctrl+C ends training at the next batch and returns the best model so far. With -CheckpointPath the run is saved atomically every -CheckpointEvery epochs; -Resume continues from that file after a crash and gives the same result as an uninterrupted run with the same seed. The same seed on the same device gives identical results on the CPU.</para>
 /// <example><code>$ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json
 /// $e = $ds | Start-ExtractorPretrain -Epochs 300 -Patience 100 -Verbose
@@ -18,9 +20,11 @@ namespace MoePS.Cmdlets;
 /// $e.Training.History | Export-Csv history.csv</code></example>
 /// <example><code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -Seed 1 | Start-ExtractorPretrain -Name my_eform -CheckpointPath ./eform.ckpt -Resume | Export-Extractor ./my_eform.moex</code></example>
 /// </summary>
+/// <example><code>$job = $ds | Start-ExtractorPretrain -Name big_eform -Epochs 1000 -Scheduler Slurm -Partition gpu -Gpus 1 -TimeLimit 04:00:00 -CheckpointPath /shared/ckpt/
+/// $job | Wait-Job | Receive-Job | Export-Extractor big_eform.moex</code></example>
 [Cmdlet(VerbsLifecycle.Start, "ExtractorPretrain")]
-[OutputType(typeof(Extractor))]
-public sealed class StartExtractorPretrainCommand : TrainingCmdlet
+[OutputType(typeof(Extractor), typeof(SlurmJob))]
+public sealed partial class StartExtractorPretrainCommand : TrainingCmdlet
 {
     /// <summary><para type="description">The dataset to train on; it must have a split (Split-CrystalDataset).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -56,8 +60,6 @@ public sealed class StartExtractorPretrainCommand : TrainingCmdlet
         {
             AtomFeatureLength = AtomFeatureLength, ConvCount = ConvCount, HiddenLength = HiddenLength, HiddenLayers = HiddenLayers,
         };
-        var options = BuildOptions();
-        var device = ResolveDevice(Device);
         try
         {
             ExtractorPretraining.RequireSplit(Dataset);
@@ -72,6 +74,13 @@ public sealed class StartExtractorPretrainCommand : TrainingCmdlet
             WriteError(isolated);
             return;
         }
+        if (Scheduler == SlurmScheduler)
+        {
+            SubmitToSlurm(architecture);
+            return;
+        }
+        var options = BuildOptions();
+        var device = ResolveDevice(Device);
 
         WriteVerbose($"Training a CGCNN on {Dataset.Name} ({Dataset.Split}) on {device.Name}");
         try

@@ -34,4 +34,17 @@ public sealed record BenchmarkSchedule(IReadOnlyList<PlannedRun> Runs, IReadOnly
 
     /// <summary>Runs of the plan the result file already has.</summary>
     public IReadOnlyList<PlannedRun> Finished { get; } = Runs.Where(r => Stored.ContainsKey(r.Key)).ToList();
+
+    /// <summary>Checks <paramref name="runs"/> against <paramref name="store"/>: which are there, which still to do.</summary>
+    public static BenchmarkSchedule Of(IEnumerable<PlannedRun> runs, ResultStore store)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(store);
+        var inFile = new Dictionary<BenchmarkRunKey, BenchmarkResult>();
+        var results = store.Read(out bool truncated);
+        foreach (var result in results) inFile[result.GetKey()] = result;
+        var unique = runs.DistinctBy(r => r.Key).ToList();
+        var stored = unique.Where(r => inFile.ContainsKey(r.Key)).ToDictionary(r => r.Key, r => inFile[r.Key]);
+        return new BenchmarkSchedule(unique, stored, truncated);
+    }
 }

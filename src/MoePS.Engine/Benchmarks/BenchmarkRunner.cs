@@ -26,15 +26,7 @@ public sealed class BenchmarkRunner
     public ResultStore Store { get; }
 
     /// <summary>Checks <paramref name="runs"/> against the result file: which are there, which still to do.</summary>
-    public BenchmarkSchedule Schedule(IEnumerable<PlannedRun> runs)
-    {
-        var inFile = new Dictionary<BenchmarkRunKey, BenchmarkResult>();
-        var results = Store.Read(out bool truncated);
-        foreach (var result in results) inFile[result.GetKey()] = result;
-        var unique = runs.DistinctBy(r => r.Key).ToList();
-        var stored = unique.Where(r => inFile.ContainsKey(r.Key)).ToDictionary(r => r.Key, r => inFile[r.Key]);
-        return new BenchmarkSchedule(unique, stored, truncated);
-    }
+    public BenchmarkSchedule Schedule(IEnumerable<PlannedRun> runs) => BenchmarkSchedule.Of(runs, Store);
 
     /// <summary>Schedules <paramref name="runs"/> and runs them (see the other overload).</summary>
     public IEnumerable<BenchmarkRunOutcome> Run(IEnumerable<PlannedRun> runs, BenchmarkHooks? hooks = null,

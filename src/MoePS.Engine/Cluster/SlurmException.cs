@@ -1,0 +1,21 @@
+namespace MoePS.Engine.Cluster;
+
+/// <summary>A Slurm command failed or answered something MoePS cannot read; the message names the command.</summary>
+public class SlurmException : Exception
+{
+    public SlurmException(string message) : base(message) { }
+
+    public SlurmException(string message, Exception inner) : base(message, inner) { }
+
+    public SlurmException() { }
+}
+
+/// <summary>Slurm's client commands are not on the PATH (a laptop, or a cluster node without them).</summary>
+public sealed class SlurmNotFoundException : SlurmException
+{
+    public SlurmNotFoundException(string message) : base(message) { }
+
+    public SlurmNotFoundException(string message, Exception inner) : base(message, inner) { }
+
+    public SlurmNotFoundException() { }
+}
