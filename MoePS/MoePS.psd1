@@ -9,7 +9,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess  = @('MoePS.Format.ps1xml')
     CmdletsToExport   = @(
-        'Import-CrystalDataset', 'Import-Crystal', 'Split-CrystalDataset',
+        'Import-CrystalDataset', 'Import-Crystal', 'Split-CrystalDataset', 'New-CrystalDataset', 'Export-CrystalDataset',
         'Get-MoeDevice',
         'Import-Extractor', 'Export-Extractor', 'Get-Extractor', 'Get-CrystalFeature',
         'Start-ExtractorPretrain',
