@@ -40,6 +40,35 @@ BeforeAll {
         New-FixtureRun mp_poisson_ratio MoE 1 0.028 1181 @(0, 0.2, 0.8, 0)
     )
     Set-Content -Path $script:ResultFile -Value $lines -Encoding utf8NoBOM
+
+    # Per sheet: orientation, fit-to-page settings, print titles, frozen pane and column widths.
+    function Get-WorkbookPrintSetup([string] $Path) {
+        $doc = [DocumentFormat.OpenXml.Packaging.SpreadsheetDocument]::Open($Path, $false)
+        try {
+            $book = $doc.WorkbookPart
+            $titles = @{}
+            foreach ($n in @($book.Workbook.DefinedNames.ChildElements)) {
+                if ($n.Name.Value -eq '_xlnm.Print_Titles') { $titles[[int]$n.LocalSheetId.Value] = $n.Text }
+            }
+            $index = 0
+            foreach ($sheet in $book.Workbook.Sheets.ChildElements) {
+                $ws = $book.GetPartById($sheet.Id.Value).Worksheet
+                $setup = $ws.GetFirstChild[DocumentFormat.OpenXml.Spreadsheet.PageSetup]()
+                $pane = @($ws.Descendants[DocumentFormat.OpenXml.Spreadsheet.Pane]())
+                [pscustomobject]@{
+                    Sheet        = $sheet.Name.Value
+                    Orientation  = "$($setup.Orientation.InnerText)"
+                    FitToPage    = [bool]$ws.SheetProperties.PageSetupProperties.FitToPage.Value
+                    FitToWidth   = $setup.FitToWidth.Value
+                    FitToHeight  = $setup.FitToHeight.Value
+                    PrintTitles  = $titles[$index++]
+                    FrozenAt     = if ($pane -and $pane[0].State.InnerText -eq 'frozen') { $pane[0].TopLeftCell.Value }
+                    ColumnWidths = @($ws.Descendants[DocumentFormat.OpenXml.Spreadsheet.Column]() | ForEach-Object { $_.Width.Value })
+                }
+            }
+        }
+        finally { $doc.Dispose() }
+    }
 }
 
 AfterAll { Remove-Item -Recurse -Force $script:Folder -ErrorAction SilentlyContinue }
@@ -151,10 +180,96 @@ Describe 'Export-MoeReport' {
         (Test-Workbook $path).Errors.Count | Should -Be 0
     }
 
+    It 'sets every sheet to print landscape and one page wide, and each table''s header row to repeat on every page and stay frozen' {
+        $path = Join-Path $script:Folder 'print.xlsx'
+        Export-MoeReport -ResultPath $script:ResultFile -Path $path
+        $setup = Get-WorkbookPrintSetup $path
+        $setup.Sheet | Should -Be 'Summary', 'Runs', 'GateScores', 'Plots'
+        foreach ($s in $setup) {
+            $s.Orientation | Should -Be 'landscape' -Because $s.Sheet
+            $s.FitToPage | Should -BeTrue -Because $s.Sheet
+            $s.FitToWidth | Should -Be 1 -Because $s.Sheet
+            $s.FitToHeight | Should -Be 0 -Because "$($s.Sheet) may print on as many pages down as it needs"
+        }
+        foreach ($s in $setup | Where-Object Sheet -ne 'Plots') {
+            $s.PrintTitles | Should -Be "'$($s.Sheet)'!`$1:`$1"
+            $s.FrozenAt | Should -Be 'A2'
+        }
+        ($setup | Where-Object Sheet -eq 'Runs').ColumnWidths.Count | Should -Be 16
+        (Test-Workbook $path).Errors.Count | Should -Be 0
+    }
+
     It 'writes nothing with -WhatIf' {
         $path = Join-Path $script:Folder 'whatif.xlsx'
         Export-MoeReport -ResultPath $script:ResultFile -Path $path -WhatIf
         Test-Path $path | Should -BeFalse
         @(Get-ChildItem $script:Folder -Filter 'whatif*').Count | Should -Be 0
+    }
+}
+
+Describe 'Export-MoeReport printed to PDF (LibreOffice)' {
+    BeforeAll {
+        $script:PdfSkip = $null
+        $missing = @('soffice', 'pdfinfo', 'pdftotext') | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }
+        if ($missing) {
+            $reason = "$($missing -join ', ') not found: install the Debian packages libreoffice-calc-nogui and poppler-utils (.ci/run does)"
+            if ($env:CI -eq 'true') { throw $reason }
+            $script:PdfSkip = $reason
+            return
+        }
+        # The 12-run fixture, and the same runs over 20 seeds (120 runs) so that the Runs sheet needs more than one page.
+        $pdfFolder = Join-Path $script:Folder 'pdf'
+        New-Item -ItemType Directory $pdfFolder | Out-Null
+        $long = Join-Path $pdfFolder 'long.jsonl'
+        Set-Content $long -Encoding utf8NoBOM -Value @(foreach ($shift in 0..9) {
+            foreach ($line in Get-Content $script:ResultFile) {
+                $run = $line | ConvertFrom-Json
+                $run.Seed += 2 * $shift
+                $run | ConvertTo-Json -Compress -Depth 5
+            }
+        })
+        Export-MoeReport -ResultPath $script:ResultFile -Path (Join-Path $pdfFolder 'runs12.xlsx')
+        Export-MoeReport -ResultPath $long -Path (Join-Path $pdfFolder 'runs120.xlsx')
+
+        # One LibreOffice start for both workbooks (starting it is the slow part), with a profile of its own
+        # so that it neither meets nor hands the work to another running instance.
+        $profile = [uri]::new((Join-Path $pdfFolder 'lo-profile')).AbsoluteUri
+        $process = Start-Process soffice -PassThru -NoNewWindow -RedirectStandardOutput (Join-Path $pdfFolder 'soffice.out') -RedirectStandardError (Join-Path $pdfFolder 'soffice.err') -ArgumentList @(
+            '--headless', "-env:UserInstallation=$profile", '--convert-to', 'pdf', '--outdir', $pdfFolder,
+            (Join-Path $pdfFolder 'runs12.xlsx'), (Join-Path $pdfFolder 'runs120.xlsx'))
+        if (-not $process.WaitForExit(120000)) { $process.Kill($true); throw 'LibreOffice did not convert the workbooks within 120 s.' }
+
+        # Each page's text and the sheet named in its footer ("<sheet>   Page <n>").
+        function Get-PdfPages([string] $Pdf) {
+            $count = [int]((pdfinfo $Pdf | Select-String '^Pages:\s+(\d+)').Matches[0].Groups[1].Value)
+            foreach ($page in 1..$count) {
+                $text = (pdftotext -layout -f $page -l $page $Pdf -) -join "`n"
+                $footer = [regex]::Match($text, '(?m)^\s*(\S+)\s+Page \d+\s*$')
+                [pscustomobject]@{ Page = $page; Sheet = $footer.Groups[1].Value; Text = $text }
+            }
+        }
+        $script:Pages12 = @(Get-PdfPages (Join-Path $pdfFolder 'runs12.pdf'))
+        $script:Pages120 = @(Get-PdfPages (Join-Path $pdfFolder 'runs120.pdf'))
+    }
+
+    BeforeEach { if ($script:PdfSkip) { Set-ItResult -Skipped -Because $script:PdfSkip } }
+
+    It 'prints the 12-run workbook on 7 pages: each table sheet on one, each of the 4 plots on one' {
+        # Before the print set-up the same workbook took 18 pages: Summary 5, Runs 5 (columns split across pages), GateScores 2, Plots 6.
+        $script:Pages12.Sheet | Should -Be 'Summary', 'Runs', 'GateScores', 'Plots', 'Plots', 'Plots', 'Plots'
+        ($script:Pages12 | Where-Object Sheet -eq 'Plots').Text | ForEach-Object { ($_ -split "`n" | Where-Object { $_.Trim() })[0].Trim() } |
+            Should -Be 'Improvement over STL vs dataset size', 'Gate scores (task × extractor)', 'Parity: jarvis_2d_gap_tbmbj', 'Parity: mp_poisson_ratio'
+    }
+
+    It 'prints every table sheet one page wide, its header row at the top of every page' {
+        @($script:Pages120 | Where-Object Sheet -eq 'Runs').Count | Should -BeIn 2, 3    # 121 rows
+        $columns = @{ Summary = 'Task', 'Seconds'; Runs = 'Task', 'Finished'; GateScores = 'Task', 'jarvis_bandgap' }
+        foreach ($page in $script:Pages12 + $script:Pages120 | Where-Object Sheet -ne 'Plots') {
+            $first, $last = $columns[$page.Sheet]
+            $header = ($page.Text -split "`n" | Where-Object { $_.Trim() })[0]
+            $header | Should -Match "^\s*$first\b.*\b$last\s*$" -Because "page $($page.Page) ($($page.Sheet)) has every column"
+        }
+        $runs = ($script:Pages120 | Where-Object Sheet -eq 'Runs').Text -join "`n"
+        ([regex]::Matches($runs, '2025-01-02 03:04:05 \+00:00')).Count | Should -Be 120     # the last column of every run
     }
 }

@@ -18,18 +18,22 @@ public readonly record struct CellData(string? Text, double? Number, ReportStyle
 /// <summary>
 /// A small xlsx writer over the Open XML SDK: sheets made of a header row and data rows, each
 /// sheet's data an Excel table with column widths fitted to the content, colour scales, and
-/// PNG pictures. Write the sheets, then <see cref="Dispose"/> saves the package.
+/// PNG pictures; every sheet prints one page wide (<see cref="WorkbookPrintSetup"/>). Write the
+/// sheets, then <see cref="Dispose"/> saves the package.
 /// </summary>
 sealed class WorkbookBuilder : IDisposable
 {
     const long EmuPerPixel = 9525;
     const int PixelsPerRow = 20;
+    /// <summary>Tallest a picture is shown (px), so that it and its title fit one landscape page at full width.</summary>
+    const int MaxPictureHeight = 600;
 
     readonly SpreadsheetDocument document;
     readonly WorkbookPart workbook;
     readonly Sheets sheets;
     readonly SharedStringTablePart strings;
     readonly Dictionary<string, int> stringIndex = new(StringComparer.Ordinal);
+    readonly List<DefinedName> printTitles = new();
     uint nextSheetId = 1, nextTableId = 1;
 
     public WorkbookBuilder(string path)
@@ -52,11 +56,13 @@ sealed class WorkbookBuilder : IDisposable
         data.Append(MakeRow(1, header.Select(h => CellData.Of(h, ReportStyle.Bold)).ToList()));
         for (int r = 0; r < rows.Count; r++) data.Append(MakeRow((uint)r + 2, rows[r]));
 
-        var worksheet = new Worksheet(FrozenHeader(nextSheetId == 2), Widths(header, rows), data);
+        var worksheet = new Worksheet(WorkbookPrintSetup.FitToPage(), FrozenHeader(nextSheetId == 2), Widths(header, rows), data);
         string range = $"A1:{ColumnName(header.Count - 1)}{rows.Count + 1}";
         if (colourScale is { } scale && rows.Count > 0)
             worksheet.Append(scale.ToConditionalFormatting(rows.Count + 1));
+        worksheet.Append(WorkbookPrintSetup.PageLayout());
         part.Worksheet = worksheet;
+        printTitles.Add(WorkbookPrintSetup.HeaderRowOnEveryPage(sheets.ChildElements.Count - 1, sheetName));
         if (rows.Count > 0) AddTable(part, tableName, range, header);
         return part;
     }
@@ -66,34 +72,44 @@ sealed class WorkbookBuilder : IDisposable
     {
         var part = NewSheet(sheetName);
         var data = new SheetData(MakeRow(1, new[] { CellData.Of(note) }));
-        part.Worksheet = new Worksheet(new Columns(new Column { Min = 1, Max = 1, Width = Math.Max(20, note.Length + 2), CustomWidth = true }), data);
+        var columns = new Columns(new Column { Min = 1, Max = 1, Width = Math.Max(20, note.Length + 2), CustomWidth = true });
+        part.Worksheet = new Worksheet(new OpenXmlElement[] { WorkbookPrintSetup.FitToPage(), columns, data }.Concat(WorkbookPrintSetup.PageLayout()));
     }
 
-    /// <summary>A sheet of pictures stacked top to bottom, each under a bold title.</summary>
+    /// <summary>A sheet of pictures stacked top to bottom, each under a bold title and printed on a page of its own.</summary>
     public void AddPictureSheet(string sheetName, IReadOnlyList<ReportImage> images)
     {
         var part = NewSheet(sheetName);
         var data = new SheetData();
         var drawingPart = part.AddNewPart<DrawingsPart>();
         var drawing = new Xdr.WorksheetDrawing();
+        var pageBreaks = new List<int>();
         int row = 0;
         for (int i = 0; i < images.Count; i++)
         {
             var image = images[i];
+            if (i > 0) pageBreaks.Add(row);
             data.Append(MakeRow((uint)row + 1, new[] { CellData.Of(image.Title, ReportStyle.Bold) }));
             var imagePart = drawingPart.AddImagePart(ImagePartType.Png);
             using (var png = new MemoryStream(image.Png)) imagePart.FeedData(png);
-            drawing.Append(Anchor(drawingPart.GetIdOfPart(imagePart), (uint)i + 1, image, row + 1));
-            row += 1 + (image.Height + PixelsPerRow - 1) / PixelsPerRow + 2;
+            double scale = Math.Min(1.0, (double)MaxPictureHeight / image.Height);
+            long width = (long)Math.Round(image.Width * scale), height = (long)Math.Round(image.Height * scale);
+            drawing.Append(Anchor(drawingPart.GetIdOfPart(imagePart), (uint)i + 1, image, row + 1, width, height));
+            row += 1 + (int)((height + PixelsPerRow - 1) / PixelsPerRow) + 2;
         }
         drawingPart.WorksheetDrawing = drawing;
-        part.Worksheet = new Worksheet(data, new Drawing { Id = part.GetIdOfPart(drawingPart) });
+        // Rows of exactly PixelsPerRow (15 pt), so that a picture spans the rows counted above and a page break falls between pictures.
+        var rowHeight = new SheetFormatProperties { DefaultRowHeight = PixelsPerRow * 0.75, CustomHeight = true };
+        part.Worksheet = new Worksheet(new OpenXmlElement[] { WorkbookPrintSetup.FitToPage(), rowHeight, data }
+            .Concat(WorkbookPrintSetup.PageLayout(pageBreaks))
+            .Append(new Drawing { Id = part.GetIdOfPart(drawingPart) }));
     }
 
     public void Dispose()
     {
         strings.SharedStringTable.Count = (uint)stringIndex.Count;
         strings.SharedStringTable.UniqueCount = (uint)stringIndex.Count;
+        if (printTitles.Count > 0) workbook.Workbook.Append(new DefinedNames(printTitles));
         workbook.Workbook.Save();
         document.Dispose();
     }
@@ -173,9 +189,10 @@ sealed class WorkbookBuilder : IDisposable
     static int Length(CellData cell) => cell.Text?.Length
         ?? (cell.Number is double d ? Math.Min(12, d.ToString("0.####", CultureInfo.InvariantCulture).Length) : 0);
 
-    static Xdr.OneCellAnchor Anchor(string relationshipId, uint id, ReportImage image, int row)
+    /// <summary>A picture at column A of <paramref name="row"/>, shown <paramref name="width"/> × <paramref name="height"/> px.</summary>
+    static Xdr.OneCellAnchor Anchor(string relationshipId, uint id, ReportImage image, int row, long width, long height)
     {
-        long cx = image.Width * EmuPerPixel, cy = image.Height * EmuPerPixel;
+        long cx = width * EmuPerPixel, cy = height * EmuPerPixel;
         var picture = new Xdr.Picture(
             new Xdr.NonVisualPictureProperties(
                 new Xdr.NonVisualDrawingProperties { Id = id + 1, Name = image.Name, Description = image.Title },
