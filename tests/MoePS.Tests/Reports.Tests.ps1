@@ -97,6 +97,31 @@ Describe 'Measure-MoeBenchmark' {
         $s[5].ImprovementOverSTL | Should -BeLessThan 12.2
     }
 
+    It 'shows every value whole in an 80-column console, the paper''s mean ± std beside ours' {
+        $file = Join-Path $script:Folder 'wide.jsonl'
+        $extra = @(
+            New-FixtureRun jarvis_2d_dielectric_tbmbj STL 0 12.5 120
+            New-FixtureRun jarvis_2d_dielectric_tbmbj STL 1 9.5 120
+            New-FixtureRun jarvis_2d_dielectric_tbmbj Ensemble 0 8.25 120 @(0.5, 0.5, 0, 0)
+        )
+        Set-Content -Path $file -Value ((Get-Content $script:ResultFile) + $extra) -Encoding utf8NoBOM
+        $summaries = Measure-MoeBenchmark -ResultPath $file
+        $lines = (Measure-MoeBenchmark -ResultPath $file | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 79 -Because "'$line' must fit without wrapping" }
+        $lines | Should -Not -Match '…'
+        $rows = $lines | Select-Object -Skip 2
+        $rows.Count | Should -Be $summaries.Count
+        for ($i = 0; $i -lt $summaries.Count; $i++) {
+            $s = $summaries[$i]
+            $rows[$i] | Should -BeLike "$($s.Task) *"
+            $rows[$i] | Should -BeLike "* $($s.TestMAE) *"
+            if ($s.Paper) { $rows[$i] | Should -BeLike "* $($s.Paper)" }
+        }
+        $rows | Where-Object { $_ -like '*0.0330 ± 0.0014*0.0325 ± 0.0003' } | Should -Not -BeNullOrEmpty
+        $rows | Where-Object { $_ -like 'jarvis_2d_dielectric_tbmbj Ensemble[*] *' } | Should -Not -BeNullOrEmpty     # the longest task and method names
+        $rows | Where-Object { $_ -like '* 11.0 ± 2.1 * 10.7 ± 20.6' } | Should -Not -BeNullOrEmpty
+    }
+
     It 'takes results from the pipeline' {
         $runs = Get-Content $script:ResultFile | ForEach-Object {
             $o = $_ | ConvertFrom-Json
