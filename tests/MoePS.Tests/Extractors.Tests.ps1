@@ -28,13 +28,16 @@ Describe 'Get-Extractor' {
         $e.TrainedOn | Should -Be 132752
         $e.Unit | Should -Be 'eV/atom'
         $e.FeatureLength | Should -Be 64
-        ($e | Out-String) | Should -Match 'Materials Project formation energy'
+        ($e | Out-String -Width 120) | Should -Match 'Materials Project formation energy'
     }
 
     It 'loads all 18 without a name, and accepts wildcards' {
         $all = Get-Extractor
         $all.Count | Should -Be 18
-        ($all | Out-String -Width 120) | Should -Match 'Name\s+SourceTask\s+TrainedOn\s+ValMAE\s+Unit'     # the table view
+        $table = ($all | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $table[0] | Should -Match '^Name\s+TrainedOn\s+ValMAE\s+Unit\s+SourceTask$'     # the table view
+        foreach ($line in $table) { $line.Length | Should -BeLessOrEqual 80 }
+        $table | Where-Object { $_ -match '^mp_eform\s+132752\s+\S+\s+eV/atom\s+Materials Project' } | Should -Not -BeNullOrEmpty
         (Get-Extractor 'mp_*').Name | Should -Be @('mp_eform', 'mp_bandgap', 'mp_gvrh', 'mp_kvrh')
     }
 
