@@ -40,6 +40,7 @@ Import-Module (Join-Path $root 'build/BuildHelpers.psm1') -Force
 switch ($Task) {
     'Build' { Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null }
     'Test' {
+        Install-TestPackages
         Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
         $counts = @()
         if (-not $SkipXunit) {

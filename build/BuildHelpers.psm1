@@ -6,6 +6,30 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE): $FilePath $($Arguments -join ' ')" }
 }
 
+# Debian packages that some tests need, by the command each provides: a private one-node Slurm cluster
+# (Slurm.Tests), and headless LibreOffice with poppler to print the workbook to PDF (Reports.Tests).
+$TestPackages = [ordered]@{
+    munged = 'munge'; slurmctld = 'slurm-wlm'; slurmd = 'slurm-wlm'; sbatch = 'slurm-wlm'
+    soffice = 'libreoffice-calc-nogui'; pdfinfo = 'poppler-utils'; pdftotext = 'poppler-utils'
+}
+
+# Installs the missing test packages with apt-get when this is root on a Debian-like machine; otherwise says
+# which tests will skip (and, under CI=true, fail).
+function Install-TestPackages {
+    $missing = @($TestPackages.GetEnumerator() | Where-Object { -not (Get-Command $_.Key -ErrorAction Ignore) } |
+        ForEach-Object Value | Select-Object -Unique)
+    if ($missing.Count -eq 0) { return }
+    if ((& id -u) -ne '0' -or -not (Get-Command apt-get -ErrorAction Ignore)) {
+        Write-Warning ("Tests that need the Debian packages $($missing -join ', ') will skip (under CI=true: fail). " +
+            "Install them as root: apt-get install --no-install-recommends $($missing -join ' ')")
+        return
+    }
+    Write-Host "Installing the packages some tests need: $($missing -join ', ')"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    Invoke-Native apt-get @('update', '-q') 'apt-get update'
+    Invoke-Native apt-get (@('install', '-y', '-q', '--no-install-recommends') + $missing) 'apt-get install'
+}
+
 function Invoke-ModuleBuild {
     param([string] $Root, [string] $Backend, [string] $Configuration)
     $project = Join-Path $Root 'src/MoePS.Cmdlets/MoePS.Cmdlets.csproj'
@@ -97,4 +121,4 @@ function Invoke-Benchmarks {
     Write-Host "Results: $resultFile"
 }
 
-Export-ModuleMember -Function Invoke-ModuleBuild, Invoke-XunitSuite, Invoke-PesterSuite, Invoke-InFreshPwsh, Invoke-Benchmarks
+Export-ModuleMember -Function Install-TestPackages, Invoke-ModuleBuild, Invoke-XunitSuite, Invoke-PesterSuite, Invoke-InFreshPwsh, Invoke-Benchmarks
