@@ -53,9 +53,10 @@ internal sealed class LoopbackServer : IDisposable
                 if (close) client.Close();
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+        catch (Exception e) when (stop.IsCancellationRequested || e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
         {
-            // disposed
+            // disposed: whatever the stopped listener or closed clients throw now (e.g. "Not listening" when
+            // Dispose stops the listener before the loop's next accept) ends the loop
         }
     }
 
