@@ -59,6 +59,10 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
     [Parameter]
     public double FineTuneLearningRate { get; set; } = Paper.FineTuneLearningRate;
 
+    /// <summary><para type="description">BatchNorm statistics of the frozen layers: Source (the extractors' own, cached once; the default until measured otherwise), Adapt (re-estimated once on the training rows, then cached) or Batch (the paper's code: train mode in every step, running statistics saved with the best model; slow).</para></summary>
+    [Parameter]
+    public FrozenNormalization FrozenNormalization { get; set; } = FrozenNormalization.Source;
+
     protected override void ProcessRecord() => extractors.AddRange(Extractor);
 
     protected override void EndProcessing()
@@ -67,7 +71,7 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
         {
             TopK = MyInvocation.BoundParameters.ContainsKey(nameof(TopK)) ? TopK : null,
             Aggregation = Aggregation, HeadLayers = HeadLayers, HiddenSize = HiddenSize, FineTuneLayers = FineTuneLayers,
-            GateRegularization = GateRegularization, FineTuneLearningRate = FineTuneLearningRate,
+            GateRegularization = GateRegularization, FineTuneLearningRate = FineTuneLearningRate, FrozenNormalization = FrozenNormalization,
         };
         try
         {

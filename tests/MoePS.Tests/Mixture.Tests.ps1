@@ -49,6 +49,18 @@ Describe 'Mixtures of the paper''s extractors' {
         (Get-ExtractorScore $tl).Score | Should -Be 1
     }
 
+    It 'takes the frozen layers'' BatchNorm mode, trains with it and saves it' {
+        $dir = New-TestFolder
+        $adapted = New-MixtureModel -Extractor (Get-Extractor mp_eform) -FrozenNormalization Adapt |
+            Start-MixtureTraining -Dataset $ds -Epochs 2 -Seed 0
+        $adapted.Options.FrozenNormalization | Should -Be 'Adapt'
+        $adapted | Save-MixtureModel -Path (Join-Path $dir 'adapt.moem') | Out-Null
+        $loaded = Import-MixtureModel (Join-Path $dir 'adapt.moem')
+        $loaded.Options.FrozenNormalization | Should -Be 'Adapt'
+        ($cifs | Invoke-PropertyPrediction -Model $loaded).Predicted | Should -Be ($cifs | Invoke-PropertyPrediction -Model $adapted).Predicted
+        (New-MixtureModel -Extractor (Get-Extractor mp_eform)).Options.FrozenNormalization | Should -Be 'Source'
+    }
+
     It 'saves and loads with bit-identical predictions, with or without the extractors' {
         $dir = New-TestFolder
         $expected = ($cifs | Invoke-PropertyPrediction -Model $trained).Predicted

@@ -13,4 +13,15 @@ public sealed record ConvLayerWeights(
 {
     public int AtomFeatureLength => (int)Bn2Weight.shape[0];
     public int EdgeFeatureLength => (int)FcWeight.shape[1] - 2 * AtomFeatureLength;
+
+    /// <summary>Copies (on the CPU) of a CGCNN convolution layer's tensors.</summary>
+    public static ConvLayerWeights Of(CgcnnConvLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        var s = layer.state_dict();
+        Tensor T(string key) => s[key].detach().cpu().clone();
+        return new ConvLayerWeights(T("fc_full.weight"), T("fc_full.bias"),
+            T("bn1.weight"), T("bn1.bias"), T("bn1.running_mean"), T("bn1.running_var"),
+            T("bn2.weight"), T("bn2.bias"), T("bn2.running_mean"), T("bn2.running_var"));
+    }
 }

@@ -9,7 +9,9 @@ namespace MoePS.Engine.Models.Mixture;
 /// <summary>
 /// The frozen part of every extractor (embedding and the convolutions before the fine-tuned
 /// ones) evaluated once for every atom of a set of crystals and kept on the device, so a
-/// training step only runs the fine-tuned layers, pooling, gate and head.
+/// training step only runs the fine-tuned layers, pooling, gate and head. With
+/// <see cref="FrozenNormalization.Batch"/> only the embedding is cached: the frozen convolutions
+/// run in every step (see <see cref="MixtureNetwork"/>).
 /// </summary>
 internal sealed class FrozenFeatures : IDisposable
 {
@@ -19,16 +21,50 @@ internal sealed class FrozenFeatures : IDisposable
         Graphs = graphs;
     }
 
-    /// <summary>Per extractor group, [atoms, members, F]: atom features entering the first fine-tuned layer.</summary>
+    /// <summary>Per extractor group, [atoms, members, F]: atom features entering <see cref="MixtureNetwork.Forward"/>.</summary>
     public IReadOnlyList<Tensor> PerGroup { get; }
 
     /// <summary>Neighbour lists and edge features of the crystals (shared by all extractors).</summary>
     public GraphTensorSet Graphs { get; }
 
+    /// <param name="extractors">The mixture's extractors.</param>
+    /// <param name="network">The mixture's network: its groups, fine-tuned depth and frozen normalisation.</param>
+    /// <param name="graphs">The crystals.</param>
+    /// <param name="ids">Their ids.</param>
+    /// <param name="device">Where to compute and keep the features.</param>
     /// <param name="only">Compute only these extractors (others stay zero), e.g. the active ones when predicting.</param>
-    public static FrozenFeatures Compute(IReadOnlyList<Extractor> extractors, IReadOnlyList<ExtractorGroup> groups, int fineTuneLayers,
-        IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only = null)
+    /// <param name="adaptation">
+    /// With <see cref="FrozenNormalization.Adapt"/>: the rows (indices into <paramref name="graphs"/>) to re-estimate the frozen
+    /// BatchNorm statistics on first; null keeps the network's current statistics. Ignored by the other modes.
+    /// </param>
+    public static FrozenFeatures Compute(IReadOnlyList<Extractor> extractors, MixtureNetwork network,
+        IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only = null,
+        BatchNormAdaptation? adaptation = null)
     {
+        var features = Extract(extractors, network, graphs, ids, device, only);
+        if (network.FrozenNormalization != FrozenNormalization.Adapt) return features;
+        IReadOnlyList<Tensor> propagated;
+        try
+        {
+            var frozenConvs = network.FrozenConvolutions!;
+            if (adaptation != null)
+                frozenConvs.EstimateStatistics(features.PerGroup, features.Graphs, adaptation.Rows, adaptation.BatchSize);
+            propagated = frozenConvs.Propagate(features.PerGroup, features.Graphs, only);
+        }
+        catch
+        {
+            features.Dispose();
+            throw;
+        }
+        foreach (var t in features.PerGroup) t.Dispose();
+        return new FrozenFeatures(propagated, features.Graphs);
+    }
+
+    /// <summary>Each extractor's own network, in eval mode, to the depth <see cref="MixtureNetwork.ExtractorConvs"/>.</summary>
+    static FrozenFeatures Extract(IReadOnlyList<Extractor> extractors, MixtureNetwork network,
+        IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only)
+    {
+        var groups = network.Groups;
         var sets = new List<(ElementFeatures Table, GraphTensorSet Set)>();
         GraphTensorSet SetFor(Extractor e)
         {
@@ -44,7 +80,7 @@ internal sealed class FrozenFeatures : IDisposable
         {
             foreach (var g in groups)
             {
-                int frozenConvs = g.Architecture.ConvCount - fineTuneLayers;
+                int frozenConvs = network.ExtractorConvs(g);
                 var slices = new Tensor[g.Members.Length];
                 for (int p = 0; p < g.Members.Length; p++)
                 {

@@ -44,6 +44,8 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         if (options.HeadLayers < 1) throw new ArgumentOutOfRangeException(nameof(options), "HeadLayers must be at least 1.");
         if (options.HiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(options), "HiddenSize must be at least 1.");
         if (options.GateRegularization < 0) throw new ArgumentOutOfRangeException(nameof(options), "GateRegularization must not be negative.");
+        if (!Enum.IsDefined(options.FrozenNormalization))
+            throw new ArgumentOutOfRangeException(nameof(options), $"FrozenNormalization {options.FrozenNormalization} is not one of {string.Join(", ", Enum.GetNames<FrozenNormalization>())}.");
         if (options.Aggregation == Aggregation.Add)
         {
             var sizes = extractors.Select(e => e.FeatureLength).Distinct().ToArray();
@@ -130,7 +132,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         {
             MoveTo(device);
             var active = Network.Gate.ActiveIndices();
-            using var frozen = FrozenFeatures.Compute(Extractors, Network.Groups, Network.FineTuneLayers, graphs, crystalIds, device, active.ToHashSet());
+            using var frozen = FrozenFeatures.Compute(Extractors, Network, graphs, crystalIds, device, active.ToHashSet());
             return PredictRows(frozen, Enumerable.Range(0, graphs.Count).ToArray(), active);
         }
     }

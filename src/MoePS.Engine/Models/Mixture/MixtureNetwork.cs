@@ -9,7 +9,11 @@ namespace MoePS.Engine.Models.Mixture;
 /// <summary>
 /// The learnable part of a mixture: each extractor's fine-tuned last convolution layer(s)
 /// (stacked per architecture group), the top-k gate and the head(s). The frozen part of the
-/// extractors is not in here: it enters as cached atom features.
+/// extractors enters as cached atom features: after the frozen convolutions with
+/// <see cref="FrozenNormalization.Source"/> and <see cref="FrozenNormalization.Adapt"/>, after the
+/// embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen convolutions run here every step.
+/// Adapt and Batch keep the frozen convolutions with their own BatchNorm statistics in here, so
+/// that copies, checkpoints and saved files carry them.
 /// </summary>
 internal sealed class MixtureNetwork : nn.Module
 {
@@ -19,6 +23,7 @@ internal sealed class MixtureNetwork : nn.Module
     readonly ModuleList<MlpHead> heads = new();
     readonly int[] featureLengths;
     readonly Aggregation aggregation;
+    readonly FrozenConvolutions? frozenConvs;
 
     public MixtureNetwork(IReadOnlyList<Extractor> extractors, MixtureOptions options, int topK) : base(nameof(MixtureNetwork))
     {
@@ -26,13 +31,19 @@ internal sealed class MixtureNetwork : nn.Module
         aggregation = options.Aggregation;
         featureLengths = extractors.Select(e => e.FeatureLength).ToArray();
         FineTuneLayers = options.FineTuneLayers;
+        FrozenNormalization = options.FrozenNormalization;
         foreach (var g in groups)
         {
             int convCount = g.Architecture.ConvCount;
             var layers = new ModuleList<StackedConvLayer>();
             for (int depth = convCount - options.FineTuneLayers; depth < convCount; depth++)
-                layers.Add(new StackedConvLayer(g.Members.Select(i => ConvWeights(extractors[i], depth)).ToArray()));
+                layers.Add(new StackedConvLayer(g.Members.Select(i => ConvLayerWeights.Of(extractors[i].Model.Conv(depth))).ToArray()));
             convs.Add(layers);
+        }
+        if (FrozenNormalization != FrozenNormalization.Source)
+        {
+            frozenConvs = new FrozenConvolutions(extractors, groups, options.FineTuneLayers);
+            register_module("frozen", frozenConvs);
         }
         gate = new TopKGate(extractors.Count, topK);
         switch (aggregation)
@@ -53,17 +64,18 @@ internal sealed class MixtureNetwork : nn.Module
     }
 
     public int FineTuneLayers { get; }
+    public FrozenNormalization FrozenNormalization { get; }
     public TopKGate Gate => gate;
     public IReadOnlyList<ExtractorGroup> Groups => groups;
 
-    static ConvLayerWeights ConvWeights(Extractor extractor, int depth)
-    {
-        var s = extractor.Model.Conv(depth).state_dict();
-        Tensor T(string key) => s[key].detach().cpu().clone();
-        return new ConvLayerWeights(T("fc_full.weight"), T("fc_full.bias"),
-            T("bn1.weight"), T("bn1.bias"), T("bn1.running_mean"), T("bn1.running_var"),
-            T("bn2.weight"), T("bn2.bias"), T("bn2.running_mean"), T("bn2.running_var"));
-    }
+    /// <summary>The frozen convolutions with the mixture's own statistics (Adapt and Batch), or null (Source).</summary>
+    public FrozenConvolutions? FrozenConvolutions => frozenConvs;
+
+    /// <summary>
+    /// How many convolutions of its own network an extractor runs to give the frozen features: all frozen ones with
+    /// Source; none (only the embedding) when the mixture has its own frozen convolutions.
+    /// </summary>
+    public int ExtractorConvs(ExtractorGroup group) => frozenConvs == null ? group.Architecture.ConvCount - FineTuneLayers : 0;
 
     /// <summary>The fine-tuned layer at <paramref name="depth"/> (0 = first fine-tuned) of extractor <paramref name="extractor"/>.</summary>
     public ConvLayerWeights FineTunedLayer(int extractor, int depth)
@@ -105,7 +117,7 @@ internal sealed class MixtureNetwork : nn.Module
     /// <summary>
     /// Normalised predictions [crystals] of a batch.
     /// </summary>
-    /// <param name="frozen">Per group, atom features before the fine-tuned layers for every atom of the data, [atoms, members, F].</param>
+    /// <param name="frozen">Per group, the cached frozen atom features of every atom of the data, [atoms, members, F] (see <see cref="FrozenFeatures"/>).</param>
     /// <param name="batch">The crystals.</param>
     /// <param name="active">The active extractors (from the gate), ascending.</param>
     public Tensor Forward(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
@@ -120,13 +132,14 @@ internal sealed class MixtureNetwork : nn.Module
     {
         var result = new Dictionary<int, Tensor>();
         long n = batch.AtomIndex.shape[0];
-        var edges = batch.EdgeFeatures.reshape(n * batch.NeighbourIndex.shape[1], -1);
+        var edges = StackedConvLayer.EdgesOf(batch);
         for (int g = 0; g < groups.Count; g++)
         {
             int[] local = groups[g].LocalPositions(active);
             if (local.Length == 0) continue;
             var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozen[g].device);
             var x = frozen[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
+            if (FrozenNormalization == FrozenNormalization.Batch) x = frozenConvs!.Run(g, local, x, batch.NeighbourIndex, edges);
             foreach (var layer in convs[g]) x = layer.Forward(local, x, batch.NeighbourIndex, edges);
             long k = local.Length, f = x.shape[2];
             var pooled = Cgcnn.FeatureFromAtoms(x.reshape(n, k * f), batch).view(batch.CrystalCount, k, f);

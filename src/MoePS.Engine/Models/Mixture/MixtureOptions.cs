@@ -14,4 +14,11 @@ public sealed record MixtureOptions
     public double GateRegularization { get; init; } = 0.01;
     /// <summary>Learning rate of the fine-tuned convolution layers (head and gate use the run's base rate).</summary>
     public double FineTuneLearningRate { get; init; } = 5e-3;
+
+    /// <summary>
+    /// The BatchNorm statistics of the frozen layers. Source (today's default, the extractors' own) stays the
+    /// default until a measurement over the paper's tasks and seeds says whether Adapt or Batch (the paper
+    /// code's behaviour) is better.
+    /// </summary>
+    public FrozenNormalization FrozenNormalization { get; init; } = FrozenNormalization.Source;
 }

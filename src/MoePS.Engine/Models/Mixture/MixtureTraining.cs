@@ -11,7 +11,8 @@ public static class MixtureTraining
     /// <summary>
     /// Trains a copy of <paramref name="model"/> (the argument is left as it was, so one untrained
     /// model can be trained with several seeds). An untrained model's head is initialised from
-    /// <see cref="TrainingOptions.Seed"/>, so the seed alone fixes the result on a given device.
+    /// <see cref="TrainingOptions.Seed"/>, so the seed alone fixes the result on a given device. A
+    /// <see cref="FrozenNormalization.Adapt"/> mixture first re-estimates its frozen BatchNorm statistics on the training rows.
     /// </summary>
     public static MixtureModel Train(MixtureModel model, CrystalDataset dataset, TrainingOptions options, ComputeDevice device,
         GraphCache? cache = null, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
@@ -25,7 +26,8 @@ public static class MixtureTraining
         var trained = model.Copy();
         if (!trained.IsTrained) trained.Network.ResetHeads(options.Seed);
         var graphs = GraphBatchBuilder.BuildAll(crystals, trained.GraphSettings, cache: cache, cancellationToken: cancellation);
-        using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device);
+        using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device,
+            new BatchNormAdaptation(split.Train, options.EffectiveBatchSize(split.Train.Length)));
         var result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
 
         trained.Fit = new MixtureFit(result.Normaliser, dataset.TargetName, dataset.Unit, dataset.Name, IsTrained: true, result);

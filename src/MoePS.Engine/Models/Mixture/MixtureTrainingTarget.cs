@@ -17,12 +17,22 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     readonly MixtureModel model;
     readonly FrozenFeatures frozen;
 
-    public MixtureTrainingTarget(MixtureModel model, IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device)
+    /// <param name="model">The mixture to train (it is trained in place).</param>
+    /// <param name="graphs">The dataset's crystal graphs, in row order.</param>
+    /// <param name="ids">The crystals' ids.</param>
+    /// <param name="device">Where to train.</param>
+    /// <param name="adaptation">
+    /// For a <see cref="FrozenNormalization.Adapt"/> mixture, the training rows to re-estimate the frozen BatchNorm statistics on
+    /// before the features are cached; null keeps its current statistics. Ignored by the other modes.
+    /// </param>
+    public MixtureTrainingTarget(MixtureModel model, IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device,
+        BatchNormAdaptation? adaptation = null)
     {
+        ArgumentNullException.ThrowIfNull(model);
         this.model = model;
         model.MoveTo(device);
         Device = device.ToTorch();
-        frozen = FrozenFeatures.Compute(model.Extractors, model.Network.Groups, model.Network.FineTuneLayers, graphs, ids, device);
+        frozen = FrozenFeatures.Compute(model.Extractors, model.Network, graphs, ids, device, adaptation: adaptation);
     }
 
     public Device Device { get; }
@@ -36,9 +46,13 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         ["Head"] = FormattableString.Invariant($"{model.Options.HeadLayers} layers of {model.Options.HiddenSize}"),
         ["FineTuneLayers"] = model.Options.FineTuneLayers.ToString(CultureInfo.InvariantCulture),
         ["GateRegularization"] = model.Options.GateRegularization.ToString("R", CultureInfo.InvariantCulture),
+        ["FrozenNormalization"] = model.Options.FrozenNormalization.ToString(),
     };
 
-    /// <summary>The cached frozen atom features of extractor <paramref name="index"/>, [atoms, F] (for tests and diagnostics).</summary>
+    /// <summary>
+    /// The cached frozen atom features of extractor <paramref name="index"/>, [atoms, F] (for tests and diagnostics): after the
+    /// frozen convolutions, or after the embedding with <see cref="FrozenNormalization.Batch"/>.
+    /// </summary>
     public Tensor FrozenAtomFeatures(int index)
     {
         var groups = model.Network.Groups;

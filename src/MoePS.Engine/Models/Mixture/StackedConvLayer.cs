@@ -14,7 +14,10 @@ namespace MoePS.Engine.Models.Mixture;
 /// </summary>
 public sealed class StackedConvLayer : nn.Module
 {
-    const double Eps = 1e-5, Momentum = 0.1;
+    const double Eps = 1e-5;
+
+    /// <summary>PyTorch's BatchNorm momentum: the weight of a training batch's statistics in the running ones.</summary>
+    public const double DefaultMomentum = 0.1;
 
     readonly Parameter wSelf, wNbr, wEdge, bias, bn1Weight, bn1Bias, bn2Weight, bn2Bias;
     readonly Tensor bn1Mean, bn1Var, bn2Mean, bn2Var;
@@ -78,15 +81,37 @@ public sealed class StackedConvLayer : nn.Module
     /// <param name="neighbours">Neighbour atom index per atom and slot, [atoms, M] (long).</param>
     /// <param name="edges">Edge features, [atoms·M, E].</param>
     /// <returns>Atom features after the layer, [atoms, k, F].</returns>
-    public Tensor Forward(int[] selected, Tensor atoms, Tensor neighbours, Tensor edges)
+    public Tensor Forward(int[] selected, Tensor atoms, Tensor neighbours, Tensor edges) =>
+        Forward(selected, atoms, neighbours, edges, DefaultMomentum);
+
+    /// <inheritdoc cref="Forward(int[], Tensor, Tensor, Tensor)"/>
+    /// <param name="momentum">
+    /// Weight of this batch's statistics in the running ones (training mode only); 1/b for the b-th batch after
+    /// <see cref="ResetRunningStatistics"/> gives PyTorch's cumulative average (momentum=None).
+    /// </param>
+    internal Tensor Forward(int[] selected, Tensor atoms, Tensor neighbours, Tensor edges, double momentum)
     {
         foreach (int i in selected) passes[i]++;
         using var scope = NewDisposeScope();
-        return Run(tensor(selected.Select(i => (long)i).ToArray(), device: atoms.device), atoms, neighbours, edges)
+        return Run(tensor(selected.Select(i => (long)i).ToArray(), device: atoms.device), atoms, neighbours, edges, momentum)
             .MoveToOuterDisposeScope();
     }
 
-    Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges)
+    /// <summary>A batch's edge features in the layout <see cref="Forward(int[], Tensor, Tensor, Tensor)"/> takes, [atoms·M, E].</summary>
+    internal static Tensor EdgesOf(GraphBatch batch) =>
+        batch.EdgeFeatures.reshape(batch.AtomIndex.shape[0] * batch.NeighbourIndex.shape[1], -1);
+
+    /// <summary>Running statistics of every stacked layer back to PyTorch's initial ones (mean 0, variance 1).</summary>
+    internal void ResetRunningStatistics()
+    {
+        using var _ = no_grad();
+        bn1Mean.zero_();
+        bn2Mean.zero_();
+        bn1Var.fill_(1);
+        bn2Var.fill_(1);
+    }
+
+    Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges, double momentum)
     {
         long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
         int f = AtomFeatureLength;
@@ -101,9 +126,9 @@ public sealed class StackedConvLayer : nn.Module
         var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)));
         z = (z.view(n, m, k, 2 * f) + self.unsqueeze(1)).view(n * m, k * 2 * f);
 
-        z = BatchNorm(z, selected, bn1Weight, bn1Bias, bn1Mean, bn1Var).view(n, m, k, 2, f);
+        z = BatchNorm(z, selected, bn1Weight, bn1Bias, bn1Mean, bn1Var, momentum).view(n, m, k, 2, f);
         var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
-        summed = BatchNorm(summed.view(n, k * f), selected, bn2Weight, bn2Bias, bn2Mean, bn2Var).view(n, k, f);
+        summed = BatchNorm(summed.view(n, k * f), selected, bn2Weight, bn2Bias, bn2Mean, bn2Var, momentum).view(n, k, f);
         return nn.functional.softplus(atoms + summed);
     }
 
@@ -111,14 +136,14 @@ public sealed class StackedConvLayer : nn.Module
     /// BatchNorm over the rows of [rows, k·C], each (extractor, channel) on its own, with PyTorch's
     /// semantics; running statistics of the selected extractors are updated in training mode.
     /// </summary>
-    Tensor BatchNorm(Tensor x, Tensor selected, Tensor weight, Tensor biasTerm, Tensor runningMean, Tensor runningVar)
+    Tensor BatchNorm(Tensor x, Tensor selected, Tensor weight, Tensor biasTerm, Tensor runningMean, Tensor runningVar, double momentum)
     {
         long k = selected.shape[0], c = runningMean.shape[1];
         var mean = runningMean.index_select(0, selected).reshape(k * c);
         var variance = runningVar.index_select(0, selected).reshape(k * c);
         var y = nn.functional.batch_norm(x, mean, variance,
             weight.index_select(0, selected).reshape(k * c), biasTerm.index_select(0, selected).reshape(k * c),
-            training, Momentum, Eps);
+            training, momentum, Eps);
         if (training)
         {
             using var _ = no_grad();
