@@ -35,7 +35,7 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
     [Parameter]
     public int TopK { get; set; }
 
-    /// <summary><para type="description">Add (the paper's), Concat or Ensemble.</para></summary>
+    /// <summary><para type="description">Add (the paper's), Concat or Ensemble (gated by the top-k scores, regularised), or the paper code's forms of its Table 1: PaperConcat (features times raw learnable scales, concatenated) and PaperEnsemble (a head per extractor, predictions weighted by a softmax), which use every extractor and no regulariser.</para></summary>
     [Parameter]
     public Aggregation Aggregation { get; set; } = Paper.Aggregation;
 

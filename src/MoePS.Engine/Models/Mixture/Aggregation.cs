@@ -9,4 +9,30 @@ public enum Aggregation
     Concat,
     /// <summary>One head per extractor; predictions combined with the gate scores as weights.</summary>
     Ensemble,
+    /// <summary>
+    /// The paper code's concatenation (rees-c/MoE, moe/model.py, option 'concat'): f = [s_1 E_1(x), …, s_m E_m(x)] with raw
+    /// learnable scales s = θ (initialised to 1: no softmax, no top-k), one head; no gate regulariser.
+    /// </summary>
+    PaperConcat,
+    /// <summary>
+    /// The paper code's ensemble (option 'ensemble'): one head per extractor, predictions weighted by Softmax(θ) over all
+    /// extractors (θ initialised to 1, no top-k); no gate regulariser.
+    /// </summary>
+    PaperEnsemble,
+}
+
+/// <summary>What an <see cref="Aggregation"/> implies for the gate.</summary>
+public static class Aggregations
+{
+    /// <summary>False for the paper code's forms, which use every extractor: TopK must be all of them.</summary>
+    public static bool HasTopK(this Aggregation aggregation) => aggregation is Aggregation.Add or Aggregation.Concat or Aggregation.Ensemble;
+
+    /// <summary>Whether training adds the gate regulariser λ(aᵀa − 1)² (the paper code's Concat and Ensemble do not).</summary>
+    public static bool UsesGateRegulariser(this Aggregation aggregation) => aggregation.HasTopK();
+
+    /// <summary>Whether the extractor features feed one head over their concatenation.</summary>
+    public static bool IsConcatenation(this Aggregation aggregation) => aggregation is Aggregation.Concat or Aggregation.PaperConcat;
+
+    /// <summary>Whether every extractor has its own head.</summary>
+    public static bool IsEnsemble(this Aggregation aggregation) => aggregation is Aggregation.Ensemble or Aggregation.PaperEnsemble;
 }

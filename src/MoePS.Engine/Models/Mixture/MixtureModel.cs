@@ -38,6 +38,11 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         if (duplicate != null) throw new ArgumentException($"Extractor '{duplicate.Key}' was given more than once.");
         if (options.TopK is int k && (k < 1 || k > extractors.Count))
             throw new ArgumentOutOfRangeException(nameof(options), $"TopK must be between 1 and the number of extractors ({extractors.Count}); got {k}.");
+        if (!Enum.IsDefined(options.Aggregation))
+            throw new ArgumentOutOfRangeException(nameof(options), $"Aggregation {options.Aggregation} is not one of {string.Join(", ", Enum.GetNames<Aggregation>())}.");
+        if (!options.Aggregation.HasTopK() && options.TopK is int all && all != extractors.Count)
+            throw new ArgumentOutOfRangeException(nameof(options),
+                $"Aggregation {options.Aggregation} uses every extractor (the paper's code has no top-k there), so TopK must be unset or {extractors.Count}; got {all}.");
         int minConvs = extractors.Min(e => e.Architecture.ConvCount);
         if (options.FineTuneLayers < 0 || options.FineTuneLayers > minConvs)
             throw new ArgumentOutOfRangeException(nameof(options), $"FineTuneLayers must be between 0 and {minConvs} (the fewest convolution layers of these extractors); got {options.FineTuneLayers}.");
@@ -90,11 +95,15 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
     public GraphSettings GraphSettings => Extractors[0].GraphSettings;
     public string DeviceName => deviceName;
 
-    /// <summary>Gate scores G(θ, k) of all extractors (exactly k non-zero, sum 1).</summary>
+    /// <summary>
+    /// Gate scores G(θ, k) of all extractors (exactly k non-zero, sum 1); for <see cref="Aggregation.PaperConcat"/> the raw
+    /// learned scales, which need not be positive nor sum to 1.
+    /// </summary>
     public double[] Scores()
     {
         using var _ = no_grad();
-        return Network.Gate.Scores().to(float64).cpu().data<double>().ToArray();
+        using var weights = Network.ExtractorWeights(Network.Gate.ActiveIndices());
+        return weights.to(float64).cpu().data<double>().ToArray();
     }
 
     /// <summary>One row per extractor: score, rank (1 = highest) and whether it is in the top k.</summary>

@@ -46,18 +46,10 @@ internal sealed class MixtureNetwork : nn.Module
             register_module("frozen", frozenConvs);
         }
         gate = new TopKGate(extractors.Count, topK);
-        switch (aggregation)
-        {
-            case Aggregation.Add:
-                heads.Add(new MlpHead(featureLengths[0], options.HeadLayers, options.HiddenSize));
-                break;
-            case Aggregation.Concat:
-                heads.Add(new MlpHead(featureLengths.Sum(), options.HeadLayers, options.HiddenSize));
-                break;
-            case Aggregation.Ensemble:
-                foreach (int f in featureLengths) heads.Add(new MlpHead(f, options.HeadLayers, options.HiddenSize));
-                break;
-        }
+        if (aggregation.IsEnsemble())
+            foreach (int f in featureLengths) heads.Add(new MlpHead(f, options.HeadLayers, options.HiddenSize));
+        else
+            heads.Add(new MlpHead(aggregation.IsConcatenation() ? featureLengths.Sum() : featureLengths[0], options.HeadLayers, options.HiddenSize));
         register_module("convs", convs);
         register_module("gate", gate);
         register_module("heads", heads);
@@ -123,9 +115,14 @@ internal sealed class MixtureNetwork : nn.Module
     public Tensor Forward(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
     {
         var features = ExtractorFeatures(frozen, batch, active);
-        var scores = gate.Scores(active);
-        return Combine(features, scores, active, batch.CrystalCount);
+        return Combine(features, ExtractorWeights(active), active, batch.CrystalCount);
     }
+
+    /// <summary>
+    /// The weight of each extractor, [m]: the gate scores G(θ, k) for a given active set, or the raw scales θ of
+    /// <see cref="Aggregation.PaperConcat"/>. Differentiable in θ.
+    /// </summary>
+    public Tensor ExtractorWeights(int[] active) => aggregation == Aggregation.PaperConcat ? gate.Theta.alias() : gate.Scores(active);
 
     /// <summary>E_i(x) for each active extractor i, [crystals, F_i], keyed by extractor index.</summary>
     public Dictionary<int, Tensor> ExtractorFeatures(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
@@ -149,7 +146,7 @@ internal sealed class MixtureNetwork : nn.Module
         return result;
     }
 
-    Tensor Combine(Dictionary<int, Tensor> features, Tensor scores, int[] active, int crystals)
+    Tensor Combine(Dictionary<int, Tensor> features, Tensor weights, int[] active, int crystals)
     {
         switch (aggregation)
         {
@@ -158,16 +155,16 @@ internal sealed class MixtureNetwork : nn.Module
                 Tensor? f = null;
                 foreach (int i in active)
                 {
-                    var term = features[i] * scores[i];
+                    var term = features[i] * weights[i];
                     f = f is null ? term : f + term;
                 }
                 return heads[0].forward(f!);
             }
-            case Aggregation.Concat:
+            case Aggregation.Concat or Aggregation.PaperConcat:
             {
-                var device = scores.device;
+                var device = weights.device;
                 var blocks = Enumerable.Range(0, featureLengths.Length).Select(i =>
-                    features.TryGetValue(i, out var e) ? e * scores[i] : zeros(crystals, featureLengths[i], device: device)).ToArray();
+                    features.TryGetValue(i, out var e) ? e * weights[i] : zeros(crystals, featureLengths[i], device: device)).ToArray();
                 return heads[0].forward(cat(blocks, 1));
             }
             default:
@@ -175,7 +172,7 @@ internal sealed class MixtureNetwork : nn.Module
                 Tensor? y = null;
                 foreach (int i in active)
                 {
-                    var term = heads[i].forward(features[i]) * scores[i];
+                    var term = heads[i].forward(features[i]) * weights[i];
                     y = y is null ? term : y + term;
                 }
                 return y!;

@@ -10,7 +10,7 @@ public sealed record MixtureOptions
     public int HiddenSize { get; init; } = 32;
     /// <summary>How many of each extractor's last convolution layers are fine-tuned (the rest stay frozen).</summary>
     public int FineTuneLayers { get; init; } = 1;
-    /// <summary>λ of the gate regulariser λ(aᵀa − 1)².</summary>
+    /// <summary>λ of the gate regulariser λ(aᵀa − 1)² (the paper code's PaperConcat and PaperEnsemble add none).</summary>
     public double GateRegularization { get; init; } = 0.01;
     /// <summary>Learning rate of the fine-tuned convolution layers (head and gate use the run's base rate).</summary>
     public double FineTuneLearningRate { get; init; } = 5e-3;

@@ -81,7 +81,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     }
 
     public Tensor? Regularisation() =>
-        model.Options.GateRegularization == 0 ? null
+        model.Options.GateRegularization == 0 || !model.Aggregation.UsesGateRegulariser() ? null
         : TopKGate.Regulariser(model.Network.Gate.Scores(), model.Options.GateRegularization);
 
     public IReadOnlyDictionary<string, Tensor> CaptureState()
