@@ -26,6 +26,7 @@ internal sealed class RunIdentity
             ["Patience"] = I(options.Patience),
             ["BatchSize"] = I(options.EffectiveBatchSize(split.Train.Length)),
             ["LearningRates"] = string.Join(",", baseRates.Select(F)),
+            ["Schedule"] = $"cosine(T_max {I(options.Epochs)}, eta_min {F(options.MinimumLearningRate)})",
             ["Optimizer"] = options.Optimizer == OptimizerKind.SGD ? $"SGD(momentum {F(options.Momentum)})" : "Adam",
             ["WeightDecay"] = F(options.WeightDecay),
             ["Seed"] = I(options.Seed),

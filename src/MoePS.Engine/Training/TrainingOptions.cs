@@ -18,6 +18,9 @@ public sealed record TrainingOptions
     /// <summary>Base learning rate; each parameter group derives its own rate from it.</summary>
     public double LearningRate { get; init; } = 1e-2;
 
+    /// <summary>η_min of the cosine schedule: every group's rate anneals from its base rate to this one (torch's eta_min).</summary>
+    public double MinimumLearningRate { get; init; }
+
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     /// <summary>Momentum of SGD (unused by Adam).</summary>
@@ -52,6 +55,7 @@ public sealed record TrainingOptions
         Require(Patience >= 1, nameof(Patience), Patience, "at least 1");
         Require(BatchSize >= 1, nameof(BatchSize), BatchSize, "at least 1");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a positive number");
+        Require(MinimumLearningRate >= 0 && double.IsFinite(MinimumLearningRate), nameof(MinimumLearningRate), MinimumLearningRate, "zero or positive");
         Require(Momentum >= 0 && Momentum < 1, nameof(Momentum), Momentum, "in [0, 1)");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "zero or positive");
         Require(Bins >= 1, nameof(Bins), Bins, "at least 1");

@@ -33,7 +33,7 @@ internal sealed class TrainingRun : IDisposable
         var groups = target.ParameterGroups(options.LearningRate);
         baseRates = groups.Select(g => g.LearningRate).ToArray();
         optimizer = OptimizerFactory.Create(groups, options);
-        schedule = new CosineAnnealingSchedule(options.Epochs);
+        schedule = new CosineAnnealingSchedule(options.Epochs, options.MinimumLearningRate);
         sampler = options.WeightedSampling ? new WeightedSampler(split.Train.Select(i => targets[i]).ToArray(), options.Bins) : null;
         batchSize = options.EffectiveBatchSize(split.Train.Length);
     }

@@ -31,6 +31,18 @@ public class CosineAnnealingScheduleTests
     }
 
     [Fact]
+    public void ThePaperCodesStlScheduleFollowsTheClosedForm()
+    {
+        // main_singletask.py: CosineAnnealingLR(T_max=1000, eta_min=1e-5) from SGD's 0.02.
+        var s = new CosineAnnealingSchedule(1000, 1e-5);
+        Assert.Equal(0.02, s.RateAt(0.02, 0), 15);
+        Assert.Equal((0.02 + 1e-5) / 2, s.RateAt(0.02, 500), 15);
+        Assert.Equal(1e-5, s.RateAt(0.02, 1000), 15);
+        for (int e = 0; e <= 1000; e += 37)
+            Assert.Equal(1e-5 + (0.02 - 1e-5) * (1 + Math.Cos(Math.PI * e / 1000)) / 2, s.RateAt(0.02, e), 15);
+    }
+
+    [Fact]
     public void ScalesEachGroupsOwnBaseRate()
     {
         var s = new CosineAnnealingSchedule(100);

@@ -57,6 +57,25 @@ public sealed class ExtractorPretrainingTests : IClassFixture<PretrainingTask>
     }
 
     [Fact]
+    public void ThePaperCodesStlRecipeTrainsWithSgdAnnealedToItsFloor()
+    {
+        var options = ThreeEpochs.With(SingleTaskRecipe.PaperCode);
+        Assert.Equal(ThreeEpochs with { Optimizer = OptimizerKind.SGD, LearningRate = 0.02, Momentum = 0.9, MinimumLearningRate = 1e-5 }, options);
+        Assert.Equal(ThreeEpochs, options.With(SingleTaskRecipe.PaperText)); // the defaults are the paper text's recipe
+        using var e = task.Train(options);
+        Assert.Equal("SGD", e.Provenance.TrainingArgs!["optimizer"]);
+        Assert.Equal("cosine annealing, T_max 3, eta_min 1E-05", e.Provenance.TrainingArgs["lr_schedule"]);
+        Assert.Equal(new[] { 0.02, 1e-5 + (0.02 - 1e-5) * 0.75, 1e-5 + (0.02 - 1e-5) * 0.25 }, e.Training!.History.Select(h => h.LearningRate),
+            new DoubleTolerance(1e-15));
+    }
+
+    sealed class DoubleTolerance(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+
+    [Fact]
     public void StopsEarlyAndRestoresTheBestEpochsWeights()
     {
         // With 84 training rows the validation MAE levels off within ~10 epochs (about 1.7 eV here, then it wobbles),

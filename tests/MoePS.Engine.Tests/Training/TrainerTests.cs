@@ -157,6 +157,19 @@ public class TrainerTests
     }
 
     [Fact]
+    public void TheScheduleAnnealsToTheMinimumRate()
+    {
+        using var data = new SyntheticRegression();
+        using var model = new MlpTarget(data, initSeed: 1);
+        var options = Quick with { MinimumLearningRate = 1e-3 };
+        var result = Trainer.Fit(model, data.Targets, data.Split, options);
+        // torch's CosineAnnealingLR with eta_min: lr(e) = η_min + (base − η_min)(1 + cos(π e / T_max)) / 2.
+        for (int e = 0; e < options.Epochs; e++)
+            Assert.Equal(1e-3 + (options.LearningRate - 1e-3) * (1 + Math.Cos(Math.PI * e / options.Epochs)) / 2, result.History[e].LearningRate, 15);
+        Assert.Throws<ArgumentException>(() => Trainer.Fit(model, data.Targets, data.Split, Quick with { MinimumLearningRate = -1 }));
+    }
+
+    [Fact]
     public void TheTargetsRegulariserIsAddedToTheLoss()
     {
         var oneBatch = Quick with { Epochs = 1, BatchSize = 1000 };

@@ -85,7 +85,7 @@ public static class ExtractorPretraining
             ["weight_decay"] = F(o.WeightDecay),
             ["seed"] = I(o.Seed),
             ["weighted_sampling"] = o.WeightedSampling ? $"true ({I(o.Bins)} bins)" : "false",
-            ["lr_schedule"] = $"cosine annealing, T_max {I(o.Epochs)}",
+            ["lr_schedule"] = $"cosine annealing, T_max {I(o.Epochs)}, eta_min {F(o.MinimumLearningRate)}",
             ["atom_fea_len"] = I(a.AtomFeatureLength),
             ["n_conv"] = I(a.ConvCount),
             ["h_fea_len"] = I(a.HiddenLength),
