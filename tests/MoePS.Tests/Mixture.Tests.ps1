@@ -61,6 +61,14 @@ Describe 'Mixtures of the paper''s extractors' {
         (New-MixtureModel -Extractor (Get-Extractor mp_eform)).Options.FrozenNormalization | Should -Be 'Source'
     }
 
+    It 'takes its budget from -Preset unless -Epochs or -Patience say otherwise, and anneals to -MinimumLearningRate' {
+        $m = New-MixtureModel -Extractor (Get-Extractor mp_eform) |
+            Start-MixtureTraining -Dataset $ds -Preset Fast -Epochs 2 -MinimumLearningRate 1e-4 -Seed 0
+        $m.Training.Options.Epochs | Should -Be 2
+        $m.Training.Options.Patience | Should -Be 50
+        $m.Training.History[1].LearningRate | Should -Be (1e-4 + (0.01 - 1e-4) * (1 + [math]::Cos([math]::PI / 2)) / 2)
+    }
+
     It 'saves and loads with bit-identical predictions, with or without the extractors' {
         $dir = New-TestFolder
         $expected = ($cifs | Invoke-PropertyPrediction -Model $trained).Predicted
