@@ -12,7 +12,7 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Runs a benchmark — tasks × methods × seeds of STL, TL and mixtures — appending each result to a result file as it finishes.</para>
-/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation). One BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run claimed by another live benchmark is left to it with a warning. A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
+/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation), PaperEnsemble and PaperConcat the paper code's forms of them (its Table 1). One BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run claimed by another live benchmark is left to it with a warning. A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
 /// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the file's; paths given as parameters are relative to the current location.</para>
 /// <para type="description">With -Scheduler Slurm, the plan's pending runs go to Slurm as one job array (one array task per run) and the cmdlet returns at once with a job (Get-Job, Wait-Job, Receive-Job for the BenchmarkResults, Stop-Job, Remove-Job; Get-MoeSlurmJob re-attaches from another shell). Each array task runs this installation of MoePS on its node's device and appends its result to the same result file, so the result file and the module must be on a file system the nodes share.</para>
 /// </summary>
@@ -55,7 +55,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object[] Task { get; set; } = Array.Empty<object>();
 
-    /// <summary><para type="description">Methods to compare: STL, TL, MoE, Ensemble, Concat. Default: STL, TL, MoE.</para></summary>
+    /// <summary><para type="description">Methods to compare: STL, TL, MoE, Ensemble, Concat, and the paper code's PaperEnsemble and PaperConcat (every extractor, no -TopK). Default: STL, TL, MoE.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public LearningMethod[] Method { get; set; } = { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE };
 
@@ -69,16 +69,20 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int? TopK { get; set; }
 
-    /// <summary><para type="description">Aggregation of -Method MoE: Add (the paper's), Concat or Ensemble; MoE runs are then reported as that method.</para></summary>
+    /// <summary><para type="description">Aggregation of -Method MoE: Add (the paper's), Concat, Ensemble, PaperConcat or PaperEnsemble; MoE runs are then reported as that method.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public Aggregation? Aggregation { get; set; }
 
-    /// <summary><para type="description">Epoch budget of every run. Default: the paper's.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50; not yet measured against Paper over the paper's seeds). Sets -Epochs and -Patience unless they are given.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
+
+    /// <summary><para type="description">Epoch budget of every run. Default: the paper's (that of -Preset).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
     public int Epochs { get; set; } = Paper.Epochs;
 
-    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's.</para></summary>
+    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's (that of -Preset).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
     public int Patience { get; set; } = Paper.Patience;
@@ -97,6 +101,14 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(ParameterSetName = TaskSet)]
     [ArgumentCompleter(typeof(ExtractorNameCompleter))]
     public string[]? Extractor { get; set; }
+
+    /// <summary><para type="description">BatchNorm statistics of the extractors' frozen layers in TL and mixtures: Source (the default, the extractors' own), Adapt (re-estimated on each run's training rows) or Batch (the paper's code: train mode every step; slow). See New-MixtureModel.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    public FrozenNormalization FrozenNormalization { get; set; } = Paper.FrozenNormalization;
+
+    /// <summary><para type="description">STL's optimiser: PaperText (the default: Adam at 0.01, as the paper's text says) or PaperCode (SGD at 0.02, momentum 0.9, cosine to 1e-5: the paper's main_singletask.py, which produced its Table 3 STL column).</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    public SingleTaskRecipe StlRecipe { get; set; } = Paper.StlRecipe;
 
     /// <summary><para type="description">Folder of the split files seedK.json. Default: splits/ under $env:MOEPS_DATA_PATH; tasks without a split there get a random split by seed.</para></summary>
     [Parameter]
@@ -276,10 +288,13 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
                     break;
             }
         }
+        var budget = Paper.With(Preset);
         var settings = Paper with
         {
-            Epochs = Epochs, Patience = Patience, BatchSize = BatchSize, TopK = TopK, TransferFrom = TransferFrom,
-            Extractors = Extractor ?? Paper.Extractors,
+            Epochs = MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : budget.Epochs,
+            Patience = MyInvocation.BoundParameters.ContainsKey(nameof(Patience)) ? Patience : budget.Patience,
+            BatchSize = BatchSize, TopK = TopK, TransferFrom = TransferFrom,
+            Extractors = Extractor ?? Paper.Extractors, FrozenNormalization = FrozenNormalization, StlRecipe = StlRecipe,
         };
         var methods = new List<PlannedMethod>();
         try

@@ -61,7 +61,7 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
 
     /// <summary><para type="description">BatchNorm statistics of the frozen layers: Source (the extractors' own, cached once; the default until measured otherwise), Adapt (re-estimated once on the training rows, then cached) or Batch (the paper's code: train mode in every step, running statistics saved with the best model; slow).</para></summary>
     [Parameter]
-    public FrozenNormalization FrozenNormalization { get; set; } = FrozenNormalization.Source;
+    public FrozenNormalization FrozenNormalization { get; set; } = Paper.FrozenNormalization;
 
     protected override void ProcessRecord() => extractors.AddRange(Extractor);
 

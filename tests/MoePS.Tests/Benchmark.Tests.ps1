@@ -239,7 +239,7 @@ Describe 'Invoke-MoeBenchmark errors' {
 
     It 'binds -Method in any case and completes it and -Aggregation with their names' {
         $line = 'Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method '
-        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'Concat', 'Ensemble', 'MoE', 'STL', 'TL'
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'Concat', 'Ensemble', 'MoE', 'PaperConcat', 'PaperEnsemble', 'STL', 'TL'
         $line = 'Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Aggregation C'
         (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be 'Concat'
         { Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj -Method moe, Magic -ResultPath (Join-Path $Folder 'x.jsonl') -ErrorAction Stop } |

@@ -28,7 +28,7 @@ public sealed record BenchmarkHyperparameters
     /// <summary>k of the gate; null means all extractors.</summary>
     public int? TopK { get; init; }
 
-    /// <summary>Add, Concat or Ensemble (mixtures only).</summary>
+    /// <summary>Add, Concat, Ensemble, PaperConcat or PaperEnsemble (mixtures only).</summary>
     public Aggregation Aggregation { get; init; } = Mixture.Aggregation;
 
     /// <summary>The one extractor TL starts from.</summary>
@@ -39,9 +39,27 @@ public sealed record BenchmarkHyperparameters
 
     public double GateRegularization { get; init; } = Mixture.GateRegularization;
 
+    /// <summary>BatchNorm statistics of the extractors' frozen layers (TL and mixtures).</summary>
+    public FrozenNormalization FrozenNormalization { get; init; } = Mixture.FrozenNormalization;
+
+    /// <summary>
+    /// STL's optimiser and schedule: the paper text's (Adam at <see cref="LearningRate"/>, the default) or the paper code's
+    /// (SGD at 0.02, momentum 0.9, cosine to 1e-5: <see cref="LearningRate"/> does not apply to STL then).
+    /// </summary>
+    public SingleTaskRecipe StlRecipe { get; init; } = SingleTaskRecipe.PaperText;
+
+    /// <summary>These settings with the epoch budget and patience of <paramref name="preset"/>.</summary>
+    public BenchmarkHyperparameters With(TrainingPreset preset)
+    {
+        var budget = new TrainingOptions { Epochs = Epochs, Patience = Patience }.With(preset);
+        return this with { Epochs = budget.Epochs, Patience = budget.Patience };
+    }
+
     /// <summary>
     /// The settings that change what <paramref name="method"/> trains, as name=value pairs in a
-    /// fixed order: STL ignores every mixture setting, so changing k doesn't redo STL runs.
+    /// fixed order: STL ignores every mixture setting, so changing k doesn't redo STL runs. Settings
+    /// added after result files existed (the STL recipe, the frozen normalisation) appear only when not
+    /// their default, so that runs recorded before them keep their keys.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> RelevantTo(LearningMethod method)
     {
@@ -50,6 +68,8 @@ public sealed record BenchmarkHyperparameters
             new("epochs", Num(Epochs)), new("patience", Num(Patience)),
             new("batchSize", Num(BatchSize)), new("learningRate", Num(LearningRate)),
         };
+        if (method == LearningMethod.STL && StlRecipe != SingleTaskRecipe.PaperText)
+            s.Add(new("stlRecipe", StlRecipe.ToString()));
         if (method == LearningMethod.TL)
         {
             s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
@@ -63,6 +83,8 @@ public sealed record BenchmarkHyperparameters
             s.Add(new("extractors", Extractors.Count == 0 ? "all" : string.Join(",", Extractors)));
             s.Add(new("gateRegularization", Num(GateRegularization)));
         }
+        if (method != LearningMethod.STL && FrozenNormalization != FrozenNormalization.Source)
+            s.Add(new("frozenNormalization", FrozenNormalization.ToString()));
         return s;
     }
 

@@ -11,10 +11,11 @@ namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
 /// Trains one benchmark run the way the paper compares methods, seed K on split K: STL is a CGCNN
-/// trained from scratch (<see cref="ExtractorPretraining"/>); TL a mixture of the single extractor
-/// <see cref="BenchmarkHyperparameters.TransferFrom"/>; MoE, Ensemble and Concat a gated mixture of
-/// the listed extractors (all available when none are listed) with k = TopK. The result holds the
-/// test-set predictions (parity data) and, for mixtures, the gate scores.
+/// trained from scratch (<see cref="ExtractorPretraining"/>) with the plan's <see cref="BenchmarkHyperparameters.StlRecipe"/>;
+/// TL a mixture of the single extractor <see cref="BenchmarkHyperparameters.TransferFrom"/>; MoE, Ensemble and Concat a
+/// gated mixture of the listed extractors (all available when none are listed) with k = TopK, PaperEnsemble and
+/// PaperConcat the paper code's forms over all of them. The result holds the test-set predictions (parity data) and,
+/// for mixtures, the gate scores (the raw scales for PaperConcat).
 /// </summary>
 public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
 {
@@ -45,7 +46,7 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
             Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed,
         };
         return run.Method == LearningMethod.STL
-            ? TrainFromScratch(run, dataset, options, progress, clock, cancellation)
+            ? TrainFromScratch(run, dataset, options.With(s.StlRecipe), progress, clock, cancellation)
             : TrainMixture(run, dataset, options, progress, clock, cancellation);
     }
 
@@ -70,6 +71,7 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
             Aggregation = run.Method.AggregationOf() ?? throw new ArgumentException($"{run.Method} does not train a mixture."),
             GateRegularization = s.GateRegularization,
             FineTuneLearningRate = s.FineTuneLearningRate,
+            FrozenNormalization = s.FrozenNormalization,
         };
         using var untrained = new MixtureModel(extractors.Get(names), mixture);
         using var model = MixtureTraining.Train(untrained, dataset, options, device, graphCache, progress, cancellation);

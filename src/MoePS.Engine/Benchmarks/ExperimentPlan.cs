@@ -61,6 +61,8 @@ public sealed record PlannedMethod(LearningMethod Method, BenchmarkHyperparamete
         }
         if (settings.TopK is int k && settings.Extractors.Count > 0 && k > settings.Extractors.Count)
             throw new ArgumentException($"TopK {k} is more than the {settings.Extractors.Count} extractors listed.", nameof(settings));
+        if (settings.TopK is int topK && !method.AggregationOf()!.Value.HasTopK())
+            throw new ArgumentException($"{method} uses every extractor (the paper's code has no top-k there), so it takes no TopK ({topK} given).", nameof(settings));
         return new PlannedMethod(method, settings with { Aggregation = method.AggregationOf()!.Value });
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Training;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -18,7 +19,10 @@ namespace MoePS.Engine.Benchmarks;
 /// methods: [STL, MoE, { method: MoE, topK: 2 }]
 /// seeds: 0..1
 /// hyperparameters: { epochs: 20, patience: 10 }
-/// </code></example>
+/// </code>
+/// A <c>preset</c> (paper or fast) sets epochs and patience before the other keys of its mapping, which override it.
+/// Names of methods, aggregations, presets and recipes match in any case, with or without '-' (paper-code = PaperCode).
+/// </example>
 public sealed class ExperimentPlanReader
 {
     static readonly string[] TopLevelKeys =
@@ -27,7 +31,7 @@ public sealed class ExperimentPlanReader
     static readonly string[] HyperparameterKeys =
     {
         "epochs", "patience", "batchSize", "learningRate", "fineTuneLearningRate", "topK", "aggregation",
-        "transferFrom", "extractors", "gateRegularization",
+        "transferFrom", "extractors", "gateRegularization", "frozenNormalization", "stlRecipe", "preset",
     };
 
     static readonly Regex NamePattern = new(@"^[A-Za-z0-9_.\-]+$", RegexOptions.Compiled);
@@ -160,7 +164,7 @@ public sealed class ExperimentPlanReader
     {
         var known = skip == null ? HyperparameterKeys : HyperparameterKeys.Append(skip).ToArray();
         var entries = Entries(map, context, known);
-        var h = start;
+        var h = entries.TryGetValue("preset", out var preset) ? start.With(EnumName<TrainingPreset>(preset, context + ".preset")) : start;
         foreach (var (name, value) in entries)
         {
             string key = context + "." + name;
@@ -172,10 +176,12 @@ public sealed class ExperimentPlanReader
                 "learningRate" => h with { LearningRate = Positive(value, key) },
                 "fineTuneLearningRate" => h with { FineTuneLearningRate = Positive(value, key) },
                 "topK" => h with { TopK = IsAll(value) ? null : Integer(value, key, 1) },
-                "aggregation" => h with { Aggregation = AggregationName(value, key) },
+                "aggregation" => h with { Aggregation = EnumName<Aggregation>(value, key) },
                 "transferFrom" => h with { TransferFrom = Name(value, key) },
                 "extractors" => h with { Extractors = Names(value, key) },
                 "gateRegularization" => h with { GateRegularization = NonNegative(value, key) },
+                "frozenNormalization" => h with { FrozenNormalization = EnumName<FrozenNormalization>(value, key) },
+                "stlRecipe" => h with { StlRecipe = EnumName<SingleTaskRecipe>(value, key) },
                 _ => h,
             };
         }
@@ -254,22 +260,25 @@ public sealed class ExperimentPlanReader
             ?? throw Error(node, key, $"'{key}' has the unknown method '{v}'. Methods: {string.Join(", ", Enum.GetNames<LearningMethod>())}.");
     }
 
-    Aggregation AggregationName(YamlNode node, string key)
+    TEnum EnumName<TEnum>(YamlNode node, string key) where TEnum : struct, Enum
     {
         string v = Text(node, key);
-        return NameOf<Aggregation>(v)
-            ?? throw Error(node, key, $"'{key}' must be {Alternatives(Enum.GetNames<Aggregation>())}, not '{v}'.");
+        return NameOf<TEnum>(v)
+            ?? throw Error(node, key, $"'{key}' must be {Alternatives(Enum.GetNames<TEnum>())}, not '{v}'.");
     }
 
     /// <summary>"a, b or c".</summary>
     static string Alternatives(string[] names) => string.Join(", ", names[..^1]) + " or " + names[^1];
 
-    /// <summary>The member named <paramref name="name"/> in any case; numbers are not names (unlike Enum.TryParse).</summary>
+    /// <summary>
+    /// The member named <paramref name="name"/> in any case, with or without '-' between words (paper-code is PaperCode);
+    /// numbers are not names (unlike Enum.TryParse).
+    /// </summary>
     static TEnum? NameOf<TEnum>(string name) where TEnum : struct, Enum
     {
-        string trimmed = name.Trim();
+        string plain = name.Trim().Replace("-", "", StringComparison.Ordinal);
         foreach (var value in Enum.GetValues<TEnum>())
-            if (string.Equals(value.ToString(), trimmed, StringComparison.OrdinalIgnoreCase)) return value;
+            if (string.Equals(value.ToString(), plain, StringComparison.OrdinalIgnoreCase)) return value;
         return null;
     }
 

@@ -21,6 +21,10 @@ public enum LearningMethod
     Ensemble,
     /// <summary>A gated mixture whose extractor features are concatenated.</summary>
     Concat,
+    /// <summary>The paper code's ensemble (<see cref="Aggregation.PaperEnsemble"/>): a head per extractor, softmax weights, every extractor, no regulariser.</summary>
+    PaperEnsemble,
+    /// <summary>The paper code's concatenation (<see cref="Aggregation.PaperConcat"/>): raw learnable scales, every extractor, no regulariser.</summary>
+    PaperConcat,
 }
 
 /// <summary>What a <see cref="LearningMethod"/> implies for the model it trains.</summary>
@@ -28,7 +32,7 @@ public static class LearningMethods
 {
     /// <summary>True for the methods that train a gated mixture of several extractors.</summary>
     public static bool IsMixture(this LearningMethod method) =>
-        method is LearningMethod.MoE or LearningMethod.Ensemble or LearningMethod.Concat;
+        method is LearningMethod.MoE or LearningMethod.Ensemble or LearningMethod.Concat or LearningMethod.PaperEnsemble or LearningMethod.PaperConcat;
 
     /// <summary>The aggregation of the mixture a method trains (TL: a one-extractor Add); null for STL.</summary>
     public static Aggregation? AggregationOf(this LearningMethod method) => method switch
@@ -36,6 +40,8 @@ public static class LearningMethods
         LearningMethod.TL or LearningMethod.MoE => Aggregation.Add,
         LearningMethod.Ensemble => Aggregation.Ensemble,
         LearningMethod.Concat => Aggregation.Concat,
+        LearningMethod.PaperEnsemble => Aggregation.PaperEnsemble,
+        LearningMethod.PaperConcat => Aggregation.PaperConcat,
         _ => null,
     };
 
@@ -45,6 +51,8 @@ public static class LearningMethods
         Aggregation.Add => LearningMethod.MoE,
         Aggregation.Concat => LearningMethod.Concat,
         Aggregation.Ensemble => LearningMethod.Ensemble,
+        Aggregation.PaperEnsemble => LearningMethod.PaperEnsemble,
+        Aggregation.PaperConcat => LearningMethod.PaperConcat,
         _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown aggregation."),
     };
 

@@ -6,7 +6,10 @@ namespace MoePS.Engine.Training;
 /// </summary>
 public enum SingleTaskRecipe
 {
-    /// <summary>The paper's Methods (Chang, Wang &amp; Ertekin, npj Comput. Mater. 8, 242 (2022)): Adam at 1e-2, cosine annealing to 0.</summary>
+    /// <summary>
+    /// The paper's Methods (Chang, Wang &amp; Ertekin, npj Comput. Mater. 8, 242 (2022)): Adam, cosine annealing to 0, at the
+    /// run's learning rate (1e-2 by default, the paper's).
+    /// </summary>
     PaperText,
 
     /// <summary>
@@ -19,13 +22,16 @@ public enum SingleTaskRecipe
 /// <summary>Applies a <see cref="SingleTaskRecipe"/> to a run's options.</summary>
 public static class SingleTaskRecipes
 {
-    /// <summary><paramref name="options"/> with the recipe's optimiser, learning rate, momentum and schedule floor.</summary>
+    /// <summary>
+    /// <paramref name="options"/> with the recipe's optimiser and schedule floor; PaperCode also sets its learning rate and
+    /// momentum, PaperText keeps the options' learning rate.
+    /// </summary>
     public static TrainingOptions With(this TrainingOptions options, SingleTaskRecipe recipe)
     {
         ArgumentNullException.ThrowIfNull(options);
         return recipe switch
         {
-            SingleTaskRecipe.PaperText => options with { Optimizer = OptimizerKind.Adam, LearningRate = 1e-2, MinimumLearningRate = 0 },
+            SingleTaskRecipe.PaperText => options with { Optimizer = OptimizerKind.Adam, MinimumLearningRate = 0 },
             SingleTaskRecipe.PaperCode => options with
             {
                 Optimizer = OptimizerKind.SGD, LearningRate = 0.02, Momentum = 0.9, MinimumLearningRate = 1e-5,

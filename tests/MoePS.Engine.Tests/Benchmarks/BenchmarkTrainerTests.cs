@@ -1,5 +1,7 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Training;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
@@ -54,6 +56,20 @@ public sealed class BenchmarkTrainerTests : IDisposable
         Assert.Equal(new[] { "mp_eform", "mp_bandgap" }, moe.GateScoreDictionary.Keys);
         Assert.Equal(1, moe.GateScoreDictionary.ActiveCount);
         Assert.Equal(1.0, moe.GateScoreDictionary.Values.Sum(), 6);
+    }
+
+    [Fact]
+    public void TheStlRecipeAndTheFrozenNormalizationReachTheirRuns()
+    {
+        using var trainer = Trainer();
+        double TestMae(LearningMethod method, BenchmarkHyperparameters settings) =>
+            trainer.Execute(new PlannedRun(Task, method, 0, settings), null, default).TestMAE;
+        Assert.NotEqual(TestMae(LearningMethod.STL, Quick), TestMae(LearningMethod.STL, Quick with { StlRecipe = SingleTaskRecipe.PaperCode }));
+        Assert.NotEqual(TestMae(LearningMethod.TL, Quick),
+            TestMae(LearningMethod.TL, Quick with { FrozenNormalization = FrozenNormalization.Adapt }));
+        var concat = trainer.Execute(new PlannedRun(Task, LearningMethod.PaperConcat, 0, Quick with { TopK = null }), null, default);
+        Assert.Equal(2, concat.TopK);
+        Assert.Equal(2, concat.GateScoreDictionary.ActiveCount);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Training;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -95,15 +96,49 @@ public class ExperimentPlanTests
     }
 
     [Theory]
-    [InlineData("tasks: [a]\nmethods: [STL, 1]\n", 2, "methods[1]", "unknown method '1'. Methods: STL, TL, MoE, Ensemble, Concat.")]
+    [InlineData("tasks: [a]\nmethods: [STL, 1]\n", 2, "methods[1]", "unknown method '1'. Methods: STL, TL, MoE, Ensemble, Concat, PaperEnsemble, PaperConcat.")]
     [InlineData("tasks: [a]\nmethods: [MoE]\nhyperparameters:\n  aggregation: 0\n", 4, "hyperparameters.aggregation",
-        "'hyperparameters.aggregation' must be Add, Concat or Ensemble, not '0'.")]
+        "'hyperparameters.aggregation' must be Add, Concat, Ensemble, PaperConcat or PaperEnsemble, not '0'.")]
     public void NumbersAreNotNames(string yaml, int line, string key, string message)
     {
         var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(yaml, "plan.yaml"));
         Assert.Equal(line, e.Line);
         Assert.Equal(key, e.Key);
         Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void PresetRecipeAndFrozenNormalizationComeFromThePlan()
+    {
+        var plan = ExperimentPlanReader.Parse("""
+            tasks: [jarvis_2d_gap_tbmbj]
+            methods:
+              - STL
+              - { method: TL, preset: Paper }
+              - { method: MoE, aggregation: paper-concat }
+              - { method: PaperEnsemble, epochs: 30, preset: fast }
+            hyperparameters: { preset: fast, stlRecipe: paper-code, frozenNormalization: adapt }
+            """);
+        Assert.Equal(new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.PaperConcat, LearningMethod.PaperEnsemble },
+            plan.Methods.Select(m => m.Method));
+        var settings = plan.Methods.Select(m => m.Settings).ToList();
+        // The preset sets epochs and patience; a key beside it wins, wherever it stands.
+        Assert.Equal(new[] { (200, 50), (1000, 500), (200, 50), (30, 50) }, settings.Select(s => (s.Epochs, s.Patience)));
+        Assert.All(settings, s => Assert.Equal(SingleTaskRecipe.PaperCode, s.StlRecipe));
+        Assert.All(settings, s => Assert.Equal(FrozenNormalization.Adapt, s.FrozenNormalization));
+        Assert.Equal(Aggregation.PaperConcat, settings[2].Aggregation);
+    }
+
+    [Fact]
+    public void ThePaperCodesFormsTakeNoTopK()
+    {
+        var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(
+            "tasks: [a]\nmethods: [MoE, PaperConcat]\nhyperparameters: { topK: 2 }\n", "plan.yaml"));
+        Assert.Equal("methods[1].topK", e.Key);
+        Assert.Contains("PaperConcat uses every extractor", e.Message);
+        var unknown = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(
+            "tasks: [a]\nmethods: [STL]\nhyperparameters: { preset: slow }\n", "plan.yaml"));
+        Assert.Contains("must be Paper or Fast, not 'slow'", unknown.Message);
     }
 
     [Fact]

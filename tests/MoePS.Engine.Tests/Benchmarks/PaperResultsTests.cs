@@ -35,6 +35,9 @@ public class PaperResultsTests
         Assert.Equal(57.0, PaperResults.Lookup("jarvis_2d_exfoliation", LearningMethod.MoE, 10, all18)!.Mean);
         Assert.Equal(0.118, PaperResults.Lookup("expt_eform", LearningMethod.Ensemble, null, three)!.Mean);
         Assert.Equal(0.0870, PaperResults.Lookup("expt_eform", LearningMethod.Concat, 3, three)!.Mean);
+        Assert.Equal(0.0870, PaperResults.Lookup("expt_eform", LearningMethod.PaperConcat, 3, three)!.Mean);
+        Assert.Equal(51.6, PaperResults.Lookup("jarvis_2d_exfoliation", LearningMethod.PaperEnsemble, null, three)!.Mean);
+        Assert.Null(PaperResults.Lookup("expt_eform", LearningMethod.PaperConcat, 18, all18));
         Assert.Equal(52.6, PaperResults.Lookup("jarvis_2d_exfoliation", LearningMethod.MoE, null, three)!.Mean);
         Assert.Null(PaperResults.Lookup("mp_phonons", LearningMethod.MoE, 4, all18));
         Assert.Null(PaperResults.Lookup("not_a_task", LearningMethod.STL, null, Array.Empty<string>()));

@@ -1,6 +1,8 @@
 using System.Text;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Training;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -115,6 +117,22 @@ public sealed class ResultStoreTests : IDisposable
             hyperparameters: { epochs: 3, patience: 3, extractors: [mp_eform, mp_bandgap, jarvis_eform], learningRate: 0.001 }
             """);
         Assert.Equal(new[] { "2356cdfba8f0", "e693820ecf63", "70178771d531", "7428a636afad" }, plan.Runs().Select(r => r.ConfigHash));
+    }
+
+    [Fact]
+    public void TheRecipeAndFrozenNormalizationChangeOnlyTheKeysOfTheMethodsTheyShape()
+    {
+        var paper = new BenchmarkHyperparameters();
+        var code = paper with { StlRecipe = SingleTaskRecipe.PaperCode };
+        var adapt = paper with { FrozenNormalization = FrozenNormalization.Adapt };
+        Assert.NotEqual(paper.HashFor(LearningMethod.STL), code.HashFor(LearningMethod.STL));
+        Assert.Equal(paper.HashFor(LearningMethod.STL), adapt.HashFor(LearningMethod.STL));
+        foreach (var method in new[] { LearningMethod.TL, LearningMethod.MoE, LearningMethod.PaperConcat, LearningMethod.PaperEnsemble })
+        {
+            Assert.Equal(paper.HashFor(method), code.HashFor(method));
+            Assert.NotEqual(paper.HashFor(method), adapt.HashFor(method));
+            Assert.NotEqual(adapt.HashFor(method), (paper with { FrozenNormalization = FrozenNormalization.Batch }).HashFor(method));
+        }
     }
 
     [Fact]

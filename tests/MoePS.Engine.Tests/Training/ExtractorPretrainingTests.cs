@@ -61,7 +61,8 @@ public sealed class ExtractorPretrainingTests : IClassFixture<PretrainingTask>
     {
         var options = ThreeEpochs.With(SingleTaskRecipe.PaperCode);
         Assert.Equal(ThreeEpochs with { Optimizer = OptimizerKind.SGD, LearningRate = 0.02, Momentum = 0.9, MinimumLearningRate = 1e-5 }, options);
-        Assert.Equal(ThreeEpochs, options.With(SingleTaskRecipe.PaperText)); // the defaults are the paper text's recipe
+        Assert.Equal(ThreeEpochs, ThreeEpochs.With(SingleTaskRecipe.PaperText)); // the defaults are the paper text's recipe
+        Assert.Equal(ThreeEpochs with { Momentum = 0.9, LearningRate = 0.02 }, options.With(SingleTaskRecipe.PaperText)); // Adam, no floor
         using var e = task.Train(options);
         Assert.Equal("SGD", e.Provenance.TrainingArgs!["optimizer"]);
         Assert.Equal("cosine annealing, T_max 3, eta_min 1E-05", e.Provenance.TrainingArgs["lr_schedule"]);
