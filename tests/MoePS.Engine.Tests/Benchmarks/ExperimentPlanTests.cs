@@ -186,8 +186,19 @@ public class ExperimentPlanTests
         Assert.Equal(new[] { "piezoelectric_tensor", "jarvis_2d_exfoliation", "expt_eform" }, sweep.Tasks);
 
         var aggregation = ExperimentPlanReader.Load(Examples("aggregation.yaml"));
-        Assert.Equal(new[] { LearningMethod.MoE, LearningMethod.Concat, LearningMethod.Ensemble }, aggregation.Methods.Select(m => m.Method));
+        Assert.Equal(new[] { LearningMethod.MoE, LearningMethod.Concat, LearningMethod.Ensemble, LearningMethod.PaperConcat, LearningMethod.PaperEnsemble },
+            aggregation.Methods.Select(m => m.Method));
         Assert.All(aggregation.Methods, m => Assert.Equal(3, m.Settings.Extractors.Count));
+
+        var frozen = ExperimentPlanReader.Load(Examples("frozen-normalization.yaml"));
+        Assert.Equal(90, frozen.Runs().Count());
+        Assert.Equal(new[] { FrozenNormalization.Source, FrozenNormalization.Adapt, FrozenNormalization.Batch },
+            frozen.Methods.Take(3).Select(m => m.Settings.FrozenNormalization));
+        var recipes = ExperimentPlanReader.Load(Examples("stl-recipe.yaml"));
+        Assert.Equal(new[] { SingleTaskRecipe.PaperText, SingleTaskRecipe.PaperCode }, recipes.Methods.Select(m => m.Settings.StlRecipe));
+        Assert.Equal(160, recipes.Runs().Count());
+        var fast = ExperimentPlanReader.Load(Examples("fast-preset.yaml"));
+        Assert.Equal(new[] { 1000, 1000, 1000, 200, 200, 200 }, fast.Methods.Select(m => m.Settings.Epochs));
 
         var seed0 = ExperimentPlanReader.Load(Examples("table3-seed0-cpu.yaml"));
         Assert.Equal(15, seed0.Tasks.Count);
