@@ -118,6 +118,12 @@ Describe 'Invoke-MoeBenchmark, killed and resumed' {
         $s | ForEach-Object { $_.Seeds | Should -Be 1 }
         ($s | Where-Object Method -EQ 'MoE').ImprovementOverSTL | ForEach-Object { $_ | Should -Not -BeNullOrEmpty }
         ($s | Where-Object Method -EQ 'STL')[0].PaperMAE | Should -Be 1.31
+        foreach ($moe in $s | Where-Object Method -EQ 'MoE') {
+            $stl = $s | Where-Object { $_.Method -eq 'STL' -and $_.Task -eq $moe.Task }
+            $moe.PairedSeedsWithSTL | Should -Be 1
+            $moe.PairedDifferenceToSTL | Should -Be ($moe.MeanTestMAE - $stl.MeanTestMAE)
+            $moe.VersusSTL | Should -BeLike "* ($([int]($moe.MeanTestMAE -lt $stl.MeanTestMAE))/1 better)"
+        }
     }
 
     It 'exports a valid workbook with its sheets, rows and plots' {

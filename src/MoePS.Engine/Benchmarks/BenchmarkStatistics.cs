@@ -8,7 +8,9 @@ public static class BenchmarkStatistics
     /// <summary>
     /// One summary per (task, method, settings hash), ordered as the paper's Table 3 (other tasks
     /// after, by name), methods in <see cref="LearningMethod"/> order, then by k. A seed reported
-    /// twice for the same settings counts once (the later result).
+    /// twice for the same settings counts once (the later result). A task's STL and TL baselines
+    /// (for the improvement and the paired comparisons) are its runs of that method with the most
+    /// seeds, the first such settings when several tie.
     /// </summary>
     public static IReadOnlyList<BenchmarkSummary> Summarise(IEnumerable<BenchmarkResult> results)
     {
@@ -17,12 +19,12 @@ public static class BenchmarkStatistics
             .Select(g => g.GroupBy(r => r.Seed).Select(s => s.Last()).OrderBy(r => r.Seed).ToList())
             .ToList();
 
-        var stlMean = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var g in groups.Where(g => g[0].Method == LearningMethod.STL)
+        var baselines = new Dictionary<(string Task, LearningMethod Method), List<BenchmarkResult>>();
+        foreach (var g in groups.Where(g => g[0].Method is LearningMethod.STL or LearningMethod.TL)
                      .OrderByDescending(g => g.Count))
-            stlMean.TryAdd(g[0].Task, Statistics.Mean(g.Select(r => r.TestMAE).ToList()));
+            baselines.TryAdd((g[0].Task, g[0].Method), g);
 
-        var drafts = groups.Select(g => Summarise(g, stlMean)).ToList();
+        var drafts = groups.Select(g => Summarise(g, baselines)).ToList();
         var bestPerTask = drafts.GroupBy(s => s.Task)
             .ToDictionary(t => t.Key, t => t.Min(s => s.MeanTestMAE));
 
@@ -34,13 +36,17 @@ public static class BenchmarkStatistics
             .ToList();
     }
 
-    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, Dictionary<string, double> stlMean)
+    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, Dictionary<(string Task, LearningMethod Method), List<BenchmarkResult>> baselines)
     {
         var first = runs[0];
         var test = runs.Select(r => r.TestMAE).ToList();
         double mean = Statistics.Mean(test);
         var extractors = first.Extractors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var paper = PaperResults.Lookup(first.Task, first.Method, first.TopK, extractors);
+        var stl = baselines.GetValueOrDefault((first.Task, LearningMethod.STL));
+        var versusStl = first.Method == LearningMethod.STL ? null : Versus(runs, stl);
+        var versusTl = first.Method is LearningMethod.STL or LearningMethod.TL ? null
+            : Versus(runs, baselines.GetValueOrDefault((first.Task, LearningMethod.TL)));
         return new BenchmarkSummary
         {
             Task = first.Task,
@@ -53,15 +59,25 @@ public static class BenchmarkStatistics
             MeanTestMAE = mean,
             StdTestMAE = Statistics.SampleStandardDeviation(test),
             MeanValMAE = Statistics.Mean(runs.Select(r => r.ValMAE).ToList()),
-            ImprovementOverSTL = stlMean.TryGetValue(first.Task, out double stl) ? Statistics.ImprovementPercent(mean, stl) : null,
+            ImprovementOverSTL = stl == null ? null : Statistics.ImprovementPercent(mean, Statistics.Mean(stl.Select(r => r.TestMAE).ToList())),
             PaperMAE = paper?.Mean,
             PaperStd = paper?.Std,
             PaperSource = paper?.Source,
             RatioToPaper = paper == null ? null : mean / paper.Mean,
+            DifferenceInPaperStds = paper is { Std: > 0 } ? (mean - paper.Mean) / paper.Std.Value : null,
+            PairedDifferenceToSTL = versusStl?.MeanDifference,
+            SeedsBetterThanSTL = versusStl?.Better,
+            PairedSeedsWithSTL = versusStl?.Seeds,
+            PairedDifferenceToTL = versusTl?.MeanDifference,
+            SeedsBetterThanTL = versusTl?.Better,
+            PairedSeedsWithTL = versusTl?.Seeds,
             MeanSeconds = Statistics.Mean(runs.Select(r => r.Seconds).ToList()),
             ConfigHash = first.ConfigHash,
         };
     }
+
+    static PairedComparison? Versus(List<BenchmarkResult> runs, List<BenchmarkResult>? baseline) => baseline == null ? null
+        : PairedComparison.Of(runs.ToDictionary(r => r.Seed, r => r.TestMAE), baseline.ToDictionary(r => r.Seed, r => r.TestMAE));
 
     static int TaskOrder(string task)
     {

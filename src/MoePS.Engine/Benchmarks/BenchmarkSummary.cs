@@ -51,12 +51,43 @@ public sealed record BenchmarkSummary
     /// <summary>Our mean test MAE divided by the paper's (below 1: we do better).</summary>
     public double? RatioToPaper { get; init; }
 
+    /// <summary>(our mean − the paper's mean) / the paper's std: how far we are from the paper in its own spread (negative: lower error); null without a paper std.</summary>
+    public double? DifferenceInPaperStds { get; init; }
+
+    /// <summary>Mean over the seeds both ran of (this − STL) test MAE, in the task's unit (negative: better); null for STL or without STL runs on those seeds.</summary>
+    public double? PairedDifferenceToSTL { get; init; }
+
+    /// <summary>On how many of the <see cref="PairedSeedsWithSTL"/> seeds this had the lower test MAE than STL.</summary>
+    public int? SeedsBetterThanSTL { get; init; }
+
+    /// <summary>Seeds both this and STL ran.</summary>
+    public int? PairedSeedsWithSTL { get; init; }
+
+    /// <summary>Mean over the seeds both ran of (this − TL) test MAE (negative: better); null for STL and TL or without TL runs on those seeds.</summary>
+    public double? PairedDifferenceToTL { get; init; }
+
+    /// <summary>On how many of the <see cref="PairedSeedsWithTL"/> seeds this had the lower test MAE than TL.</summary>
+    public int? SeedsBetterThanTL { get; init; }
+
+    /// <summary>Seeds both this and TL ran.</summary>
+    public int? PairedSeedsWithTL { get; init; }
+
+    /// <summary>The paired comparison with STL as "-0.012 (4/5 better)".</summary>
+    public string? VersusSTL => Paired(PairedDifferenceToSTL, SeedsBetterThanSTL, PairedSeedsWithSTL);
+
+    /// <summary>The paired comparison with TL as "-0.012 (4/5 better)".</summary>
+    public string? VersusTL => Paired(PairedDifferenceToTL, SeedsBetterThanTL, PairedSeedsWithTL);
+
     public double MeanSeconds { get; init; }
 
     /// <summary>The settings hash shared by the runs summarised.</summary>
     public string ConfigHash { get; init; } = "";
 
     public override string ToString() => $"{Task} {Method}: {TestMAE} ({Seeds} seeds)";
+
+    string? Paired(double? difference, int? better, int? seeds) => difference is double d
+        ? FormattableString.Invariant($"{MeanStdFormat.Difference(d, MeanTestMAE)} ({better}/{seeds} better)")
+        : null;
 }
 
 /// <summary>Formats mean ± std like the paper: the mean to three significant digits, the std to the same decimals.</summary>
@@ -69,6 +100,10 @@ public static class MeanStdFormat
         string m = mean.ToString("F" + decimals, CultureInfo.InvariantCulture);
         return std is double s ? m + " ± " + s.ToString("F" + decimals, CultureInfo.InvariantCulture) : m;
     }
+
+    /// <summary>A signed difference ("+0.012", "-0.012") to the decimals <see cref="Format"/> gives <paramref name="scale"/>.</summary>
+    public static string Difference(double difference, double scale) =>
+        (difference >= 0 ? "+" : "") + difference.ToString("F" + Decimals(scale), CultureInfo.InvariantCulture);
 
     static int Decimals(double value)
     {

@@ -9,7 +9,8 @@ static class ReportTables
     public static readonly IReadOnlyList<string> SummaryHeader = new[]
     {
         "Task", "Method", "TopK", "Extractors", "Seeds", "Rows", "Unit", "Test MAE", "Mean", "Std",
-        "Improvement over STL", "Paper", "Paper mean", "Paper std", "Paper source", "Ours / paper", "Val MAE", "Seconds",
+        "Improvement over STL", "Paper", "Paper mean", "Paper std", "Paper source", "Ours / paper", "Paper stds off",
+        "Paired vs STL", "Seeds better than STL", "Paired vs TL", "Seeds better than TL", "Val MAE", "Seconds",
     };
 
     public static IReadOnlyList<IReadOnlyList<CellData>> SummaryRows(IReadOnlyList<BenchmarkSummary> summaries) =>
@@ -24,9 +25,14 @@ static class ReportTables
             CellData.Of(s.ImprovementOverSTL, ReportStyle.Percent),
             CellData.Of(s.Paper),
             CellData.Of(s.PaperMAE, ReportStyle.Mae), CellData.Of(s.PaperStd, ReportStyle.Mae), CellData.Of(s.PaperSource),
-            CellData.Of(s.RatioToPaper, ReportStyle.Ratio),
+            CellData.Of(s.RatioToPaper, ReportStyle.Ratio), CellData.Of(s.DifferenceInPaperStds, ReportStyle.Ratio),
+            CellData.Of(s.PairedDifferenceToSTL, ReportStyle.Mae), CellData.Of(SeedsBetter(s.SeedsBetterThanSTL, s.PairedSeedsWithSTL)),
+            CellData.Of(s.PairedDifferenceToTL, ReportStyle.Mae), CellData.Of(SeedsBetter(s.SeedsBetterThanTL, s.PairedSeedsWithTL)),
             CellData.Of(s.MeanValMAE, ReportStyle.Mae), CellData.Of(s.MeanSeconds, ReportStyle.Seconds),
         }).ToList();
+
+    /// <summary>"4/5": better on 4 of the 5 seeds both ran.</summary>
+    static string? SeedsBetter(int? better, int? seeds) => seeds is int n ? FormattableString.Invariant($"{better}/{n}") : null;
 
     public static readonly IReadOnlyList<string> RunHeader = new[]
     {

@@ -73,7 +73,46 @@ public class StatisticsTests
         Assert.Equal(2, moe.TopK);
         Assert.Equal(4, moe.ExtractorCount);
         Assert.Null(moe.PaperMAE); // the paper has no 4-extractor top-2 mixture
+        Assert.Null(moe.DifferenceInPaperStds);
         Assert.Equal("1.05 ± 0.07", moe.TestMAE);
+    }
+
+    [Fact]
+    public void PairedComparisonsUseOnlyTheSeedsBothRan()
+    {
+        // TEST FIXTURES, made by hand: MoE-18 ran seeds 0, 1 and 3; STL and TL ran 0, 1 and 2.
+        string all18 = string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i));
+        var results = new[]
+        {
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.STL, 0, 1.40),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.STL, 1, 1.20),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.STL, 2, 1.30),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.TL, 0, 1.70, extractors: "mp_eform"),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.TL, 1, 1.50, extractors: "mp_eform"),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.TL, 2, 1.10, extractors: "mp_eform"),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.MoE, 0, 1.10, extractors: all18),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.MoE, 1, 1.30, extractors: all18),
+            BenchmarkFixtures.Run("jarvis_2d_gap_tbmbj", LearningMethod.MoE, 3, 0.90, extractors: all18),
+        };
+        var summaries = BenchmarkStatistics.Summarise(results);
+        var (stl, tl, moe) = (summaries[0], summaries[1], summaries[2]);
+
+        // Beside the paper's Table 3 (STL 1.31 ± 0.29, TL 1.77 ± 0.38, MoE-18 1.19 ± 0.26), in its std.
+        Assert.Equal((1.30 - 1.31) / 0.29, stl.DifferenceInPaperStds!.Value, 12);
+        Assert.Equal((1.1 - 1.19) / 0.26, moe.DifferenceInPaperStds!.Value, 12);
+        Assert.Equal(((1.70 + 1.50 + 1.10) / 3 - 1.77) / 0.38, tl.DifferenceInPaperStds!.Value, 12);
+
+        // MoE against STL and TL on seeds 0 and 1 only: (−0.30, +0.10) and (−0.60, −0.20).
+        Assert.Equal((-0.10, 1, 2), (Math.Round(moe.PairedDifferenceToSTL!.Value, 12), moe.SeedsBetterThanSTL, moe.PairedSeedsWithSTL));
+        Assert.Equal((-0.40, 2, 2), (Math.Round(moe.PairedDifferenceToTL!.Value, 12), moe.SeedsBetterThanTL, moe.PairedSeedsWithTL));
+        Assert.Equal("-0.10 (1/2 better)", moe.VersusSTL);
+        Assert.Equal("-0.40 (2/2 better)", moe.VersusTL);
+        // TL against STL on seeds 0, 1, 2: (+0.30, +0.30, −0.20); TL is not compared with itself, STL with nothing.
+        Assert.Equal(0.4 / 3, tl.PairedDifferenceToSTL!.Value, 12);
+        Assert.Equal("+0.13 (1/3 better)", tl.VersusSTL);
+        Assert.Null(tl.VersusTL);
+        Assert.Null(stl.VersusSTL);
+        Assert.Null(stl.PairedSeedsWithTL);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public sealed class MoeReportTests : IDisposable
         Assert.Equal(1 + 6, Part("Summary").Worksheet.Descendants<Row>().Count());
         Assert.Equal(1 + results.Count, Part("Runs").Worksheet.Descendants<Row>().Count());
         Assert.Equal(1 + 2, Part("GateScores").Worksheet.Descendants<Row>().Count());
-        Assert.Equal("A1:R7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal("A1:W7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Equal($"A1:P{results.Count + 1}", Part("Runs").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Equal("A1:F3", Part("GateScores").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Single(Part("GateScores").Worksheet.Descendants<ColorScale>());
@@ -74,6 +74,33 @@ public sealed class MoeReportTests : IDisposable
             .Select(r => strings[int.Parse(r.Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith('B')).CellValue!.Text, CultureInfo.InvariantCulture)])
             .ToList();
         Assert.Equal(new[] { "MoE", "MoE" }, boldMethods);
+    }
+
+    [Fact]
+    public void TheSummarySheetShowsThePaperDistanceAndThePairedComparisons()
+    {
+        string path = Path.Combine(folder, "paired.xlsx");
+        MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false);
+        using var doc = SpreadsheetDocument.Open(path, false);
+        var book = doc.WorkbookPart!;
+        var summary = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().First().Id!);
+        var strings = book.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
+        var rows = summary.Worksheet.Descendants<Row>().ToList();
+        string Column(string header) => new string(rows[0].Elements<Cell>()
+            .Single(c => strings[int.Parse(c.CellValue!.Text, CultureInfo.InvariantCulture)] == header).CellReference!.Value!.TakeWhile(char.IsLetter).ToArray());
+        Cell At(int row, string header) => rows[row].Elements<Cell>().Single(c => c.CellReference!.Value == Column(header) + (row + 1));
+        double Number(int row, string header) => double.Parse(At(row, header).CellValue!.Text, CultureInfo.InvariantCulture);
+        string Text(int row, string header) => strings[int.Parse(At(row, header).CellValue!.Text, CultureInfo.InvariantCulture)];
+
+        // Rows 1-3: jarvis_2d_gap_tbmbj STL (1.40, 1.20), TL (1.70, 1.50), MoE (1.10, 1.00) on seeds 0 and 1.
+        Assert.Equal((1.30 - 1.31) / 0.29, Number(1, "Paper stds off"), 12);
+        Assert.Equal(((1.10 - 1.40) + (1.00 - 1.20)) / 2, Number(3, "Paired vs STL"), 12);
+        Assert.Equal("2/2", Text(3, "Seeds better than STL"));
+        Assert.Equal(((1.10 - 1.70) + (1.00 - 1.50)) / 2, Number(3, "Paired vs TL"), 12);
+        Assert.Equal("2/2", Text(3, "Seeds better than TL"));
+        Assert.Equal(((1.70 - 1.40) + (1.50 - 1.20)) / 2, Number(2, "Paired vs STL"), 12);
+        Assert.Equal("0/2", Text(2, "Seeds better than STL"));
+        Assert.DoesNotContain(rows[1].Elements<Cell>(), c => c.CellReference!.Value == Column("Paired vs STL") + 2); // STL itself: empty
     }
 
     [Fact]

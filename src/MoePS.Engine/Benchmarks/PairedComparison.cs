@@ -1,0 +1,19 @@
+namespace MoePS.Engine.Benchmarks;
+
+/// <summary>
+/// A method against a baseline over the seeds both ran (seed K is split K, so each pair shares its data):
+/// the mean of (ours − baseline) test MAE, and on how many of those seeds ours was lower.
+/// </summary>
+public sealed record PairedComparison(double MeanDifference, int Better, int Seeds)
+{
+    /// <summary>
+    /// Pairs <paramref name="ours"/> with <paramref name="baseline"/> by seed (seed → test MAE); null when they share no seed.
+    /// </summary>
+    public static PairedComparison? Of(IReadOnlyDictionary<int, double> ours, IReadOnlyDictionary<int, double> baseline)
+    {
+        ArgumentNullException.ThrowIfNull(ours);
+        ArgumentNullException.ThrowIfNull(baseline);
+        var differences = ours.Where(o => baseline.ContainsKey(o.Key)).Select(o => o.Value - baseline[o.Key]).ToList();
+        return differences.Count == 0 ? null : new PairedComparison(Statistics.Mean(differences), differences.Count(d => d < 0), differences.Count);
+    }
+}
