@@ -28,7 +28,9 @@ Invoke-MoeBenchmark -Task $($Tasks -join ',') -Method STL, MoE -Seed 0 -TopK 2 -
 
     function Get-ResultLines([string] $Path) {
         if (-not (Test-Path $Path)) { return @() }
-        @(Get-Content $Path | Where-Object { $_ -match '\}\s*$' })
+        # A benchmark in this process may be appending under the store's exclusive lock: then nothing is readable yet.
+        try { @(Get-Content $Path -ErrorAction Stop | Where-Object { $_ -match '\}\s*$' }) }
+        catch [System.IO.IOException] { @() }
     }
 }
 
