@@ -109,6 +109,39 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
     }
 
     [Fact]
+    public async Task HeadsFromASeedIgnoreDrawsFromTorchsGlobalGeneratorOnOtherThreads()
+    {
+        // Other threads (another training, a parallel test building a network) draw from torch's global generator.
+        var model = new MixtureModel(f.Extractors.Take(2).ToArray(), new MixtureOptions { Aggregation = Aggregation.Ensemble });
+        float[] Heads()
+        {
+            model.Network.ResetHeads(3);
+            return model.Network.GateAndHeadParameters().SelectMany(p => p.detach().cpu().data<float>().ToArray()).ToArray();
+        }
+        var expected = Heads();
+        using var stop = new CancellationTokenSource();
+        int noiseCount = 0;
+        var noise = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using (rand(4096)) { }
+                Interlocked.Increment(ref noiseCount);
+            }
+        });
+        try
+        {
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref noiseCount) > 10, TimeSpan.FromSeconds(10)), "the other thread never drew");
+            for (int i = 0; i < 50; i++) Assert.Equal(expected, Heads());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await noise;
+        }
+    }
+
+    [Fact]
     public void SameSeedGivesIdenticalResults()
     {
         var model = new MixtureModel(f.Extractors.Take(3).ToArray(), new MixtureOptions { TopK = 2 });

@@ -1,4 +1,3 @@
-using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -90,14 +89,16 @@ internal sealed class MixtureNetwork : nn.Module
         return passes;
     }
 
-    /// <summary>Fresh random weights for the head(s), drawn from torch's generator seeded with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// Fresh random weights for the head(s), drawn from a generator of their own seeded with <paramref name="seed"/>: torch's
+    /// global generator is shared with every other thread (another training, a network being built), whose draws would
+    /// interleave with these.
+    /// </summary>
     public void ResetHeads(int seed)
     {
-        TorchRandom.Seeded(seed, () =>
-        {
-            using var _ = no_grad();
-            foreach (var head in heads) head.ResetParameters();
-        });
+        using var generator = new Generator((ulong)seed);
+        using var _ = no_grad();
+        foreach (var head in heads) head.ResetParameters(generator);
     }
 
     /// <summary>The parameters of the fine-tuned convolution layers.</summary>

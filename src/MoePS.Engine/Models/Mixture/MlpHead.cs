@@ -28,15 +28,16 @@ public sealed class MlpHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Re-draws every layer's weights with torch's default Linear initialisation.</summary>
-    public void ResetParameters()
+    /// <summary>Re-draws every layer's weights from <paramref name="generator"/> with the distribution of torch's default Linear initialisation.</summary>
+    public void ResetParameters(Generator generator)
     {
-        // PyTorch's Linear defaults: kaiming_uniform(a=√5) weights, bias ~ U(±1/√fan_in).
+        // PyTorch's Linear defaults: weights kaiming_uniform(a=√5), which is U(±1/√fan_in), and bias ~ U(±1/√fan_in).
+        // Tensor.uniform_ honours the generator; TorchSharp's nn.init.uniform_ (0.107) draws from the global one whatever it is given.
         foreach (var layer in layers)
         {
-            nn.init.kaiming_uniform_(layer.weight!, Math.Sqrt(5));
             double bound = 1 / Math.Sqrt(layer.weight!.shape[1]);
-            nn.init.uniform_(layer.bias!, -bound, bound);
+            layer.weight!.uniform_(-bound, bound, generator);
+            layer.bias!.uniform_(-bound, bound, generator);
         }
     }
 
