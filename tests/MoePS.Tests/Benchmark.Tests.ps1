@@ -26,11 +26,18 @@ Invoke-MoeBenchmark -Task $($Tasks -join ',') -Method STL, MoE -Seed 0 -TopK 2 -
         Start-Process -FilePath $child.FilePath -ArgumentList $child.Arguments -PassThru -RedirectStandardOutput (Join-Path $Folder 'child.out') -RedirectStandardError (Join-Path $Folder 'child.err')
     }
 
+    # The file's complete lines. A benchmark appending to it holds an exclusive lock that fails every
+    # other open meanwhile (flock; ResultStore's readers wait for it too): read again when it is gone.
     function Get-ResultLines([string] $Path) {
         if (-not (Test-Path $Path)) { return @() }
-        # A benchmark in this process may be appending under the store's exclusive lock: then nothing is readable yet.
-        try { @(Get-Content $Path -ErrorAction Stop | Where-Object { $_ -match '\}\s*$' }) }
-        catch [System.IO.IOException] { @() }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        while ($true) {
+            try { return @(Get-Content $Path -ErrorAction Stop | Where-Object { $_ -match '\}\s*$' }) }
+            catch [System.IO.IOException] {
+                if ($clock.Elapsed.TotalSeconds -gt 60) { throw }
+                Start-Sleep -Milliseconds 20
+            }
+        }
     }
 }
 

@@ -27,7 +27,12 @@ Describe 'Start-ExtractorPretrain -Scheduler Slurm, signalled before its time li
         $env:MOEPS_SLURM_POLL_SECONDS = '1'
         $dataset = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0
         $training = @{ Epochs = 3; Patience = 3; Seed = 0; Device = 'cpu' }
+        # The job's training holds after epoch 1 until the signal below stops it (a test hook, see
+        # SlurmArrayTask.EpochLog): an epoch takes 0.07 s to 3.5 s on a busy machine, so otherwise
+        # the training may end before the signal comes, leaving nothing to requeue.
+        $env:MOEPS_TEST_HOLD_AFTER_EPOCH = '1'
         $script:Job = $dataset | Start-ExtractorPretrain @training -Scheduler Slurm -CheckpointPath "$Folder/ckpt/"
+        Remove-Item Env:MOEPS_TEST_HOLD_AFTER_EPOCH   # the job took its environment along, requeued stretches too
         $script:Log = Join-Path $Folder "ckpt/jarvis_2d_gap_tbmbj-stl-seed0.ckpt.slurm/logs/$($Job.SlurmJobId)_0.log"
         Wait-Until { (Test-Path $Log) -and (Get-Content -Raw $Log) -match 'Epoch 1/3' } 90 'the first epoch on the cluster'
         # What Slurm sends two minutes before the time limit (--signal=B:USR1@120), sent now.
@@ -43,10 +48,11 @@ Describe 'Start-ExtractorPretrain -Scheduler Slurm, signalled before its time li
     AfterAll {
         Get-Job | Where-Object PSJobTypeName -eq 'SlurmJob' | Remove-Job -Force -ErrorAction SilentlyContinue
         Stop-TestSlurmCluster $Cluster
-        Remove-Item Env:MOEPS_SLURM_POLL_SECONDS -ErrorAction SilentlyContinue
+        Remove-Item Env:MOEPS_SLURM_POLL_SECONDS, Env:MOEPS_TEST_HOLD_AFTER_EPOCH -ErrorAction SilentlyContinue
     }
 
     It 'stopped on the signal, requeued itself and resumed from its checkpoint' {
+        $LogText | Should -Match 'SIGTERM: stopping\s+\S+ stopped after epoch 1;'
         $LogText | Should -Match 'MoePS: checkpoint saved; requeueing job'
         $LogText | Should -Match '\(restart 1\)'
         $LogText | Should -Match 'resuming from it'

@@ -72,7 +72,7 @@ public sealed class BenchmarkRunner
         }
         finally
         {
-            Store.Claims.RemoveFolderIfEmpty();
+            Store.Claims.RemoveStaleClaimsAndEmptyFolder();
         }
     }
 

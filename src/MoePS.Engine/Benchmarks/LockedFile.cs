@@ -45,6 +45,6 @@ static class LockedFile
     }
 
     /// <summary>EWOULDBLOCK from flock (Linux 11, macOS 35) or a Windows sharing or lock violation.</summary>
-    static bool IsLockConflict(IOException e) =>
+    public static bool IsLockConflict(IOException e) =>
         e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 }

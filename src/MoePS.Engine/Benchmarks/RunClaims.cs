@@ -14,13 +14,17 @@ namespace MoePS.Engine.Benchmarks;
 /// <item>One claim file per run key in the folder "&lt;result file&gt;.claims", created with
 /// FileMode.CreateNew (O_CREAT|O_EXCL, atomic on local file systems and NFS): whoever creates it
 /// owns the run. It holds the owner's host, process id, process start time and a random token,
-/// and is deleted (by its owner only, checked by the token) when the run's result is stored or
-/// the run fails or is cancelled.</item>
+/// written while the file is locked (FileShare.None), so that a claim being written is told from
+/// one whose writer died before writing it. It is deleted (by its owner only, checked by the
+/// token) when the run's result is stored or the run fails or is cancelled.</item>
 /// <item>The owner touches the file's modification time every <see cref="StaleAfter"/>/4. A claim
 /// is stale when its process is gone (same host: no process with that id and start time) or,
 /// from another host, when it hasn't been touched for <see cref="StaleAfter"/> (hosts' clocks
 /// must agree to well within that). A stale claim is taken over: renamed aside (only one writer's
 /// rename succeeds), checked to be the claim judged stale, then replaced by a new one.</item>
+/// <item>A writer killed between storing a run's result and deleting its claim leaves a claim that
+/// nobody takes over (the run is in the file, so nobody claims it again): each benchmark ends by
+/// taking away the stale claims it finds (<see cref="RemoveStaleClaimsAndEmptyFolder"/>).</item>
 /// <item>Claims prevent duplicate work; <see cref="ResultStore.Append"/> separately refuses a
 /// second line for a key, so even a claim taken over from a writer that was only slow can't
 /// duplicate a result.</item>
@@ -29,6 +33,13 @@ namespace MoePS.Engine.Benchmarks;
 public sealed class RunClaims
 {
     public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long a claim that can't be read and isn't locked is given to be filled: its writer fills
+    /// it at once, so this covers a writer descheduled between creating and locking it, or a file
+    /// system whose locks other hosts don't see.
+    /// </summary>
+    static readonly TimeSpan FillTime = TimeSpan.FromSeconds(2);
 
     static readonly Regex PlainName = new("^[A-Za-z0-9_-][A-Za-z0-9_.-]*$", RegexOptions.Compiled);
     static readonly Lazy<ClaimOwner> ThisProcess = new(ClaimOwner.OfThisProcess);
@@ -71,28 +82,36 @@ public sealed class RunClaims
                 holder = null;
                 return new RunClaim(path, me.Token, StaleAfter / 4);
             }
-            var current = Read(path, out var touched);
-            if (current == null && touched == null) continue; // released meanwhile
-            if (!IsStale(current, touched!.Value)) { holder = current; return null; }
+            var current = Read(path);
+            if (current == null) continue; // released meanwhile
+            if (!IsStale(path, current)) { holder = current.Owner; return null; }
             TakeAside(path, current);
         }
-        holder = Read(path, out _);
+        holder = Read(path)?.Owner;
         return null;
     }
 
     /// <summary>Who holds the claim on <paramref name="key"/> now, if anyone.</summary>
-    public ClaimOwner? HolderOf(BenchmarkRunKey key) => Read(PathOf(key), out _);
+    public ClaimOwner? HolderOf(BenchmarkRunKey key) => Read(PathOf(key))?.Owner;
 
-    /// <summary>Removes the claims folder when no claim is left in it (other writers may still be using it).</summary>
-    public void RemoveFolderIfEmpty()
+    /// <summary>
+    /// Takes away the stale claims in the folder (those of finished runs included), then removes
+    /// the folder when no claim is left in it (other writers may still be using it).
+    /// </summary>
+    public void RemoveStaleClaimsAndEmptyFolder()
     {
         try
         {
-            if (Directory.Exists(Folder) && !Directory.EnumerateFileSystemEntries(Folder).Any()) Directory.Delete(Folder);
+            if (!Directory.Exists(Folder)) return;
+            foreach (string path in Directory.GetFiles(Folder, "*.claim"))
+            {
+                if (Read(path) is { } claim && IsStale(path, claim)) TakeAside(path, claim);
+            }
+            if (!Directory.EnumerateFileSystemEntries(Folder).Any()) Directory.Delete(Folder);
         }
         catch (IOException)
         {
-            // Another writer created a claim meanwhile: the folder stays.
+            // Another writer created a claim or removed the folder meanwhile: the rest is left to it.
         }
     }
 
@@ -102,7 +121,7 @@ public sealed class RunClaims
         {
             try
             {
-                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
                 return true;
@@ -125,20 +144,28 @@ public sealed class RunClaims
 
     /// <summary>
     /// A claim is stale when its process is gone: on this host, no process with its id and start
-    /// time; from another host (or unreadable), not touched for <see cref="StaleAfter"/>.
+    /// time; from another host, not touched for <see cref="StaleAfter"/>. A claim without an owner
+    /// to read is alive while its writer holds it locked; unlocked and still the same after
+    /// <see cref="FillTime"/>, its writer died before writing it (or it is damaged).
     /// </summary>
-    bool IsStale(ClaimOwner? owner, DateTime touchedUtc)
+    bool IsStale(string path, ClaimFile claim)
     {
-        if (owner != null && string.Equals(owner.Host, ThisProcess.Value.Host, StringComparison.OrdinalIgnoreCase))
-            return !ClaimOwner.IsRunning(owner.Pid, owner.ProcessStart);
-        return DateTime.UtcNow - touchedUtc > StaleAfter;
+        if (claim.Owner is { } owner)
+        {
+            return string.Equals(owner.Host, ThisProcess.Value.Host, StringComparison.OrdinalIgnoreCase)
+                ? !ClaimOwner.IsRunning(owner.Pid, owner.ProcessStart)
+                : DateTime.UtcNow - claim.TouchedUtc > StaleAfter;
+        }
+        if (claim.BeingWritten) return false;
+        Thread.Sleep(FillTime);
+        return Read(path) == claim;
     }
 
     /// <summary>
     /// Moves a stale claim out of the way. Only one writer's rename succeeds; if what was moved is
     /// not the claim judged stale (it was replaced in between), it is put back.
     /// </summary>
-    static void TakeAside(string path, ClaimOwner? stale)
+    static void TakeAside(string path, ClaimFile stale)
     {
         string aside = $"{path}.{Guid.NewGuid():n}.stale";
         try
@@ -149,8 +176,8 @@ public sealed class RunClaims
         {
             return; // someone else moved or released it
         }
-        var moved = Read(aside, out _);
-        if (moved?.Token != stale?.Token)
+        var moved = Read(aside);
+        if (moved is not { BeingWritten: false } || moved.Owner?.Token != stale.Owner?.Token)
         {
             try { File.Move(aside, path); return; }
             catch (IOException) { } // a newer claim is in place; the moved one loses
@@ -158,26 +185,32 @@ public sealed class RunClaims
         File.Delete(aside);
     }
 
-    /// <summary>The claim in <paramref name="path"/> and when it was last touched; both null when there is none.</summary>
-    static ClaimOwner? Read(string path, out DateTime? touchedUtc)
+    /// <summary>The claim in <paramref name="path"/>, or null when there is none.</summary>
+    static ClaimFile? Read(string path)
     {
-        touchedUtc = null;
+        var touchedUtc = DateTime.MinValue;
         try
         {
             if (!File.Exists(path)) return null;
             touchedUtc = File.GetLastWriteTimeUtc(path);
-            return JsonSerializer.Deserialize<ClaimOwner>(File.ReadAllBytes(path));
+            return new ClaimFile(JsonSerializer.Deserialize<ClaimOwner>(File.ReadAllBytes(path)), touchedUtc, BeingWritten: false);
         }
         catch (FileNotFoundException)
         {
-            touchedUtc = null;
             return null;
+        }
+        catch (IOException e) when (LockedFile.IsLockConflict(e))
+        {
+            return new ClaimFile(null, touchedUtc, BeingWritten: true);
         }
         catch (JsonException)
         {
-            return null; // being written, or damaged: judged by its age
+            return new ClaimFile(null, touchedUtc, BeingWritten: false); // its writer died before writing it, or it is damaged
         }
     }
+
+    /// <summary>A claim file as found: its owner (null when it can't be read), when it was last touched, and whether its writer holds it locked to write it.</summary>
+    sealed record ClaimFile(ClaimOwner? Owner, DateTime TouchedUtc, bool BeingWritten);
 }
 
 /// <summary>Who claimed a run: host, process (id and start time) and a token that tells one claim from another.</summary>

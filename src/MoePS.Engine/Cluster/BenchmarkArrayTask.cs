@@ -26,7 +26,7 @@ public static class BenchmarkArrayTask
         SlurmArrayTask.Log($"{BenchmarkArraySpec.Label(run)} ({run.Key}) on {device.Name}, results in {store.Path}");
         // The benchmark loop, for a plan of one run: it claims the run in the store, so that no other
         // writer of the result file runs it at the same time, and leaves it when the file has it.
-        var outcome = runner.Run(new[] { run }, progress: new SlurmArrayTask.EpochLog(), cancellation: cancellation).Single();
+        var outcome = runner.Run(new[] { run }, progress: new SlurmArrayTask.EpochLog(cancellation), cancellation: cancellation).Single();
         switch (outcome.Status)
         {
             case BenchmarkRunStatus.Finished:

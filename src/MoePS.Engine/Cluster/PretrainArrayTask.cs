@@ -30,7 +30,7 @@ public static class PretrainArrayTask
         SlurmArrayTask.Log($"training a CGCNN on {dataset.Name} ({dataset.Split}) on {device.Name}; checkpoint {options.CheckpointPath}" +
             (options.Resume && File.Exists(options.CheckpointPath) ? " (resuming from it)" : ""));
         using var extractor = ExtractorPretraining.Train(dataset, options, spec.Architecture, device, spec.Name,
-            new SlurmArrayTask.EpochLog(), cancellation: cancellation);
+            new SlurmArrayTask.EpochLog(cancellation), cancellation: cancellation);
         var run = extractor.Training!;
         if (run.Cancelled)
         {

@@ -73,9 +73,22 @@ public static class SlurmArrayTask
         return string.Join(" ", parts);
     }
 
-    /// <summary>Writes each epoch to the log as it ends (on the training thread: no reordering).</summary>
-    public sealed class EpochLog : IProgress<EpochReport>
+    /// <summary>
+    /// Writes each epoch to the log as it ends (on the training thread: no reordering, and the
+    /// epoch's checkpoint is saved). TEST HOOK, unset in real jobs: with $MOEPS_TEST_HOLD_AFTER_EPOCH=N
+    /// the training holds after epoch N until SIGTERM cancels the task (at most two minutes), so that
+    /// a test's signal finds the training in progress however fast or slow the machine trains.
+    /// </summary>
+    public sealed class EpochLog(CancellationToken cancellation) : IProgress<EpochReport>
     {
-        public void Report(EpochReport value) => Log(value.ToString());
+        static readonly TimeSpan HoldLimit = TimeSpan.FromMinutes(2);
+        static readonly int? HoldAfterEpoch = int.TryParse(Environment.GetEnvironmentVariable("MOEPS_TEST_HOLD_AFTER_EPOCH"),
+            NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) ? epoch : null;
+
+        public void Report(EpochReport value)
+        {
+            Log(value.ToString());
+            if (value.Epoch == HoldAfterEpoch) cancellation.WaitHandle.WaitOne(HoldLimit);
+        }
     }
 }

@@ -133,6 +133,49 @@ public sealed class SharedResultFileTests : IDisposable
     }
 
     [Fact]
+    public void ClaimsLeftOnFinishedRunsByKilledWritersAreRemovedAtTheEnd()
+    {
+        // A writer killed after storing its run's result but before deleting its claim: the rerun
+        // takes the run from the file and never claims it again.
+        var store = new ResultStore(ResultPath);
+        var runs = NineRuns().Take(2).ToList();
+        Assert.True(store.Append(BenchmarkFixtures.ResultOf(runs[0])));
+        WriteClaim(store.Claims, runs[0].Key, new ClaimOwner(Environment.MachineName, int.MaxValue, DateTimeOffset.UtcNow, "killed"), DateTime.UtcNow);
+        // A live writer elsewhere, on a run of another plan: its claim stays.
+        var elsewhere = NineRuns()[5].Key;
+        WriteClaim(store.Claims, elsewhere, new ClaimOwner("another-node", 4242, DateTimeOffset.UtcNow, "live"), DateTime.UtcNow);
+
+        var executed = new ConcurrentBag<BenchmarkRunKey>();
+        var outcomes = new BenchmarkRunner(store, new SlowExecutor(executed, 0)).Run(runs).ToList();
+
+        Assert.Equal(new[] { BenchmarkRunStatus.InResultFile, BenchmarkRunStatus.Finished }, outcomes.Select(o => o.Status));
+        Assert.Equal(store.Claims.PathOf(elsewhere), Assert.Single(Directory.GetFiles(store.Claims.Folder)));
+
+        File.Delete(store.Claims.PathOf(elsewhere));
+        WriteClaim(store.Claims, runs[1].Key, new ClaimOwner(Environment.MachineName, int.MaxValue, DateTimeOffset.UtcNow, "killed"), DateTime.UtcNow);
+        Assert.All(new BenchmarkRunner(store, new SlowExecutor(executed, 0)).Run(runs), o => Assert.Equal(BenchmarkRunStatus.InResultFile, o.Status));
+        Assert.False(Directory.Exists(store.Claims.Folder));
+    }
+
+    [Fact]
+    public void AnEmptyClaimIsItsWritersWhileLockedAndStaleOnceUnlocked()
+    {
+        var claims = new ResultStore(ResultPath).Claims;
+        var key = NineRuns()[0].Key;
+        Directory.CreateDirectory(claims.Folder);
+        // Created and locked, not yet written: another writer leaves it to its writer.
+        using (new FileStream(claims.PathOf(key), FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            Assert.Null(claims.TryClaim(key, out var holder));
+            Assert.Null(holder);
+        }
+        // Its writer killed before writing it: the lock went with it, and the empty claim is taken over.
+        using var claim = claims.TryClaim(key, out _);
+        Assert.NotNull(claim);
+        Assert.Equal(Environment.ProcessId, claims.HolderOf(key)!.Pid);
+    }
+
+    [Fact]
     public void AnotherHostsClaimLivesUntilUntouchedForTheStaleTime()
     {
         var store = new ResultStore(ResultPath, claimsStaleAfter: TimeSpan.FromMinutes(10));
