@@ -9,12 +9,9 @@ namespace MoePS.Cmdlets;
 /// <summary>Invoke-MoeBenchmark -Scheduler Slurm: the plan's pending runs as one Slurm job array.</summary>
 public sealed partial class InvokeMoeBenchmarkCommand
 {
-    const string SlurmScheduler = "Slurm";
-
     /// <summary><para type="description">Local (default): run here, one run after another. Slurm: submit the pending runs as one sbatch job array and return a job at once.</para></summary>
     [Parameter]
-    [ValidateSet("Local", SlurmScheduler)]
-    public string Scheduler { get; set; } = "Local";
+    public JobScheduler Scheduler { get; set; }
 
     /// <summary><para type="description">With -Scheduler Slurm: the partition (sbatch --partition). Default: the cluster's.</para></summary>
     [Parameter]

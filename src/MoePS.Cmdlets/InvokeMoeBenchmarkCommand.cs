@@ -132,7 +132,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     protected override void EndProcessing()
     {
         var (plan, datasets) = ParameterSetName == ConfigSet ? FromConfig() : FromParameters();
-        if (Scheduler == SlurmScheduler) { SubmitToSlurm(plan, datasets); return; }
+        if (Scheduler == JobScheduler.Slurm) { SubmitToSlurm(plan, datasets); return; }
         var device = ResolveDevice(Device ?? (plan.Device == "auto" ? null : plan.Device));
         var store = new ResultStore(plan.ResultPath);
         BenchmarkTasks? taskSource = null;

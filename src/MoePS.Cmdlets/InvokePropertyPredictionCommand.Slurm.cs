@@ -7,15 +7,13 @@ namespace MoePS.Cmdlets;
 /// <summary>Invoke-PropertyPrediction -Path … -Scheduler Slurm: a screening split into shards, one Slurm array task each, merged in input order.</summary>
 public sealed partial class InvokePropertyPredictionCommand
 {
-    const string SlurmScheduler = "Slurm";
 
     /// <summary>Default shard size when -Shards is not given.</summary>
     const int FilesPerShard = 1000;
 
     /// <summary><para type="description">Local (default): predict here. Slurm: with -Path and -OutputPath, submit the prediction as -Shards Slurm array tasks and return a job at once.</para></summary>
     [Parameter]
-    [ValidateSet("Local", SlurmScheduler)]
-    public string Scheduler { get; set; } = "Local";
+    public JobScheduler Scheduler { get; set; }
 
     /// <summary><para type="description">With -Scheduler Slurm: the number of shards (array tasks), each a consecutive slice of the files. Default: one per 1000 files.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
@@ -50,10 +48,10 @@ public sealed partial class InvokePropertyPredictionCommand
 
     void CheckScheduler()
     {
-        if (Scheduler == SlurmScheduler && (ParameterSetName != PathSet || OutputPath == null))
+        if (Scheduler == JobScheduler.Slurm && (ParameterSetName != PathSet || OutputPath == null))
             Fail(new ArgumentException("-Scheduler Slurm predicts structure files on the cluster's nodes: give them with -Path, and the CSV to merge the shards into with -OutputPath."),
                 Scheduler, "SlurmNeedsPathAndOutput");
-        if (Scheduler != SlurmScheduler && OutputPath != null)
+        if (Scheduler != JobScheduler.Slurm && OutputPath != null)
             Fail(new ArgumentException("-OutputPath goes with -Scheduler Slurm; here, pipe the predictions to Export-Csv."), OutputPath, "OutputPathNeedsSlurm");
     }
 

@@ -34,7 +34,7 @@ public sealed partial class InvokePropertyPredictionCommand : CrystalBatchCmdlet
     protected override void BeginProcessing()
     {
         CheckScheduler();
-        if (Scheduler != SlurmScheduler) base.BeginProcessing();
+        if (Scheduler != JobScheduler.Slurm) base.BeginProcessing();
         try
         {
             PropertyPredictor.CheckCompatible(Model);
@@ -57,7 +57,7 @@ public sealed partial class InvokePropertyPredictionCommand : CrystalBatchCmdlet
             try { files.AddRange(ProviderPaths.Resolve(this, path)); }
             catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, path, "StructurePathNotFound"); }
         }
-        if (Scheduler == SlurmScheduler) return;
+        if (Scheduler == JobScheduler.Slurm) return;
         foreach (string file in files)
         {
             List<Crystal> crystals;
@@ -70,7 +70,7 @@ public sealed partial class InvokePropertyPredictionCommand : CrystalBatchCmdlet
 
     protected override void EndProcessing()
     {
-        if (Scheduler == SlurmScheduler) SubmitToSlurm();
+        if (Scheduler == JobScheduler.Slurm) SubmitToSlurm();
         else base.EndProcessing();
     }
 

@@ -10,15 +10,13 @@ namespace MoePS.Cmdlets;
 /// <summary>Start-ExtractorPretrain -Scheduler Slurm: the training as a requeue-able Slurm job that checkpoints before its time limit.</summary>
 public sealed partial class StartExtractorPretrainCommand
 {
-    const string SlurmScheduler = "Slurm";
 
     /// <summary>The checkpoint signal comes this long before the time limit: time for the epoch in progress to stop and the job to requeue.</summary>
     static readonly TimeSpan SignalLead = TimeSpan.FromSeconds(120);
 
     /// <summary><para type="description">Local (default): train here. Slurm: submit the training as a Slurm job and return a job at once.</para></summary>
     [Parameter]
-    [ValidateSet("Local", SlurmScheduler)]
-    public string Scheduler { get; set; } = "Local";
+    public JobScheduler Scheduler { get; set; }
 
     /// <summary><para type="description">With -Scheduler Slurm: the partition (sbatch --partition). Default: the cluster's.</para></summary>
     [Parameter]

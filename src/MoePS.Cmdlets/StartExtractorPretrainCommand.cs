@@ -74,7 +74,7 @@ public sealed partial class StartExtractorPretrainCommand : TrainingCmdlet
             WriteError(isolated);
             return;
         }
-        if (Scheduler == SlurmScheduler)
+        if (Scheduler == JobScheduler.Slurm)
         {
             SubmitToSlurm(architecture);
             return;
