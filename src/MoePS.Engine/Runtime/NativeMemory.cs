@@ -9,19 +9,23 @@ namespace MoePS.Engine.Runtime;
 /// made a training epoch about 10× slower than the arithmetic. With mmap off and a high trim
 /// threshold, freed blocks stay in the heap and are reused within an epoch. The heap then holds
 /// free memory that fragments and slowly grows (only ~80 MB is in use between epochs, but the heap
-/// reached 1.3–1.9 GB), so the trainer calls <see cref="Release"/> after each epoch: resident memory
-/// stays flat at the cost of faulting one epoch's working set back in (measured on 2 cores: an
-/// expt_eform epoch 0.6 → 0.8 s, a jarvis_2d_exfoliation epoch 0.1 → 0.25 s; without the tuning
-/// an expt_eform epoch took 7–13 s).
+/// reached 1.3–1.9 GB untrimmed), so the trainer calls <see cref="ReleaseIfGrown"/> after each epoch.
+/// A trim costs 15–60 ms and makes the next epoch fault its working set back in; on the smallest paper
+/// task that was more than the epoch's arithmetic, so it trims only when resident memory has grown
+/// by a tenth over its level one epoch after the previous trim (bench: epoch.overhead, cgcnn.rss).
 /// Set $MOEPS_MALLOC_TUNING=0 to keep glibc's defaults. Does nothing where libc is not glibc.
 /// </summary>
 public static unsafe class NativeMemory
 {
     public const string TuningVariable = "MOEPS_MALLOC_TUNING";
+    /// <summary>Resident memory may grow by this factor over the working set before <see cref="ReleaseIfGrown"/> trims.</summary>
+    public const double GrowthBeforeTrim = 1.10;
     const int TrimThreshold = -1, TopPad = -2, MmapMax = -4; // glibc's M_* parameters
     const int KeepFreeBytes = 1 << 30, HeapGrowthPadBytes = 64 << 20;
 
     static readonly IntPtr Libc = NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero;
+    static readonly object Gate = new();
+    static long workingSetBytes; // resident memory at the first ReleaseIfGrown after the last trim; 0 = none yet
 
     /// <summary>Whether the settings are in force (glibc found and not disabled).</summary>
     public static bool Tuned { get; private set; }
@@ -35,10 +39,53 @@ public static unsafe class NativeMemory
         Tuned = mallopt(MmapMax, 0) == 1 & mallopt(TrimThreshold, KeepFreeBytes) == 1 & mallopt(TopPad, HeapGrowthPadBytes) == 1;
     }
 
-    /// <summary>Returns the heap's free memory to the system (glibc malloc_trim), e.g. after each training epoch.</summary>
+    /// <summary>Returns the heap's free memory to the system (glibc malloc_trim), e.g. at the end of a training run; forgets the working set.</summary>
     public static void Release()
     {
-        if (Tuned && TryGet("malloc_trim", out var address)) ((delegate* unmanaged<nuint, int>)address)(0);
+        if (!Tuned) return;
+        Trim();
+        lock (Gate) workingSetBytes = 0;
+    }
+
+    /// <summary>
+    /// Trims the heap when resident memory exceeds <see cref="GrowthBeforeTrim"/> × the working set: the resident memory at
+    /// the first call after the last trim (a training run calls it after each epoch and Release at its end). True when it trimmed. Costs one read of /proc/self/statm.
+    /// </summary>
+    public static bool ReleaseIfGrown()
+    {
+        if (!Tuned) return false;
+        long resident = ResidentBytes();
+        lock (Gate)
+        {
+            if (workingSetBytes == 0)
+            {
+                workingSetBytes = resident;
+                return false;
+            }
+            if (resident <= workingSetBytes * GrowthBeforeTrim) return false;
+        }
+        Trim();
+        lock (Gate) workingSetBytes = 0; // re-measured at the next call, once the next epoch has faulted its working set back in
+        return true;
+    }
+
+    static void Trim()
+    {
+        if (TryGet("malloc_trim", out var address)) ((delegate* unmanaged<nuint, int>)address)(0);
+    }
+
+    /// <summary>The process's resident memory in bytes (/proc/self/statm), or 0 where there is none.</summary>
+    public static long ResidentBytes()
+    {
+        try
+        {
+            var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     static bool TryGet(string name, out IntPtr address)

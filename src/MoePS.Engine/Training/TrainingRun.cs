@@ -64,7 +64,7 @@ internal sealed class TrainingRun : IDisposable
                 break;
             }
             double validationMae = MaeOf(split.Validation);
-            NativeMemory.Release(); // keeps resident memory flat across epochs; see NativeMemory
+            NativeMemory.ReleaseIfGrown(); // keeps resident memory flat across epochs; see NativeMemory
 
             state.Epoch++;
             epochsThisSession++;
