@@ -46,7 +46,7 @@ public sealed class CgcnnMemoryBenchmark : IBenchmark
         byEpoch.Where(e => e.Key >= from && e.Key <= to).Max(e => e.Value);
 
     /// <summary>A memory line of /proc/self/status (VmRSS, VmHWM) in KiB.</summary>
-    static long StatusKiB(string field)
+    internal static long StatusKiB(string field)
     {
         foreach (string line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith(field + ":", StringComparison.Ordinal))
