@@ -109,7 +109,8 @@ Describe 'Measure-MoeBenchmark' {
         $lines = (Measure-MoeBenchmark -ResultPath $file | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
         foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 79 -Because "'$line' must fit without wrapping" }
         $lines | Should -Not -Match '…'
-        $rows = $lines | Select-Object -Skip 2
+        $lines[0].Trim() | Should -Be "Settings: the paper's recipe"
+        $rows = $lines | Select-Object -Skip 3
         $rows.Count | Should -Be $summaries.Count
         for ($i = 0; $i -lt $summaries.Count; $i++) {
             $s = $summaries[$i]
@@ -120,6 +121,34 @@ Describe 'Measure-MoeBenchmark' {
         $rows | Where-Object { $_ -like '*0.0330 ± 0.0014*0.0325 ± 0.0003' } | Should -Not -BeNullOrEmpty
         $rows | Where-Object { $_ -like 'jarvis_2d_dielectric_tbmbj Ensemble[*] *' } | Should -Not -BeNullOrEmpty     # the longest task and method names
         $rows | Where-Object { $_ -like '* 11.0 ± 2.1 * 10.7 ± 20.6' } | Should -Not -BeNullOrEmpty
+    }
+
+    It 'names each run''s settings from the plans with -Config, one block per setting' {
+        $plan = Join-Path $script:Folder 'settings.yaml'
+        $file = Join-Path $script:Folder 'settings.jsonl'
+        Set-Content -Path $plan -Encoding utf8NoBOM -Value @"
+tasks: [jarvis_2d_gap_tbmbj]
+methods: [STL, { method: STL, preset: fast }]
+resultPath: settings.jsonl
+"@
+        $hashes = [MoePS.Engine.Benchmarks.ExperimentPlanReader]::Load($plan).Methods | ForEach-Object { $_.Settings.HashFor($_.Method) }
+        $lines = foreach ($seed in 0, 1) {
+            foreach ($i in 0, 1) {
+                [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = 'STL'; Seed = $seed; Rows = 120; TestMAE = 1.0 + $i + $seed / 10; ConfigHash = $hashes[$i] } |
+                    ConvertTo-Json -Compress
+            }
+        }
+        Set-Content -Path $file -Value $lines -Encoding utf8NoBOM
+        $s = Measure-MoeBenchmark -Config $plan
+        $s.Count | Should -Be 2
+        $s[0].Settings | Should -Be ''
+        $s[0].MeanTestMAE | Should -Be 1.05
+        $s[1].Settings | Should -Be 'epochs=200; patience=50'
+        $s[1].MeanTestMAE | Should -Be 2.05
+        $text = $s | Out-String -Width 80
+        $text | Should -Match "Settings: the paper's recipe"
+        $text | Should -Match 'Settings: epochs=200; patience=50'
+        (Measure-MoeBenchmark -ResultPath $file)[1].Settings | Should -Be '' -Because 'the file alone does not say'
     }
 
     It 'takes results from the pipeline' {
@@ -220,7 +249,7 @@ Describe 'Export-MoeReport' {
             $s.PrintTitles | Should -Be "'$($s.Sheet)'!`$1:`$1"
             $s.FrozenAt | Should -Be 'A2'
         }
-        ($setup | Where-Object Sheet -eq 'Runs').ColumnWidths.Count | Should -Be 16
+        ($setup | Where-Object Sheet -eq 'Runs').ColumnWidths.Count | Should -Be 17
         (Test-Workbook $path).Errors.Count | Should -Be 0
     }
 

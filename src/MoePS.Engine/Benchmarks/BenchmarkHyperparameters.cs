@@ -88,6 +88,18 @@ public sealed record BenchmarkHyperparameters
         return s;
     }
 
+    /// <summary>
+    /// What sets <paramref name="method"/>'s runs apart from the defaults (the paper's recipe): the <see cref="RelevantTo"/>
+    /// pairs that differ from a default plan's, as "epochs=200; patience=50; frozenNormalization=Adapt"; empty when none.
+    /// </summary>
+    public string Describe(LearningMethod method)
+    {
+        var defaults = Default.RelevantTo(method).ToHashSet();
+        return string.Join("; ", RelevantTo(method).Where(p => !defaults.Contains(p)).Select(p => p.Key + "=" + p.Value));
+    }
+
+    static readonly BenchmarkHyperparameters Default = new();
+
     /// <summary>First 12 hex digits of SHA-256 over <see cref="RelevantTo"/>: part of a run's key.</summary>
     public string HashFor(LearningMethod method)
     {

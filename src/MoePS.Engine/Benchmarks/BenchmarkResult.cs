@@ -44,6 +44,10 @@ public sealed class BenchmarkResult
     /// <summary>Hash of the run's method-relevant hyperparameters (<see cref="BenchmarkHyperparameters.HashFor"/>).</summary>
     public string ConfigHash { get; init; } = "";
 
+    /// <summary>How the run's settings differ from the paper's recipe, e.g. "epochs=200; patience=50; frozenNormalization=Adapt"; empty for the recipe itself.</summary>
+    [JsonInclude]
+    public string Settings { get; internal set; } = "";
+
     public DateTimeOffset Finished { get; init; }
 
     /// <summary>
@@ -66,6 +70,14 @@ public sealed class BenchmarkResult
     /// <summary>Number of extractors named in <see cref="Extractors"/>.</summary>
     public int ExtractorCount() =>
         Extractors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Length;
+
+    /// <summary>A copy with <see cref="Settings"/> set.</summary>
+    public BenchmarkResult WithSettings(string settings)
+    {
+        var copy = (BenchmarkResult)MemberwiseClone();
+        copy.Settings = settings;
+        return copy;
+    }
 
     public BenchmarkRunKey GetKey() => new(Task, Method, Seed, ConfigHash);
 

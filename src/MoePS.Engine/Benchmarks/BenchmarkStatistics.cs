@@ -6,11 +6,12 @@ namespace MoePS.Engine.Benchmarks;
 public static class BenchmarkStatistics
 {
     /// <summary>
-    /// One summary per (task, method, settings hash), ordered as the paper's Table 3 (other tasks
-    /// after, by name), methods in <see cref="LearningMethod"/> order, then by k. A seed reported
-    /// twice for the same settings counts once (the later result). A task's STL and TL baselines
-    /// (for the improvement and the paired comparisons) are its runs of that method with the most
-    /// seeds, the first such settings when several tie.
+    /// One summary per (task, method, settings hash), ordered by settings (the paper's recipe first), then as the
+    /// paper's Table 3 (other tasks after, by name), methods in <see cref="LearningMethod"/> order, then by k. A seed reported
+    /// twice for the same settings counts once (the later result). The STL and TL baselines of a run set
+    /// (for the improvement and the paired comparisons) are the task's runs of that method whose settings are
+    /// closest to its own: the most settings in common less those only the baseline has (so Fast-preset
+    /// mixtures are compared with Fast-preset STL, and an adapt-normalised mixture with default STL), then the most seeds.
     /// </summary>
     public static IReadOnlyList<BenchmarkSummary> Summarise(IEnumerable<BenchmarkResult> results)
     {
@@ -19,10 +20,8 @@ public static class BenchmarkStatistics
             .Select(g => g.GroupBy(r => r.Seed).Select(s => s.Last()).OrderBy(r => r.Seed).ToList())
             .ToList();
 
-        var baselines = new Dictionary<(string Task, LearningMethod Method), List<BenchmarkResult>>();
-        foreach (var g in groups.Where(g => g[0].Method is LearningMethod.STL or LearningMethod.TL)
-                     .OrderByDescending(g => g.Count))
-            baselines.TryAdd((g[0].Task, g[0].Method), g);
+        var baselines = groups.Where(g => g[0].Method is LearningMethod.STL or LearningMethod.TL)
+            .ToLookup(g => (g[0].Task, g[0].Method));
 
         var drafts = groups.Select(g => Summarise(g, baselines)).ToList();
         var bestPerTask = drafts.GroupBy(s => s.Task)
@@ -30,23 +29,40 @@ public static class BenchmarkStatistics
 
         return drafts
             .Select(s => s with { IsBest = s.MeanTestMAE == bestPerTask[s.Task] })
-            .OrderBy(s => TaskOrder(s.Task)).ThenBy(s => s.Task, StringComparer.Ordinal)
+            .OrderBy(s => s.Settings, StringComparer.Ordinal)
+            .ThenBy(s => TaskOrder(s.Task)).ThenBy(s => s.Task, StringComparer.Ordinal)
             .ThenBy(s => s.Method)
             .ThenBy(s => s.TopK ?? int.MaxValue).ThenBy(s => s.ExtractorCount)
             .ToList();
     }
 
-    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, Dictionary<(string Task, LearningMethod Method), List<BenchmarkResult>> baselines)
+    /// <summary>The run set of <paramref name="method"/> on the runs' task whose settings are closest to theirs (see <see cref="Summarise(IEnumerable{BenchmarkResult})"/>).</summary>
+    static List<BenchmarkResult>? Baseline(List<BenchmarkResult> runs, LearningMethod method,
+        ILookup<(string Task, LearningMethod Method), List<BenchmarkResult>> baselines)
+    {
+        var own = SettingPairs(runs[0].Settings);
+        return baselines[(runs[0].Task, method)]
+            .OrderByDescending(b => Closeness(own, SettingPairs(b[0].Settings)))
+            .ThenByDescending(b => b.Count)
+            .FirstOrDefault();
+    }
+
+    static int Closeness(HashSet<string> own, HashSet<string> other) => other.Count(own.Contains) - other.Count(p => !own.Contains(p));
+
+    static HashSet<string> SettingPairs(string settings) =>
+        settings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
+    static BenchmarkSummary Summarise(List<BenchmarkResult> runs, ILookup<(string Task, LearningMethod Method), List<BenchmarkResult>> baselines)
     {
         var first = runs[0];
         var test = runs.Select(r => r.TestMAE).ToList();
         double mean = Statistics.Mean(test);
         var extractors = first.Extractors.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var paper = PaperResults.Lookup(first.Task, first.Method, first.TopK, extractors);
-        var stl = baselines.GetValueOrDefault((first.Task, LearningMethod.STL));
+        var stl = Baseline(runs, LearningMethod.STL, baselines);
         var versusStl = first.Method == LearningMethod.STL ? null : Versus(runs, stl);
         var versusTl = first.Method is LearningMethod.STL or LearningMethod.TL ? null
-            : Versus(runs, baselines.GetValueOrDefault((first.Task, LearningMethod.TL)));
+            : Versus(runs, Baseline(runs, LearningMethod.TL, baselines));
         return new BenchmarkSummary
         {
             Task = first.Task,
@@ -73,6 +89,7 @@ public static class BenchmarkStatistics
             PairedSeedsWithTL = versusTl?.Seeds,
             MeanSeconds = Statistics.Mean(runs.Select(r => r.Seconds).ToList()),
             ConfigHash = first.ConfigHash,
+            Settings = first.Settings,
         };
     }
 

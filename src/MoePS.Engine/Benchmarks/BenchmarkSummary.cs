@@ -80,10 +80,13 @@ public sealed record BenchmarkSummary
 
     public double MeanSeconds { get; init; }
 
+    /// <summary>How the runs' settings differ from the paper's recipe (<see cref="BenchmarkResult.Settings"/>); empty for the recipe itself.</summary>
+    public string Settings { get; init; } = "";
+
     /// <summary>The settings hash shared by the runs summarised.</summary>
     public string ConfigHash { get; init; } = "";
 
-    public override string ToString() => $"{Task} {Method}: {TestMAE} ({Seeds} seeds)";
+    public override string ToString() => $"{Task} {Method}{(Settings.Length == 0 ? "" : $" [{Settings}]")}: {TestMAE} ({Seeds} seeds)";
 
     string? Paired(double? difference, int? better, int? seeds) => difference is double d
         ? FormattableString.Invariant($"{MeanStdFormat.Difference(d, MeanTestMAE)} ({better}/{seeds} better)")

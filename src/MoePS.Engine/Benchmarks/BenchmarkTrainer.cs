@@ -102,6 +102,7 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
             Extractors = string.Join(",", extractorNames),
             Split = dataset.Split!.Origin,
             ConfigHash = run.ConfigHash,
+            Settings = run.SettingsText,
             Finished = DateTimeOffset.Now,
             GateScoreDictionary = gates,
             Parity = TestParity(dataset, model, cancellation),

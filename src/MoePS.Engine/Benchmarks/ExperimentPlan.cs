@@ -33,6 +33,17 @@ public sealed record ExperimentPlan
     /// <summary>The YAML file the plan came from, if any.</summary>
     public string? SourcePath { get; init; }
 
+    /// <summary>
+    /// <paramref name="results"/> with <see cref="BenchmarkResult.Settings"/> filled in from this plan where it is empty and
+    /// the settings hash is one of the plan's: for result files written before results carried their settings.
+    /// </summary>
+    public IEnumerable<BenchmarkResult> Label(IEnumerable<BenchmarkResult> results)
+    {
+        var byHash = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in Methods) byHash.TryAdd(m.Settings.HashFor(m.Method), m.Settings.Describe(m.Method));
+        return results.Select(r => r.Settings.Length == 0 && byHash.TryGetValue(r.ConfigHash, out var text) ? r.WithSettings(text) : r);
+    }
+
     /// <summary>Every run of the plan: for each task, each method, each seed.</summary>
     public IEnumerable<PlannedRun> Runs() =>
         from task in Tasks
@@ -73,5 +84,9 @@ public sealed record PlannedMethod(LearningMethod Method, BenchmarkHyperparamete
 public sealed record PlannedRun(string Task, LearningMethod Method, int Seed, BenchmarkHyperparameters Settings)
 {
     public string ConfigHash => Settings.HashFor(Method);
+
+    /// <summary>How the run's settings differ from the paper's recipe (<see cref="BenchmarkHyperparameters.Describe"/>).</summary>
+    public string SettingsText => Settings.Describe(Method);
+
     public BenchmarkRunKey Key => new(Task, Method, Seed, ConfigHash);
 }

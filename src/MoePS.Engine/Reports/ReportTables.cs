@@ -8,7 +8,7 @@ static class ReportTables
 {
     public static readonly IReadOnlyList<string> SummaryHeader = new[]
     {
-        "Task", "Method", "TopK", "Extractors", "Seeds", "Rows", "Unit", "Test MAE", "Mean", "Std",
+        "Task", "Method", "Settings", "TopK", "Extractors", "Seeds", "Rows", "Unit", "Test MAE", "Mean", "Std",
         "Improvement over STL", "Paper", "Paper mean", "Paper std", "Paper source", "Ours / paper", "Paper stds off",
         "Paired vs STL", "Seeds better than STL", "Paired vs TL", "Seeds better than TL", "Val MAE", "Seconds",
     };
@@ -16,7 +16,7 @@ static class ReportTables
     public static IReadOnlyList<IReadOnlyList<CellData>> SummaryRows(IReadOnlyList<BenchmarkSummary> summaries) =>
         summaries.Select(s => (IReadOnlyList<CellData>)new[]
         {
-            CellData.Of(s.Task), CellData.Of(s.Method.ToString()), CellData.Of(s.TopK, ReportStyle.WholeNumber),
+            CellData.Of(s.Task), CellData.Of(s.Method.ToString()), CellData.Of(s.Settings), CellData.Of(s.TopK, ReportStyle.WholeNumber),
             CellData.Of(s.ExtractorCount, ReportStyle.WholeNumber), CellData.Of(s.Seeds, ReportStyle.WholeNumber),
             CellData.Of(s.Rows, ReportStyle.WholeNumber), CellData.Of(s.Unit),
             CellData.Of(s.TestMAE, s.IsBest ? ReportStyle.Bold : ReportStyle.Default),
@@ -37,7 +37,7 @@ static class ReportTables
     public static readonly IReadOnlyList<string> RunHeader = new[]
     {
         "Task", "Method", "Seed", "Rows", "TestMAE", "ValMAE", "Unit", "BestEpoch", "Epochs", "Seconds", "Device",
-        "TopK", "Extractors", "GateScores", "ConfigHash", "Finished",
+        "TopK", "Extractors", "GateScores", "Settings", "ConfigHash", "Finished",
     };
 
     public static IReadOnlyList<CellData> RunRow(BenchmarkResult r) => new[]
@@ -46,7 +46,7 @@ static class ReportTables
         CellData.Of(r.TestMAE, ReportStyle.Mae), CellData.Of(r.ValMAE, ReportStyle.Mae), CellData.Of(r.Unit),
         CellData.Of(r.BestEpoch, ReportStyle.WholeNumber), CellData.Of(r.Epochs, ReportStyle.WholeNumber),
         CellData.Of(r.Seconds, ReportStyle.Seconds), CellData.Of(r.Device), CellData.Of(r.TopK, ReportStyle.WholeNumber),
-        CellData.Of(r.Extractors), CellData.Of(r.GateScores), CellData.Of(r.ConfigHash),
+        CellData.Of(r.Extractors), CellData.Of(r.GateScores), CellData.Of(r.Settings), CellData.Of(r.ConfigHash),
         CellData.Of(r.Finished == default ? null : r.Finished.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture)),
     };
 

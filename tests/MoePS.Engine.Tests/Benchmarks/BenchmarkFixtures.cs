@@ -12,12 +12,12 @@ static class BenchmarkFixtures
     public static readonly string[] Extractors = { "mp_eform", "mp_bandgap", "jarvis_eform", "jarvis_bandgap" };
 
     public static BenchmarkResult Run(string task, LearningMethod method, int seed, double testMae, int rows = 120,
-        int? topK = null, string extractors = "", GateScoreDictionary? gates = null, ParityData? parity = null, string hash = "h") => new()
+        int? topK = null, string extractors = "", GateScoreDictionary? gates = null, ParityData? parity = null, string hash = "h", string settings = "") => new()
     {
         Task = task, Method = method, Seed = seed, Rows = rows, TestMAE = testMae, ValMAE = testMae * 0.9,
         Unit = "eV", BestEpoch = 20 + seed, Epochs = 30, Seconds = 12.5 + seed, Device = "cpu", TopK = topK,
         Extractors = extractors, ConfigHash = hash, GateScoreDictionary = gates ?? GateScoreDictionary.Empty, Parity = parity,
-        Finished = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero),
+        Finished = new DateTimeOffset(2025, 1, 2, 3, 4, 5, TimeSpan.Zero), Settings = settings,
     };
 
     /// <summary>A made-up result for a planned run (its seed + 1 as the MAE), as a stand-in executor answers.</summary>

@@ -18,7 +18,7 @@ public sealed class ResultStoreTests : IDisposable
     public void ResultsRoundTripWithGateScoresAndParityData()
     {
         var store = new ResultStore(PathOf("r.jsonl"));
-        var runs = BenchmarkFixtures.TwoTasks();
+        var runs = BenchmarkFixtures.TwoTasks().Select((r, i) => i == 1 ? r.WithSettings("epochs=200; patience=50") : r).ToList();
         foreach (var r in runs) store.Append(r);
 
         var back = store.ReadAll();
@@ -34,7 +34,9 @@ public sealed class ResultStoreTests : IDisposable
             Assert.Equal(runs[i].GateScores, back[i].GateScores);
             Assert.Equal(runs[i].Parity?.Predicted, back[i].Parity?.Predicted);
             Assert.Equal(runs[i].Parity?.Ids, back[i].Parity?.Ids);
+            Assert.Equal(runs[i].Settings, back[i].Settings);
         }
+        Assert.Equal("epochs=200; patience=50", back[1].Settings);
         Assert.Equal("mp_eform=0.6;mp_bandgap=0.4", back[4].GateScores);
         Assert.Equal("2 of 4 active", back[4].GateScoreDictionary.ToString());
     }

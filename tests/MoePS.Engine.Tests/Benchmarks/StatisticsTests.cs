@@ -1,5 +1,7 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Training;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;
@@ -144,5 +146,61 @@ public class StatisticsTests
         Assert.Equal(0.0897, s[0].PaperMAE);
         Assert.Equal("Table 3", s[1].PaperSource);
         Assert.Equal(0.0908, s[1].PaperMAE);
+    }
+
+    [Fact]
+    public void BaselinesAreTheRunsWithTheClosestSettings()
+    {
+        // TEST FIXTURES, made by hand: STL with the paper's recipe, the paper code's recipe and the Fast preset;
+        // TL with the recipe; MoE with the Fast preset and with adapted frozen statistics.
+        const string fast = "epochs=200; patience=50";
+        var results = new[]
+        {
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 1.0, hash: "stl"),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 2.0, hash: "stl-code", settings: "stlRecipe=PaperCode"),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 4.0, hash: "stl-fast", settings: fast),
+            BenchmarkFixtures.Run("t", LearningMethod.TL, 0, 0.5, hash: "tl", extractors: "mp_eform"),
+            BenchmarkFixtures.Run("t", LearningMethod.MoE, 0, 3.0, hash: "moe-fast", settings: fast, extractors: "a,b"),
+            BenchmarkFixtures.Run("t", LearningMethod.MoE, 0, 0.75, hash: "moe-adapt", settings: "frozenNormalization=Adapt", extractors: "a,b"),
+        };
+        var byHash = BenchmarkStatistics.Summarise(results).ToDictionary(s => s.ConfigHash);
+
+        Assert.Equal(-1.0, byHash["moe-fast"].PairedDifferenceToSTL!.Value, 12); // against Fast STL (4.0), not the recipe's (1.0)
+        Assert.Equal(-0.25, byHash["moe-adapt"].PairedDifferenceToSTL!.Value, 12); // against the recipe's STL, not Fast or PaperCode
+        Assert.Equal(0.25, byHash["moe-adapt"].PairedDifferenceToTL!.Value, 12);
+        Assert.Equal(fast, byHash["moe-fast"].Settings);
+        Assert.Equal("", byHash["stl"].Settings);
+    }
+
+    [Fact]
+    public void SettingsNameWhatDiffersFromThePapersRecipe()
+    {
+        var recipe = new BenchmarkHyperparameters();
+        Assert.Equal("", recipe.Describe(LearningMethod.MoE));
+        Assert.Equal("epochs=200; patience=50", recipe.With(TrainingPreset.Fast).Describe(LearningMethod.STL));
+        var adapt = recipe with { FrozenNormalization = FrozenNormalization.Adapt, TopK = 4 };
+        Assert.Equal("topK=4; frozenNormalization=Adapt", adapt.Describe(LearningMethod.MoE));
+        Assert.Equal("frozenNormalization=Adapt", adapt.Describe(LearningMethod.TL));
+        Assert.Equal("", adapt.Describe(LearningMethod.STL)); // STL has no frozen layers and no gate
+        Assert.Equal("stlRecipe=PaperCode", (recipe with { StlRecipe = SingleTaskRecipe.PaperCode }).Describe(LearningMethod.STL));
+    }
+
+    [Fact]
+    public void APlanNamesTheSettingsOfResultsWrittenWithoutThem()
+    {
+        var plan = ExperimentPlanReader.Parse("""
+            tasks: [t]
+            methods: [STL, { method: STL, preset: fast }]
+            """);
+        var fast = plan.Runs().Single(r => r.SettingsText.Length > 0);
+        var results = new[]
+        {
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 1.0, hash: fast.ConfigHash),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 1.0, hash: "not-in-the-plan"),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 1.0, hash: fast.ConfigHash, settings: "written by the run"),
+        };
+        var labelled = plan.Label(results).Select(r => r.Settings).ToArray();
+        Assert.Equal(new[] { "epochs=200; patience=50", "", "written by the run" }, labelled);
+        Assert.Equal("", results[0].Settings); // the originals are left as they were
     }
 }

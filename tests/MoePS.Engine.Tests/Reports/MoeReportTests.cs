@@ -38,8 +38,8 @@ public sealed class MoeReportTests : IDisposable
         Assert.Equal(1 + 6, Part("Summary").Worksheet.Descendants<Row>().Count());
         Assert.Equal(1 + results.Count, Part("Runs").Worksheet.Descendants<Row>().Count());
         Assert.Equal(1 + 2, Part("GateScores").Worksheet.Descendants<Row>().Count());
-        Assert.Equal("A1:W7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
-        Assert.Equal($"A1:P{results.Count + 1}", Part("Runs").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal("A1:X7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal($"A1:Q{results.Count + 1}", Part("Runs").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Equal("A1:F3", Part("GateScores").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Single(Part("GateScores").Worksheet.Descendants<ColorScale>());
         Assert.NotEmpty(Part("Summary").Worksheet.Descendants<Column>());
@@ -70,7 +70,7 @@ public sealed class MoeReportTests : IDisposable
         var summary = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().First().Id!);
         var strings = book.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
         var boldMethods = summary.Worksheet.Descendants<Row>().Skip(1)
-            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith('I') && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
+            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith('J') && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
             .Select(r => strings[int.Parse(r.Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith('B')).CellValue!.Text, CultureInfo.InvariantCulture)])
             .ToList();
         Assert.Equal(new[] { "MoE", "MoE" }, boldMethods);
