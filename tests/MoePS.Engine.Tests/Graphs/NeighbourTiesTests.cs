@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using Xunit;
@@ -123,6 +124,7 @@ public class NeighbourTiesTests
     [MemberData(nameof(Shapes))]
     public void ShellsMatchBruteForce(RandomCrystals.Shape shape)
     {
+        int tiedAtoms = 0;
         for (int seed = 0; seed < 15; seed++)
         {
             var crystal = RandomCrystals.Make(shape, seed);
@@ -134,6 +136,7 @@ public class NeighbourTiesTests
                 bool tied = list.Count > 12 && list[12].Distance - list[11].Distance <= NeighbourTies.DefaultTolerance;
                 Assert.Equal(tied, shells.ContainsKey(atom));
                 if (!tied) continue;
+                tiedAtoms++;
                 double cut = list[11].Distance;
                 var expected = list.Where(n => Math.Abs(n.Distance - cut) <= NeighbourTies.DefaultTolerance).ToList();
                 var shell = shells[atom];
@@ -141,5 +144,36 @@ public class NeighbourTiesTests
                 Assert.Equal(12 - list.FindIndex(n => Math.Abs(n.Distance - cut) <= NeighbourTies.DefaultTolerance), shell.Kept);
             }
         }
+        // Half-grid sites in cubic cells are full of equal distances: the comparison must not pass for want of ties.
+        if (shape == RandomCrystals.Shape.Symmetric) Assert.True(tiedAtoms >= 10, $"only {tiedAtoms} tied atoms");
+    }
+
+    /// <summary>The golden file flags, per atom of the 15 structures the paper's code made graphs of, a tie at the 12th-neighbour cut and its group.</summary>
+    [Fact]
+    public void ShellsAreTheTiesTheGoldenFileFlags()
+    {
+        using var golden = JsonDocument.Parse(File.ReadAllBytes(TestData.PathOf("golden", "cgcnn_golden.json")));
+        int flagged = 0;
+        foreach (var task in golden.RootElement.GetProperty("tasks").EnumerateObject())
+            foreach (var structure in task.Value.GetProperty("structures").EnumerateArray())
+            {
+                var crystal = PymatgenStructure.Read(structure.GetProperty("structure"), task.Name, $"golden {task.Name}");
+                var shells = NeighbourTies.Find(crystal, Settings).ToDictionary(s => s.Atom);
+                var atoms = structure.GetProperty("neighbors");
+                for (int a = 0; a < crystal.AtomCount; a++)
+                {
+                    string where = $"golden {task.Name} row {structure.GetProperty("row")} atom {a}";
+                    bool tie = atoms[a].GetProperty("tie_at_12th_neighbor_cutoff").GetBoolean();
+                    Assert.True(tie == shells.ContainsKey(a), $"{where}: golden tie {tie}");
+                    if (!tie) continue;
+                    flagged++;
+                    var group = atoms[a].GetProperty("tie_group");
+                    var shell = shells[a];
+                    Assert.Equal((group.GetProperty("size").GetInt32(), group.GetProperty("kept").GetInt32()), (shell.Count, shell.Kept));
+                    Assert.Equal(group.GetProperty("distinct_indices").EnumerateArray().Select(i => i.GetInt32()).Order(), shell.Indices.Distinct().Order());
+                    Assert.Equal(group.GetProperty("selection_changes_index_multiset").GetBoolean(), shell.HasDistinctAtoms);
+                }
+            }
+        Assert.Equal(31, flagged);
     }
 }
