@@ -23,7 +23,8 @@ namespace MoePS.Engine.Graphs;
 /// the same neighbour at the same distance are interchangeable, since the graph stores only
 /// (index, distance). pymatgen's stable sort can order a shell of symmetry-equivalent
 /// neighbours differently where their distances differ by an ulp; the kept distances are the
-/// same and, for the golden structures, so is the multiset of kept indices.
+/// same and, for the golden structures, so is the multiset of kept indices. Where a shell holds several
+/// atoms the kept atoms can differ from the paper code's; <see cref="NeighbourTies"/> finds those shells.
 /// </para>
 /// </remarks>
 public static class CellListNeighbourSearch
