@@ -109,7 +109,7 @@ Describe 'Measure-MoeBenchmark' {
         $lines = (Measure-MoeBenchmark -ResultPath $file | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
         foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 79 -Because "'$line' must fit without wrapping" }
         $lines | Should -Not -Match '…'
-        $lines[0].Trim() | Should -Be "Settings: the paper's recipe"
+        $lines[0].Trim() | Should -Be "Recipe: the paper's"
         $rows = $lines | Select-Object -Skip 3
         $rows.Count | Should -Be $summaries.Count
         for ($i = 0; $i -lt $summaries.Count; $i++) {
@@ -123,7 +123,7 @@ Describe 'Measure-MoeBenchmark' {
         $rows | Where-Object { $_ -like '* 11.0 ± 2.1 * 10.7 ± 20.6' } | Should -Not -BeNullOrEmpty
     }
 
-    It 'names each run''s settings from the plans with -Config, one block per setting' {
+    It 'names each run''s settings from the plans with -Config, one block per recipe' {
         $plan = Join-Path $script:Folder 'settings.yaml'
         $file = Join-Path $script:Folder 'settings.jsonl'
         Set-Content -Path $plan -Encoding utf8NoBOM -Value @"
@@ -146,8 +146,8 @@ resultPath: settings.jsonl
         $s[1].Settings | Should -Be 'epochs=200; patience=50'
         $s[1].MeanTestMAE | Should -Be 2.05
         $text = $s | Out-String -Width 80
-        $text | Should -Match "Settings: the paper's recipe"
-        $text | Should -Match 'Settings: epochs=200; patience=50'
+        $text | Should -Match "Recipe: the paper's"
+        $text | Should -Match 'Recipe: epochs=200; patience=50'
         (Measure-MoeBenchmark -ResultPath $file)[1].Settings | Should -Be '' -Because 'the file alone does not say'
     }
 

@@ -6,8 +6,8 @@ namespace MoePS.Engine.Benchmarks;
 public static class BenchmarkStatistics
 {
     /// <summary>
-    /// One summary per (task, method, settings hash), ordered by settings (the paper's recipe first), then as the
-    /// paper's Table 3 (other tasks after, by name), methods in <see cref="LearningMethod"/> order, then by k. A seed reported
+    /// One summary per (task, method, settings hash), ordered by <see cref="BenchmarkSummary.Recipe"/> (the paper's first), then as
+    /// the paper's Table 3 (other tasks after, by name), methods in <see cref="LearningMethod"/> order, then by k and settings. A seed reported
     /// twice for the same settings counts once (the later result). The STL and TL baselines of a run set
     /// (for the improvement and the paired comparisons) are the task's runs of that method whose settings are
     /// closest to its own: the most settings in common less those only the baseline has (so Fast-preset
@@ -29,10 +29,11 @@ public static class BenchmarkStatistics
 
         return drafts
             .Select(s => s with { IsBest = s.MeanTestMAE == bestPerTask[s.Task] })
-            .OrderBy(s => s.Settings, StringComparer.Ordinal)
+            .OrderBy(s => s.Recipe, StringComparer.Ordinal)
             .ThenBy(s => TaskOrder(s.Task)).ThenBy(s => s.Task, StringComparer.Ordinal)
             .ThenBy(s => s.Method)
             .ThenBy(s => s.TopK ?? int.MaxValue).ThenBy(s => s.ExtractorCount)
+            .ThenBy(s => s.Settings, StringComparer.Ordinal)
             .ToList();
     }
 

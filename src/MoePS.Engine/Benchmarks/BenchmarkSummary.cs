@@ -83,6 +83,15 @@ public sealed record BenchmarkSummary
     /// <summary>How the runs' settings differ from the paper's recipe (<see cref="BenchmarkResult.Settings"/>); empty for the recipe itself.</summary>
     public string Settings { get; init; } = "";
 
+    /// <summary>
+    /// The part of <see cref="Settings"/> that every method shares (epochs, patience, batch size, learning rate), e.g.
+    /// "epochs=200; patience=50" for the Fast preset; empty for the paper's. Tables group by it.
+    /// </summary>
+    public string Recipe => string.Join("; ", Settings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Where(p => RecipeKeys.Contains(p[..Math.Max(0, p.IndexOf('=', StringComparison.Ordinal))])));
+
+    static readonly HashSet<string> RecipeKeys = new(StringComparer.Ordinal) { "epochs", "patience", "batchSize", "learningRate" };
+
     /// <summary>The settings hash shared by the runs summarised.</summary>
     public string ConfigHash { get; init; } = "";
 

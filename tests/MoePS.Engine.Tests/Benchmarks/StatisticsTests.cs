@@ -170,6 +170,8 @@ public class StatisticsTests
         Assert.Equal(0.25, byHash["moe-adapt"].PairedDifferenceToTL!.Value, 12);
         Assert.Equal(fast, byHash["moe-fast"].Settings);
         Assert.Equal("", byHash["stl"].Settings);
+        Assert.Equal(fast, byHash["moe-fast"].Recipe);
+        Assert.Equal("", byHash["moe-adapt"].Recipe); // the normalisation is not part of the recipe every method shares
     }
 
     [Fact]
