@@ -18,7 +18,7 @@ public sealed class LibTorchVersionTests : IDisposable
         return lib;
     }
 
-    void Write(string path, string text)
+    static void Write(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
