@@ -68,7 +68,10 @@ Describe 'A libtorch of another release in MOEPS_LIBTORCH_PATH' {
             foreach ($so in Get-ChildItem $moduleDir -Filter 'lib*.so*' | Where-Object Name -match '^lib(c10|torch|torch_cpu|gomp.*)\.so') {
                 New-Item -ItemType SymbolicLink -Path (Join-Path $lib $so.Name) -Target $so.FullName | Out-Null
             }
-            if ($Broken) { Set-Content -Path (Join-Path $lib 'libc10.so') -Value 'not an ELF file' -Force }
+            if ($Broken) {
+                Remove-Item (Join-Path $lib 'libc10.so')   # the link, not the module's library it points to
+                Set-Content -Path (Join-Path $lib 'libc10.so') -Value 'not an ELF file'
+            }
             $lib.FullName
         }
     }
@@ -84,7 +87,10 @@ Describe 'A libtorch of another release in MOEPS_LIBTORCH_PATH' {
     }
 
     It 'names the version mismatch in the error when the load fails' {
+        $moduleDir = Split-Path (Get-Module MoePS).Path
+        $before = (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum
         $lib = New-FakeTorch -Broken
+        (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum | Should -Be $before
         $child = Get-PwshCommandLine -Arguments '-Command', "`$env:MOEPS_LIBTORCH_PATH = '$lib'; Import-Module '$manifest'"
         $output = & $child.FilePath @($child.Arguments) 2>&1 | Out-String
         $LASTEXITCODE | Should -Not -Be 0
