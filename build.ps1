@@ -1,16 +1,18 @@
 #!/usr/bin/env pwsh
 <#
 .SYNOPSIS
-    MoePS build entry point: Build, Test, Demo, Bench, Clean.
+    MoePS build entry point: Build, Test, Demo, Bench, GpuKit, Clean.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 .EXAMPLE
     dotnet pwsh ./build.ps1 Build -Backend Cuda
+.EXAMPLE
+    dotnet pwsh ./build.ps1 GpuKit    # artifacts/gpukit/moeps-gpukit.tar.xz: the device check for a CUDA machine with PyTorch (README, 'GPU kit')
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'GpuKit', 'Clean')]
     [string] $Task = 'Build',
 
     # Cpu: libtorch-cpu-linux-x64 (default). Cuda: TorchSharp-cuda-linux, for NVIDIA GPUs.
@@ -63,6 +65,7 @@ switch ($Task) {
         Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
         Invoke-Benchmarks -Root $root -Configuration $Configuration -Filter $BenchFilter
     }
+    'GpuKit' { Invoke-GpuKitBuild -Root $root -Configuration $Configuration | Out-Null }
     'Clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $artifacts
         Get-ChildItem $moduleDir -Force | Where-Object Name -notin 'MoePS.psd1', 'MoePS.Format.ps1xml' |

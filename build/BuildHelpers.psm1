@@ -121,4 +121,101 @@ function Invoke-Benchmarks {
     Write-Host "Results: $resultFile"
 }
 
-Export-ModuleMember -Function Install-TestPackages, Invoke-ModuleBuild, Invoke-XunitSuite, Invoke-PesterSuite, Invoke-InFreshPwsh, Invoke-Benchmarks
+# The GPU kit (./build.ps1 GpuKit): tools/MoePS.DeviceCheck published self-contained for linux-x64, the data it needs, TorchSharp's
+# native shim sources and the scripts of tools/MoePS.DeviceCheck/kit, in one compressed archive under artifacts/gpukit/.
+$TorchSharpCommit = 'c20b6a1cc574d690707638a488d2583f3b8b983f' # dotnet/TorchSharp release 0.107.0 (libtorch 2.10.0)
+$KitName = 'moeps-gpukit'
+
+function Get-DataFolder {
+    param([string] $Root)
+    $data = if ($env:MOEPS_DATA_PATH) { $env:MOEPS_DATA_PATH } else { Join-Path $Root '../shared/data' }
+    if (-not (Test-Path (Join-Path $data 'golden/cgcnn_golden.json'))) {
+        throw "The data folder '$data' (MOEPS_DATA_PATH, else ../shared/data beside the repository) has no golden/cgcnn_golden.json."
+    }
+    (Resolve-Path $data).Path
+}
+
+# A git directory holding TorchSharp's commit: $env:MOEPS_TORCHSHARP_SOURCE, else a clone beside the repository (../TorchSharp),
+# else this workplace's mirror. Returns the arguments that point git at it.
+function Get-TorchSharpGit {
+    param([string] $Root)
+    $candidates = @($env:MOEPS_TORCHSHARP_SOURCE, (Join-Path $Root '../TorchSharp'), '/work/.mirror/dotnet+TorchSharp/repo') | Where-Object { $_ }
+    foreach ($c in $candidates) {
+        $gitDir = if (Test-Path (Join-Path $c '.git')) { Join-Path $c '.git' } else { $c }
+        if (-not (Test-Path $gitDir)) { continue }
+        & git --git-dir $gitDir cat-file -e "$TorchSharpCommit^{commit}" 2>$null
+        if ($LASTEXITCODE -eq 0) { return $gitDir }
+    }
+    throw ("TorchSharp's sources at commit $TorchSharpCommit (release 0.107.0) were not found in: $($candidates -join ', '). " +
+        "Clone https://github.com/dotnet/TorchSharp beside the repository or set MOEPS_TORCHSHARP_SOURCE to a clone.")
+}
+
+function Get-GpuKitArchive {
+    param([string] $Root)
+    Get-ChildItem (Join-Path $Root 'artifacts/gpukit') -Filter "$KitName.tar.*" -ErrorAction Ignore | Select-Object -First 1
+}
+
+function Invoke-GpuKitBuild {
+    param([string] $Root, [string] $Configuration)
+    $out = Join-Path $Root 'artifacts/gpukit'
+    $tool = Join-Path $Root 'tools/MoePS.DeviceCheck'
+    $inputs = @(Get-ChildItem -File -Recurse $tool, (Join-Path $Root 'src/MoePS.Engine') -Include *.cs, *.csproj, *.sh, *.py, *.md |
+        Where-Object FullName -notmatch '[\\/](bin|obj)[\\/]') +
+        @(Get-Item (Join-Path $Root 'Directory.Build.props'), (Join-Path $Root 'build/BuildHelpers.psm1'), (Join-Path $Root 'examples/paper-table3.yaml'))
+    $existing = Get-GpuKitArchive -Root $Root
+    $newest = ($inputs | Measure-Object -Property LastWriteTimeUtc -Maximum).Maximum
+    if ($existing -and $existing.LastWriteTimeUtc -gt $newest) {
+        Write-Host ("GPU kit is up to date: {0} ({1:N1} MB)" -f $existing.FullName, ($existing.Length / 1MB))
+        return $existing.FullName
+    }
+    $data = Get-DataFolder -Root $Root
+    $torchSharpGit = Get-TorchSharpGit -Root $Root
+    $stage = Join-Path $out "stage/$KitName"
+    Remove-Item -Recurse -Force (Join-Path $out 'stage') -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $stage | Out-Null
+
+    Write-Host "Publishing the device check (self-contained, linux-x64) into $stage/bin"
+    Invoke-Native dotnet @('publish', (Join-Path $tool 'MoePS.DeviceCheck.csproj'), '-c', $Configuration, '-r', 'linux-x64',
+        '--self-contained', 'true', '-o', (Join-Path $stage 'bin'), '-nologo', '-v', 'quiet') 'dotnet publish (GPU kit)'
+    foreach ($required in 'MoePS.DeviceCheck', 'MoePS.Engine.dll', 'TorchSharp.dll', 'libLibTorchSharp.so', 'libcoreclr.so') {
+        if (-not (Test-Path (Join-Path $stage "bin/$required"))) { throw "The GPU kit's bin/ lacks $required." }
+    }
+    if (Test-Path (Join-Path $stage 'bin/libtorch_cpu.so')) { throw "The GPU kit's bin/ holds libtorch natives; the device's PyTorch provides them." }
+
+    Write-Host "Copying the data the check needs from $data"
+    $extractors = @(Get-ChildItem (Join-Path $data 'extractors') -Filter *.safetensors)
+    if ($extractors.Count -ne 18) { throw "$data/extractors has $($extractors.Count) .safetensors files; the check needs the paper's 18." }
+    $copies = @('atom_init.json', 'LICENSE-moe-paper.txt', 'golden/cgcnn_golden.json', 'tasks/index.json') +
+        @(Get-ChildItem (Join-Path $data 'tasks') -Filter *.json.gz | ForEach-Object { "tasks/$($_.Name)" }) +
+        @(Get-ChildItem (Join-Path $data 'splits') -Filter 'seed*.json' | ForEach-Object { "splits/$($_.Name)" }) +
+        @($extractors | ForEach-Object { "extractors/$($_.Name)"; "extractors/$($_.BaseName).json" })
+    foreach ($relative in $copies) {
+        $target = Join-Path $stage "data/$relative"
+        New-Item -ItemType Directory -Force (Split-Path $target) | Out-Null
+        Copy-Item (Join-Path $data $relative) $target
+    }
+    New-Item -ItemType Directory -Force (Join-Path $stage 'plans'), (Join-Path $stage 'torchsharp-native') | Out-Null
+    Copy-Item (Join-Path $Root 'examples/paper-table3.yaml') (Join-Path $stage 'plans/')
+    Copy-Item (Join-Path $tool 'kit/*') $stage
+    & chmod +x (Join-Path $stage 'run-device-check.sh') (Join-Path $stage 'build-shim.sh')
+
+    Write-Host "Copying TorchSharp's native sources (commit $TorchSharpCommit) from $torchSharpGit"
+    $sources = Join-Path $out 'stage/torchsharp-native.tar'
+    Invoke-Native git @('--git-dir', $torchSharpGit, 'archive', '--format=tar', '-o', $sources, $TorchSharpCommit, 'src/Native', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.TXT') 'git archive'
+    Invoke-Native tar @('-xf', $sources, '-C', (Join-Path $stage 'torchsharp-native')) 'tar -x'
+    Remove-Item $sources
+
+    # xz where there is one (the smallest), else zstd, else gzip; tar picks the decompressor on unpacking.
+    $compressor = if (Get-Command xz -ErrorAction Ignore) { @('xz', '-T0', '-6') } elseif (Get-Command zstd -ErrorAction Ignore) { @('zstd', '-T0', '-12') } else { @('gzip', '-9') }
+    $extension = @{ xz = 'xz'; zstd = 'zst'; gzip = 'gz' }[$compressor[0]]
+    Get-ChildItem $out -Filter "$KitName.tar.*" | Remove-Item
+    $archive = Join-Path $out "$KitName.tar.$extension"
+    Write-Host "Packing $archive with $($compressor -join ' ')"
+    & bash -c 'set -o pipefail; tar -C "$1" -cf - "$2" | "${@:4}" > "$3.partial" && mv "$3.partial" "$3"' pack (Join-Path $out 'stage') $KitName $archive @compressor
+    if ($LASTEXITCODE -ne 0) { throw "Packing the GPU kit failed (exit code $LASTEXITCODE)." }
+    Remove-Item -Recurse -Force (Join-Path $out 'stage')
+    Write-Host ("GPU kit: {0} ({1:N1} MB)" -f $archive, ((Get-Item $archive).Length / 1MB))
+    $archive
+}
+
+Export-ModuleMember -Function Install-TestPackages, Invoke-ModuleBuild, Invoke-XunitSuite, Invoke-PesterSuite, Invoke-InFreshPwsh, Invoke-Benchmarks, Invoke-GpuKitBuild, Get-GpuKitArchive

@@ -55,3 +55,46 @@ Describe 'A broken libtorch' {
         (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum | Should -Be $before
     }
 }
+
+Describe 'A libtorch of another release in MOEPS_LIBTORCH_PATH' {
+    BeforeAll {
+        # A PyTorch layout (torch/lib beside torch/version.py) whose libraries are the module's own libtorch 2.10, and
+        # whose version.py says 2.11.0: the import loads it and warns; a broken one fails, naming both versions.
+        function New-FakeTorch([switch] $Broken) {
+            $torch = Join-Path (New-TestFolder) 'torch'
+            $lib = New-Item -ItemType Directory (Join-Path $torch 'lib')
+            Set-Content (Join-Path $torch 'version.py') "__version__ = '2.11.0+cu130'"
+            $moduleDir = Split-Path (Get-Module MoePS).Path
+            foreach ($so in Get-ChildItem $moduleDir -Filter 'lib*.so*' | Where-Object Name -match '^lib(c10|torch|torch_cpu|gomp.*)\.so') {
+                New-Item -ItemType SymbolicLink -Path (Join-Path $lib $so.Name) -Target $so.FullName | Out-Null
+            }
+            if ($Broken) {
+                Remove-Item (Join-Path $lib 'libc10.so')   # the link, not the module's library it points to
+                Set-Content -Path (Join-Path $lib 'libc10.so') -Value 'not an ELF file'
+            }
+            $lib.FullName
+        }
+    }
+
+    It 'imports, and warns at import and in Get-MoeDevice that the shim was built for 2.10.0, pointing to the shim build' {
+        $lib = New-FakeTorch
+        $child = Get-PwshCommandLine -Arguments '-Command', "`$env:MOEPS_LIBTORCH_PATH = '$lib'; Import-Module '$manifest'; 'imported'; Get-MoeDevice 3>&1 | ForEach-Object { ""device: `$_"" }"
+        $output = & $child.FilePath @($child.Arguments) 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0
+        $output | Should -Match '(?s)WARNING: \$MOEPS_LIBTORCH_PATH points to libtorch 2\.11\.0\+cu130.*built for libtorch 2\.10\.0.*build-shim\.sh.*imported'
+        $output | Should -Match 'device: \$MOEPS_LIBTORCH_PATH points to libtorch 2\.11\.0'
+        $output | Should -Match 'device: cpu'
+    }
+
+    It 'names the version mismatch in the error when the load fails' {
+        $moduleDir = Split-Path (Get-Module MoePS).Path
+        $before = (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum
+        $lib = New-FakeTorch -Broken
+        (Get-ChildItem $moduleDir -Recurse -File | Measure-Object Length -Sum).Sum | Should -Be $before
+        $child = Get-PwshCommandLine -Arguments '-Command', "`$env:MOEPS_LIBTORCH_PATH = '$lib'; Import-Module '$manifest'"
+        $output = & $child.FilePath @($child.Arguments) 2>&1 | Out-String
+        $LASTEXITCODE | Should -Not -Be 0
+        $output | Should -Match 'Could not load the native library'
+        ($output -replace '\s+', ' ') | Should -Match 'libtorch 2\.11\.0\+cu130 .*built for libtorch 2\.10\.0'
+    }
+}

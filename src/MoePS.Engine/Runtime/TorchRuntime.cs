@@ -8,6 +8,8 @@ namespace MoePS.Engine.Runtime;
 /// TorchSharp's own loader, when its load fails, silently copies ~480 MB of natives from the
 /// NuGet cache into a folder of its choosing; loading them ourselves first turns every such
 /// failure into one <see cref="TorchLoadException"/> naming the library and the loader's reason.
+/// A libtorch from <see cref="LibTorchPathVariable"/> of another release than TorchSharp's shim was built for
+/// is loaded all the same, with <see cref="VersionWarning"/> set (and the mismatch named in a load failure).
 /// </summary>
 public static class TorchRuntime
 {
@@ -20,6 +22,12 @@ public static class TorchRuntime
     /// <summary>Where LibTorchSharp was loaded from, once loaded.</summary>
     public static string? LoadedFrom => loadedFrom;
 
+    /// <summary>
+    /// Once loaded: why the libtorch of <see cref="LibTorchPathVariable"/> may not work with TorchSharp's shim (another
+    /// release than <see cref="LibTorchVersion.ShimBuiltFor"/>), or null. Hosts show it to the user.
+    /// </summary>
+    public static string? VersionWarning { get; private set; }
+
     public static void EnsureLoaded()
     {
         if (loadedFrom != null) return;
@@ -29,18 +37,35 @@ public static class TorchRuntime
             NativeMemory.Tune();
             string shim = FindShim();
             string? external = Environment.GetEnvironmentVariable(LibTorchPathVariable);
-            if (!string.IsNullOrWhiteSpace(external))
-                PreloadExternalLibTorch(external);
-            Load(shim);
-            try
+            if (string.IsNullOrWhiteSpace(external))
+                LoadShim(shim);
+            else
             {
-                torch.InitializeDeviceType(DeviceType.CPU);
-            }
-            catch (Exception e)
-            {
-                throw new TorchLoadException(shim, e.Message, e);
+                try
+                {
+                    PreloadExternalLibTorch(external);
+                    LoadShim(shim);
+                }
+                catch (TorchLoadException e) when (Directory.Exists(external))
+                {
+                    throw new TorchLoadException(e.Library, $"{e.Reason}. {LibTorchVersion.LoadFailureAdvice(external)}", e);
+                }
+                VersionWarning = LibTorchVersion.MismatchWarning(external);
             }
             loadedFrom = shim;
+        }
+    }
+
+    static void LoadShim(string shim)
+    {
+        Load(shim);
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e)
+        {
+            throw new TorchLoadException(shim, e.Message, e);
         }
     }
 
@@ -93,9 +118,13 @@ public sealed class TorchLoadException : Exception
 {
     public string Library { get; }
 
+    /// <summary>The loader's reason, and any advice.</summary>
+    public string Reason { get; }
+
     public TorchLoadException(string library, string reason, Exception? inner = null)
         : base($"Could not load the native library '{library}': {reason}", inner)
     {
         Library = library;
+        Reason = reason;
     }
 }

@@ -5,13 +5,14 @@ using Xunit;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Golden;
 
 namespace MoePS.Engine.Tests.Models;
 
 /// <summary>The paper's extractors reproduce the reference PyTorch outputs (float32, eval mode) within 1e-4.</summary>
 public class GoldenCgcnnTests
 {
-    const double Tolerance = 1e-4;
+    const double Tolerance = GoldenReference.Tolerance;
     static readonly ComputeDevice Cpu = ComputeDevice.Parse("cpu");
 
     static Extractor Load(string name) => ExtractorFiles.Import(TestData.PathOf("extractors", name + ".safetensors"));
@@ -32,18 +33,11 @@ public class GoldenCgcnnTests
     public void FeaturesRawOutputsAndPredictionsMatchTheReference(string name)
     {
         using var extractor = Load(name);
-        var golden = GoldenData.Structures;
-        Assert.Equal(15, golden.Count);
-        using var set = extractor.GraphTensors(golden.Select(g => g.Graph).ToList(), golden.Select(g => g.Crystal.Id).ToList(), Cpu);
-        var output = extractor.Evaluate(set, Cpu);
-        for (int i = 0; i < golden.Count; i++)
-        {
-            var expected = golden[i].Output(name);
-            string where = $"{name} on {golden[i].Crystal.Id}";
-            AssertClose(expected.GetProperty("raw_output").GetDouble(), output.Raw[i], $"{where} raw output");
-            AssertClose(expected.GetProperty("prediction").GetDouble(), output.Predictions[i], $"{where} prediction");
-            AssertClose(GoldenData.Floats(expected.GetProperty("conv_feature")), output.Features[i], $"{where} feature");
-        }
+        Assert.Equal(15, GoldenData.Structures.Count);
+        Assert.Contains(name, GoldenData.Reference.Extractors);
+        var deviation = GoldenData.Reference.Check(extractor, Cpu);
+        Assert.Equal(15, deviation.Structures);
+        Assert.True(deviation.Within(GoldenReference.Tolerance), $"{name}: {deviation}");
     }
 
     [Fact]
