@@ -136,7 +136,8 @@ function Get-DataFolder {
 }
 
 # A git directory holding TorchSharp's commit: $env:MOEPS_TORCHSHARP_SOURCE, else a clone beside the repository (../TorchSharp),
-# else this workplace's mirror. Returns the arguments that point git at it.
+# else this workplace's mirror; $null (with a warning) when none has it: the kit then ships without the shim's sources and
+# can only use the prebuilt shim (the shim build says so on the device).
 function Get-TorchSharpGit {
     param([string] $Root)
     $candidates = @($env:MOEPS_TORCHSHARP_SOURCE, (Join-Path $Root '../TorchSharp'), '/work/.mirror/dotnet+TorchSharp/repo') | Where-Object { $_ }
@@ -146,8 +147,10 @@ function Get-TorchSharpGit {
         & git --git-dir $gitDir cat-file -e "$TorchSharpCommit^{commit}" 2>$null
         if ($LASTEXITCODE -eq 0) { return $gitDir }
     }
-    throw ("TorchSharp's sources at commit $TorchSharpCommit (release 0.107.0) were not found in: $($candidates -join ', '). " +
-        "Clone https://github.com/dotnet/TorchSharp beside the repository or set MOEPS_TORCHSHARP_SOURCE to a clone.")
+    Write-Warning ("TorchSharp's sources at commit $TorchSharpCommit (release 0.107.0) were not found in: $($candidates -join ', '); " +
+        "the kit will not be able to build the shim on the device. Clone https://github.com/dotnet/TorchSharp beside the repository " +
+        "or set MOEPS_TORCHSHARP_SOURCE to a clone, then rebuild the kit.")
+    $null
 }
 
 function Get-GpuKitArchive {
@@ -199,11 +202,13 @@ function Invoke-GpuKitBuild {
     Copy-Item (Join-Path $tool 'kit/*') $stage
     & chmod +x (Join-Path $stage 'run-device-check.sh') (Join-Path $stage 'build-shim.sh')
 
-    Write-Host "Copying TorchSharp's native sources (commit $TorchSharpCommit) from $torchSharpGit"
-    $sources = Join-Path $out 'stage/torchsharp-native.tar'
-    Invoke-Native git @('--git-dir', $torchSharpGit, 'archive', '--format=tar', '-o', $sources, $TorchSharpCommit, 'src/Native', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.TXT') 'git archive'
-    Invoke-Native tar @('-xf', $sources, '-C', (Join-Path $stage 'torchsharp-native')) 'tar -x'
-    Remove-Item $sources
+    if ($torchSharpGit) {
+        Write-Host "Copying TorchSharp's native sources (commit $TorchSharpCommit) from $torchSharpGit"
+        $sources = Join-Path $out 'stage/torchsharp-native.tar'
+        Invoke-Native git @('--git-dir', $torchSharpGit, 'archive', '--format=tar', '-o', $sources, $TorchSharpCommit, 'src/Native', 'LICENSE.txt', 'THIRD-PARTY-NOTICES.TXT') 'git archive'
+        Invoke-Native tar @('-xf', $sources, '-C', (Join-Path $stage 'torchsharp-native')) 'tar -x'
+        Remove-Item $sources
+    }
 
     # xz where there is one (the smallest), else zstd, else gzip; tar picks the decompressor on unpacking.
     $compressor = if (Get-Command xz -ErrorAction Ignore) { @('xz', '-T0', '-6') } elseif (Get-Command zstd -ErrorAction Ignore) { @('zstd', '-T0', '-12') } else { @('gzip', '-9') }

@@ -42,18 +42,22 @@ public sealed class EpochOverheadBenchmark : IBenchmark
         foreach (var (name, create) in cases)
         {
             double trainer, bare;
+            int trims;
             using (var target = (IDisposable)create())
             {
+                int trimsBefore = NativeMemory.TrimCount;
                 // From one epoch report to the next: the whole cycle, including the best-state copy and the report itself.
                 var reported = new List<double>();
                 var clock = Stopwatch.StartNew();
                 Trainer.Fit((ITrainingTarget)target, labels, split, new TrainingOptions { Epochs = Epochs, Patience = Epochs, Seed = 0 },
                     new InlineProgress<EpochReport>(_ => reported.Add(clock.Elapsed.TotalSeconds)));
                 trainer = (reported[^1] - reported[0]) / (reported.Count - 1);
+                trims = NativeMemory.TrimCount - trimsBefore - 1; // the run's last trim comes after its last report
             }
             using (var target = (IDisposable)create())
                 bare = BareEpochSeconds((ITrainingTarget)target, labels, split);
             string details = $"{data.Describe()}; trainer {trainer * 1e3:F1} ms/epoch, bare loop {bare * 1e3:F1} ms/epoch, " +
+                $"{trims} heap trims in {Epochs} epochs, " +
                 $"epochs 2-{Epochs} (trainer: report to report); torch threads {get_num_threads()}; target < 10 ms";
             yield return new BenchResult($"epoch.overhead.{name}.trainer_ms", trainer * 1e3, "ms", details);
             yield return new BenchResult($"epoch.overhead.{name}.bare_ms", bare * 1e3, "ms", details);

@@ -27,6 +27,10 @@ public static unsafe class NativeMemory
     static readonly object Gate = new();
     static long workingSetBytes; // resident memory at the first ReleaseIfGrown after the last trim; 0 = none yet
 
+    /// <summary>Heap trims so far in this process (for benchmarks).</summary>
+    public static int TrimCount => trimCount;
+    static int trimCount;
+
     /// <summary>Whether the settings are in force (glibc found and not disabled).</summary>
     public static bool Tuned { get; private set; }
 
@@ -71,7 +75,9 @@ public static unsafe class NativeMemory
 
     static void Trim()
     {
-        if (TryGet("malloc_trim", out var address)) ((delegate* unmanaged<nuint, int>)address)(0);
+        if (!TryGet("malloc_trim", out var address)) return;
+        ((delegate* unmanaged<nuint, int>)address)(0);
+        Interlocked.Increment(ref trimCount);
     }
 
     /// <summary>The process's resident memory in bytes (/proc/self/statm), or 0 where there is none.</summary>

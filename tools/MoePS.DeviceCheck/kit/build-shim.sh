@@ -13,6 +13,11 @@ mkdir -p "$2"; out=$(cd "$2" && pwd)
 jobs=${3:-$(nproc)}
 kit=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 native=$kit/torchsharp-native/src/Native
+if [ ! -d "$native/LibTorchSharp" ]; then
+    echo "This kit has no TorchSharp sources (torchsharp-native/ is empty: the machine that built it had no TorchSharp clone)." >&2
+    echo "Rebuild it with a clone of https://github.com/dotnet/TorchSharp beside the repository or MOEPS_TORCHSHARP_SOURCE set." >&2
+    exit 4
+fi
 work=$(mktemp -d)
 generator=(); command -v ninja >/dev/null && generator=(-G Ninja)
 # TorchSharp's CMakeLists adds -Werror; a newer libtorch's headers may warn, so warnings stay warnings (these flags come last).
