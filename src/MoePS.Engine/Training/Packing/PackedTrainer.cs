@@ -6,9 +6,10 @@ namespace MoePS.Engine.Training.Packing;
 /// Trains several runs of one model shape as one computation: the runs' parameters are stacked run first and updated
 /// by one optimiser step (<see cref="StackedAdam"/>), and in each step every run still training adds its own batch's
 /// loss to one backward pass. Each run is trained as <see cref="Trainer.Fit"/> would train it alone — its own split,
-/// label normaliser, batch plan, learning-rate schedule, early stop and best weights — so the results equal those of
-/// running them one by one up to the rounding of sums in another order. A run that stops early is masked: it no
-/// longer runs forward or backward and its parameters and Adam moments are left as they are. Unlike a run on its own,
+/// label normaliser, batch plan, learning-rate schedule, early stop and best weights — and its forward and backward
+/// passes are its own, unchanged, while the optimiser repeats torch's Adam arithmetic, so the results equal those of
+/// running the runs one by one (to the last bit on the tested CPU). A run that stops early is masked: it no longer
+/// runs forward or backward and its parameters and Adam moments are left as they are. Unlike a run on its own,
 /// a pack draws nothing from torch's global generator (the engine's models draw nothing while training), takes
 /// Adam only, and writes no checkpoints.
 /// </summary>
