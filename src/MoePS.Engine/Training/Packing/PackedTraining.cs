@@ -40,8 +40,7 @@ internal sealed class PackedTraining : IDisposable
             finished?.Invoke(run, results[run]);
         }
 
-        var active = Enumerable.Range(0, runs.Count).Where(r => !ledgers[r].Finished).ToList();
-        foreach (int r in Enumerable.Range(0, runs.Count).Except(active)) Finish(r, cancelled: false);
+        var active = Enumerable.Range(0, runs.Count).ToList();
         var packClock = Stopwatch.StartNew();
         int epochs = 0;
         while (active.Count > 0)
