@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Training.Packing;
@@ -91,11 +92,16 @@ internal sealed class StackedAdam : IDisposable
         var squareAverage = rows is null ? moment.SquareAverage : moment.SquareAverage.index_select(0, rows);
 
         double biasCorrection1 = 1 - Math.Pow(Beta1, step), biasCorrection2 = 1 - Math.Pow(Beta2, step);
-        if (weightDecay != 0) grad = grad.add(value, alpha: weightDecay);
-        average.mul_(Beta1).add_(grad, alpha: 1 - Beta1);
-        squareAverage.mul_(Beta2).addcmul_(grad, grad, value: 1 - Beta2);
-        var denominator = (squareAverage.sqrt() / Math.Sqrt(biasCorrection2)).add_(Epsilon);
-        value.addcdiv_(average, denominator, value: -rate / biasCorrection1);
+        // Explicit scalars, alive until the end: TorchSharp frees an implicitly converted one from the finalizer
+        // thread, which may happen while the native call that received it still reads it.
+        using Scalar decay = weightDecay.ToScalar(), beta1 = Beta1.ToScalar(), keep1 = (1 - Beta1).ToScalar(), beta2 = Beta2.ToScalar(),
+            keep2 = (1 - Beta2).ToScalar(), correction2 = Math.Sqrt(biasCorrection2).ToScalar(), epsilon = Epsilon.ToScalar(),
+            stepSize = (-rate / biasCorrection1).ToScalar();
+        if (weightDecay != 0) grad = grad.add(value, alpha: decay);
+        average.mul_(beta1).add_(grad, alpha: keep1);
+        squareAverage.mul_(beta2).addcmul_(grad, grad, value: keep2);
+        var denominator = squareAverage.sqrt().div_(correction2).add_(epsilon);
+        value.addcdiv_(average, denominator, value: stepSize);
 
         if (rows is null) return;
         parameter.Value.index_copy_(0, rows, value);
