@@ -61,6 +61,7 @@ public sealed class BenchmarkRunner
             {
                 var outcomes = new BenchmarkRunOutcome?[group.Count];
                 var claimed = new List<(int Slot, BenchmarkStep Step, RunClaim Claim)>();
+                ExceptionDispatchInfo? stopped = null;
                 try
                 {
                     for (int slot = 0; slot < group.Count; slot++)
@@ -83,7 +84,9 @@ public sealed class BenchmarkRunner
                         else if (other!.Status == BenchmarkRunStatus.ClaimedElsewhere) elsewhere.Add(step);
                         else outcomes[slot] = other;
                     }
-                    foreach (var (slot, outcome) in Execute(claimed, hooks, progress, cancellation)) outcomes[slot] = outcome;
+                    var (done, cancelled) = Execute(claimed, hooks, progress, cancellation);
+                    foreach (var (slot, outcome) in done) outcomes[slot] = outcome;
+                    stopped = cancelled;
                 }
                 finally
                 {
@@ -91,6 +94,7 @@ public sealed class BenchmarkRunner
                 }
                 foreach (var outcome in outcomes)
                     if (outcome != null) yield return outcome;
+                stopped?.Throw();
             }
             // The other writers may have finished (or given up) those runs meanwhile.
             foreach (var step in elsewhere)
@@ -152,14 +156,18 @@ public sealed class BenchmarkRunner
         return claim != null ? (claim, null) : (null, new BenchmarkRunOutcome(run, BenchmarkRunStatus.ClaimedElsewhere, ClaimedBy: holder));
     }
 
-    /// <summary>Trains the claimed runs of a group: in one pack when there are several, else alone; the outcomes by slot.</summary>
-    IEnumerable<(int Slot, BenchmarkRunOutcome Outcome)> Execute(List<(int Slot, BenchmarkStep Step, RunClaim Claim)> claimed,
-        BenchmarkHooks? hooks, IProgress<EpochReport>? progress, CancellationToken cancellation)
+    /// <summary>
+    /// Trains the claimed runs of a group: in one pack when there are several, else alone. The outcomes by slot; when the
+    /// benchmark is cancelled during a pack, those of the pack's runs that had ended, with the cancellation to throw after them.
+    /// </summary>
+    (IReadOnlyList<(int Slot, BenchmarkRunOutcome Outcome)> Done, ExceptionDispatchInfo? Cancelled) Execute(
+        List<(int Slot, BenchmarkStep Step, RunClaim Claim)> claimed, BenchmarkHooks? hooks, IProgress<EpochReport>? progress,
+        CancellationToken cancellation)
     {
-        if (claimed.Count == 0) return Array.Empty<(int, BenchmarkRunOutcome)>();
+        if (claimed.Count == 0) return (Array.Empty<(int, BenchmarkRunOutcome)>(), null);
         var runs = claimed.Select(c => c.Step.Run).ToList();
         hooks?.Starting?.Invoke(claimed[0].Step with { Pack = runs });
-        if (claimed.Count == 1) return new[] { (claimed[0].Slot, ExecuteAlone(runs[0], progress, cancellation)) };
+        if (claimed.Count == 1) return (new[] { (claimed[0].Slot, ExecuteAlone(runs[0], progress, cancellation)) }, null);
 
         var outcomes = new Dictionary<BenchmarkRunKey, BenchmarkRunOutcome>();
         var claims = claimed.ToDictionary(c => c.Step.Run.Key, c => c.Claim);
@@ -191,11 +199,14 @@ public sealed class BenchmarkRunner
             foreach (var run in runs.Where(r => !outcomes.ContainsKey(r.Key)))
                 outcomes[run.Key] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.Failed, Error: new BenchmarkRunException(run, e));
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (cancellation.IsCancellationRequested)
         {
-            throw new OperationCanceledException("The benchmark was cancelled.", e, cancellation);
+            // Whatever the pack throws once the benchmark is cancelled ends the benchmark, after the runs that had ended.
+            var stop = e as OperationCanceledException ?? new OperationCanceledException("The benchmark was cancelled.", e, cancellation);
+            var ended = claimed.Where(c => outcomes.ContainsKey(c.Step.Run.Key)).Select(c => (c.Slot, outcomes[c.Step.Run.Key])).ToList();
+            return (ended, ExceptionDispatchInfo.Capture(stop));
         }
-        return claimed.Select(c => (c.Slot, outcomes[c.Step.Run.Key])).ToList();
+        return (claimed.Select(c => (c.Slot, outcomes[c.Step.Run.Key])).ToList(), null);
     }
 
     BenchmarkRunOutcome ExecuteAlone(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)

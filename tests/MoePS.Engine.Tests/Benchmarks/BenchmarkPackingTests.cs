@@ -36,6 +36,7 @@ public sealed class BenchmarkPackingTests : IDisposable
         public List<int> LinesWhenSecondEnded { get; } = new();
         public HashSet<int> FailingSeeds { get; init; } = new();
         public bool FailPack { get; init; }
+        public CancellationTokenSource? CancelAfterFirst { get; init; }
 
         public bool CanPack(PlannedRun run) => run.Method != LearningMethod.STL;
 
@@ -55,6 +56,11 @@ public sealed class BenchmarkPackingTests : IDisposable
             {
                 if (FailPack && i == 0) throw new InvalidOperationException("the pack ran out of memory");
                 finished(training[i], BenchmarkFixtures.ResultOf(training[i]));
+                if (CancelAfterFirst != null)
+                {
+                    CancelAfterFirst.Cancel();
+                    cancellation.ThrowIfCancellationRequested();
+                }
                 if (i == training.Count - 2) LinesWhenSecondEnded.Add(store.ReadAll().Count);
             }
         }
@@ -127,6 +133,22 @@ public sealed class BenchmarkPackingTests : IDisposable
         Assert.Equal(new[] { false, true, true, false, true, true }, outcomes.Select(o => o.Succeeded));
         Assert.Contains("ran out of memory", outcomes[0].Error!.Message);
         Assert.Equal(4, store.ReadAll().Count);
+        Assert.False(Directory.Exists(store.Claims.Folder));
+    }
+
+    [Fact]
+    public void ACancelledPackStillReportsTheRunsThatHadEnded()
+    {
+        var plan = Plan().Runs().Where(r => r.Task == "task_a" && r.Method == LearningMethod.TL).ToList();
+        using var stop = new CancellationTokenSource();
+        var seen = new List<BenchmarkRunOutcome>();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+        {
+            foreach (var o in new BenchmarkRunner(store, new StandInPacker(store) { CancelAfterFirst = stop }).Run(plan, cancellation: stop.Token)) seen.Add(o);
+        });
+        var ended = Assert.Single(seen);
+        Assert.Equal((2, BenchmarkRunStatus.Finished), (ended.Run.Seed, ended.Status));
+        Assert.Equal(2, Assert.Single(store.ReadAll()).Seed);
         Assert.False(Directory.Exists(store.Claims.Folder));
     }
 }
