@@ -13,6 +13,7 @@ namespace MoePS.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Runs a benchmark — tasks × methods × seeds of STL, TL and mixtures — appending each result to a result file as it finishes.</para>
 /// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation), PaperEnsemble and PaperConcat the paper code's forms of them (its Table 1). One BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run claimed by another live benchmark is left to it with a warning. A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
+/// <para type="description">TL and mixture runs that differ only in their seed (the seeds of one method on one task) train together as one pack: the crystal graphs and frozen features are built once, the runs' parameters are stacked and stepped by one optimiser, and each run keeps its own split, shuffling, head initialisation, label normaliser, early stop and best model, so its result is the one it would have alone (equal to the last bit on the tested CPU). Each run of a pack is appended to -ResultPath as soon as it ends (one that stops early does not wait for the others), runs already in the result file or claimed by another benchmark are left out of the pack, and each run of the pack is claimed. STL runs, Ensemble mixtures with -TopK below their number of extractors, and runs under -Scheduler Slurm (one run per array task) train one by one; -NoPack trains every run on its own.</para>
 /// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the file's; paths given as parameters are relative to the current location.</para>
 /// <para type="description">With -Scheduler Slurm, the plan's pending runs go to Slurm as one job array (one array task per run) and the cmdlet returns at once with a job (Get-Job, Wait-Job, Receive-Job for the BenchmarkResults, Stop-Job, Remove-Job; Get-MoeSlurmJob re-attaches from another shell). Each array task runs this installation of MoePS on its node's device and appends its result to the same result file, so the result file and the module must be on a file system the nodes share.</para>
 /// </summary>
@@ -119,6 +120,10 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(ParameterSetName = ConfigSet)]
     public string? ResultPath { get; set; }
 
+    /// <summary><para type="description">Train every run on its own, one after another, instead of the seeds of a TL or mixture method on a task as one pack. Packing gives the same results and is not slower on the CPU (bench: pack.speed); this switch is for comparing the two.</para></summary>
+    [Parameter]
+    public SwitchParameter NoPack { get; set; }
+
     /// <summary><para type="description">cpu, cuda or cuda:N. Default: the plan's device, else the first CUDA device, else the CPU.</para></summary>
     [Parameter]
     [ArgumentCompleter(typeof(DeviceNameCompleter))]
@@ -140,7 +145,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         catch (ArgumentException e) { Fail(e, datasets, "DuplicateTask"); }
         using var trainer = new BenchmarkTrainer(taskSource, device);
         using var training = new TrainingCmdletRunner(this, "", RunActivity, PlanActivity);
-        var benchmark = new BenchmarkRunner(store, new ShownExecutor(trainer, training));
+        var benchmark = new BenchmarkRunner(store, new ShownExecutor(trainer, training), pack: !NoPack);
         BenchmarkSchedule? schedule = null;
         try { schedule = benchmark.Schedule(plan.Runs()); }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException) { Fail(e, store.Path, "ResultFileUnreadable"); }
@@ -157,9 +162,10 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
             MayRun = run => ShouldProcess(Describe(run), "Train and test"),
             Starting = step =>
             {
-                WriteProgress(new ProgressRecord(PlanActivity, $"Benchmark {plan.Name}", $"Run {step.Index + 1}/{step.Count}: {Describe(step.Run)}")
+                string runs = step.Pack.Count == 1 ? $"Run {step.Index + 1}" : $"Runs {step.Index + 1}-{step.Index + step.Pack.Count}";
+                WriteProgress(new ProgressRecord(PlanActivity, $"Benchmark {plan.Name}", $"{runs}/{step.Count}: {Describe(step)}")
                     { PercentComplete = step.PercentComplete });
-                training.Activity = $"Training {Describe(step.Run)}";
+                training.Activity = $"Training {Describe(step)}";
             },
         };
         var count = new Dictionary<BenchmarkRunStatus, int>();
@@ -173,7 +179,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
         }
         catch (OperationCanceledException)
         {
-            WriteWarning("Benchmark stopped; the run in progress was not saved. Rerun with the same result file to go on.");
+            WriteWarning("Benchmark stopped; the runs in progress were not saved (those of a pack that had ended were). Rerun with the same result file to go on.");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -216,6 +222,9 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     }
 
     static string Describe(PlannedRun run) => $"{run.Task} {run.Method} seed {run.Seed}";
+
+    static string Describe(BenchmarkStep step) => step.Pack.Count == 1 ? Describe(step.Run)
+        : $"{step.Run.Task} {step.Run.Method} seeds {string.Join(", ", step.Pack.Select(r => r.Seed))} (one pack)";
 
     void ClosePlanProgress(ExperimentPlan plan)
     {
@@ -324,16 +333,28 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     public void Dispose() => stop.Dispose();
 
     /// <summary>
-    /// Trains each run on a worker thread while the cmdlet's thread shows its epochs, as PowerShell
+    /// Trains each run (or pack) on a worker thread while the cmdlet's thread shows its epochs, as PowerShell
     /// takes output only from its own thread; Ctrl+C reaches the training through either token.
     /// </summary>
-    sealed class ShownExecutor(IBenchmarkExecutor trainer, TrainingCmdletRunner runner) : IBenchmarkExecutor
+    sealed class ShownExecutor(IPackingBenchmarkExecutor trainer, TrainingCmdletRunner runner) : IPackingBenchmarkExecutor
     {
         public BenchmarkResult Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation) =>
             runner.Run((shown, pumpStopped) =>
             {
                 using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, pumpStopped);
                 return trainer.Execute(run, shown, either.Token);
+            });
+
+        public bool CanPack(PlannedRun run) => trainer.CanPack(run);
+
+        /// <remarks>The runs' results are stored by the runner's callbacks on the worker thread, which touch no PowerShell stream.</remarks>
+        public void ExecutePack(IReadOnlyList<PlannedRun> runs, Action<PlannedRun, BenchmarkResult> finished, Action<PlannedRun, Exception> failed,
+            IProgress<EpochReport>? progress, CancellationToken cancellation) =>
+            runner.Run((shown, pumpStopped) =>
+            {
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellation, pumpStopped);
+                trainer.ExecutePack(runs, finished, failed, shown, either.Token);
+                return runs.Count;
             });
     }
 }

@@ -190,6 +190,22 @@ Describe 'Invoke-MoeBenchmark, two at once on one result file' {
     }
 }
 
+Describe 'Invoke-MoeBenchmark, the seeds of a method as one pack' {
+    It 'stores one line per seed, with the results of training the seeds one by one (-NoPack)' {
+        $common = @{ Task = 'jarvis_2d_gap_tbmbj'; Method = 'TL'; Seed = 0, 1; Epochs = 2; Patience = 2; Device = 'cpu' }
+        $packedFile = Join-Path $Folder 'packed.jsonl'
+        $packed = @(Invoke-MoeBenchmark @common -ResultPath $packedFile)
+        $alone = @(Invoke-MoeBenchmark @common -NoPack -ResultPath (Join-Path $Folder 'alone.jsonl'))
+
+        $packed.Seed | Should -Be 0, 1
+        @(Get-ResultLines $packedFile).Count | Should -Be 2
+        for ($i = 0; $i -lt 2; $i++) {
+            $packed[$i].BestEpoch | Should -Be $alone[$i].BestEpoch
+            [math]::Abs($packed[$i].TestMAE - $alone[$i].TestMAE) | Should -BeLessOrEqual 1e-6
+        }
+    }
+}
+
 Describe 'Invoke-MoeBenchmark stopped (Ctrl+C)' {
     It 'stops at the next batch, keeping only finished runs' {
         $file = Join-Path $Folder 'stopped.jsonl'

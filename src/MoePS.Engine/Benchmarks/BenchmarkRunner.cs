@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Benchmarks;
@@ -6,21 +7,32 @@ namespace MoePS.Engine.Benchmarks;
 /// The benchmark loop (Invoke-MoeBenchmark's and the tests'): yields an outcome for every run of a
 /// plan, in plan order — the result file's own result for a run it already has, else the run
 /// trained now, its result appended to the file the moment it is finished. A killed benchmark
-/// loses only the run in progress, and a rerun with the same file picks up where it stopped. Each
+/// loses only the runs in progress, and a rerun with the same file picks up where it stopped. Each
 /// run is claimed in the store before it starts (<see cref="RunClaims"/>), so writers sharing a
 /// result file split the plan between them: a run another live writer holds is left to it, and
 /// looked at again when this writer's other runs are done. A run that fails is reported in its
-/// outcome and the others go on; cancellation ends the benchmark without a result for the run in
+/// outcome and the others go on; cancellation ends the benchmark without a result for the runs in
 /// progress. A host adds a check before each run and progress through <see cref="BenchmarkHooks"/>.
+/// With an executor that packs (<see cref="IPackingBenchmarkExecutor"/>), the seeds of one task, method and settings
+/// that are still to do and claimed here train as one pack (at most <see cref="MaxPackSize"/>); each run of a pack is
+/// appended, and its claim released, as soon as it ends, and the pack's outcomes follow in plan order when it is over.
 /// </summary>
 public sealed class BenchmarkRunner
 {
-    readonly IBenchmarkExecutor executor;
+    /// <summary>The most runs trained in one pack (a plan's seeds; the paper's protocol has five).</summary>
+    public const int MaxPackSize = 10;
 
-    public BenchmarkRunner(ResultStore store, IBenchmarkExecutor executor)
+    readonly IBenchmarkExecutor executor;
+    readonly IPackingBenchmarkExecutor? packer;
+
+    /// <param name="store">The result file.</param>
+    /// <param name="executor">Trains the runs.</param>
+    /// <param name="pack">Whether to train the runs that can be packed in packs, when the executor can.</param>
+    public BenchmarkRunner(ResultStore store, IBenchmarkExecutor executor, bool pack = true)
     {
         Store = store;
         this.executor = executor;
+        packer = pack ? executor as IPackingBenchmarkExecutor : null;
     }
 
     public ResultStore Store { get; }
@@ -35,8 +47,8 @@ public sealed class BenchmarkRunner
 
     /// <summary>
     /// One outcome per run of <paramref name="schedule"/>: the stored result of each finished run,
-    /// and the pending ones executed in order, each yielded as it is stored. Runs held by another
-    /// writer come last. Cancellation and a result file that can't be written are thrown.
+    /// and the pending ones executed in order (alone, or in packs), each yielded once stored. Runs held
+    /// by another writer come last. Cancellation and a result file that can't be written are thrown.
     /// </summary>
     public IEnumerable<BenchmarkRunOutcome> Run(BenchmarkSchedule schedule, BenchmarkHooks? hooks = null,
         IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
@@ -45,29 +57,58 @@ public sealed class BenchmarkRunner
         int index = 0;
         try
         {
-            foreach (var run in schedule.Runs)
+            foreach (var group in Groups(schedule.Runs))
             {
-                cancellation.ThrowIfCancellationRequested();
-                if (schedule.Stored.TryGetValue(run.Key, out var stored))
+                var outcomes = new BenchmarkRunOutcome?[group.Count];
+                var claimed = new List<(int Slot, BenchmarkStep Step, RunClaim Claim)>();
+                ExceptionDispatchInfo? stopped = null;
+                try
                 {
-                    yield return new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, stored);
-                    continue;
+                    for (int slot = 0; slot < group.Count; slot++)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        var run = group[slot];
+                        if (schedule.Stored.TryGetValue(run.Key, out var stored))
+                        {
+                            outcomes[slot] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, stored);
+                            continue;
+                        }
+                        var step = new BenchmarkStep(run, index++, schedule.Pending.Count);
+                        if (hooks?.MayRun?.Invoke(run) == false)
+                        {
+                            outcomes[slot] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.Declined);
+                            continue;
+                        }
+                        var (claim, other) = TryClaim(run);
+                        if (claim != null) claimed.Add((slot, step, claim));
+                        else if (other!.Status == BenchmarkRunStatus.ClaimedElsewhere) elsewhere.Add(step);
+                        else outcomes[slot] = other;
+                    }
+                    var (done, cancelled) = Execute(claimed, hooks, progress, cancellation);
+                    foreach (var (slot, outcome) in done) outcomes[slot] = outcome;
+                    stopped = cancelled;
                 }
-                var step = new BenchmarkStep(run, index++, schedule.Pending.Count);
-                if (hooks?.MayRun?.Invoke(run) == false)
+                finally
                 {
-                    yield return new BenchmarkRunOutcome(run, BenchmarkRunStatus.Declined);
-                    continue;
+                    foreach (var (_, _, claim) in claimed) claim.Dispose();
                 }
-                var outcome = TryRun(step, hooks, progress, cancellation);
-                if (outcome.Status == BenchmarkRunStatus.ClaimedElsewhere) elsewhere.Add(step);
-                else yield return outcome;
+                foreach (var outcome in outcomes)
+                    if (outcome != null) yield return outcome;
+                stopped?.Throw();
             }
             // The other writers may have finished (or given up) those runs meanwhile.
             foreach (var step in elsewhere)
             {
                 cancellation.ThrowIfCancellationRequested();
-                yield return TryRun(step, hooks, progress, cancellation);
+                var (claim, other) = TryClaim(step.Run);
+                if (claim == null)
+                {
+                    yield return other!;
+                    continue;
+                }
+                using var held = claim;
+                hooks?.Starting?.Invoke(step);
+                yield return ExecuteAlone(step.Run, progress, cancellation);
             }
         }
         finally
@@ -76,26 +117,104 @@ public sealed class BenchmarkRunner
         }
     }
 
-    /// <summary>Claims the run and executes it, unless another writer holds it or has finished it.</summary>
-    BenchmarkRunOutcome TryRun(BenchmarkStep step, BenchmarkHooks? hooks, IProgress<EpochReport>? progress, CancellationToken cancellation)
+    /// <summary>The schedule's runs in groups that may train together: consecutive seeds of one packable task, method and settings; else one run each.</summary>
+    IEnumerable<IReadOnlyList<PlannedRun>> Groups(IReadOnlyList<PlannedRun> runs)
     {
-        var run = step.Run;
-        using var claim = Store.Claims.TryClaim(run.Key, out var holder);
-        // A run finished since the schedule was made, by another writer, is in the file now.
-        if (Store.Find(run.Key) is { } stored) return new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, stored);
-        if (claim == null) return new BenchmarkRunOutcome(run, BenchmarkRunStatus.ClaimedElsewhere, ClaimedBy: holder);
-        hooks?.Starting?.Invoke(step);
-        return Execute(run, progress, cancellation);
+        var group = new List<PlannedRun>();
+        foreach (var run in runs)
+        {
+            bool joins = group.Count > 0 && group.Count < MaxPackSize && packer!.CanPack(run)
+                && (group[0].Task, group[0].Method, group[0].ConfigHash) == (run.Task, run.Method, run.ConfigHash);
+            if (!joins && group.Count > 0)
+            {
+                yield return group;
+                group = new List<PlannedRun>();
+            }
+            group.Add(run);
+            if (packer == null || !packer.CanPack(run))
+            {
+                yield return group;
+                group = new List<PlannedRun>();
+            }
+        }
+        if (group.Count > 0) yield return group;
     }
 
-    BenchmarkRunOutcome Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
+    /// <summary>
+    /// Claims the run: the claim, or none and the outcome that says why — another writer has finished it (it is in the
+    /// file now) or holds it.
+    /// </summary>
+    (RunClaim? Claim, BenchmarkRunOutcome? Outcome) TryClaim(PlannedRun run)
+    {
+        var claim = Store.Claims.TryClaim(run.Key, out var holder);
+        // A run finished since the schedule was made, by another writer, is in the file now.
+        if (Store.Find(run.Key) is { } stored)
+        {
+            claim?.Dispose();
+            return (null, new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, stored));
+        }
+        return claim != null ? (claim, null) : (null, new BenchmarkRunOutcome(run, BenchmarkRunStatus.ClaimedElsewhere, ClaimedBy: holder));
+    }
+
+    /// <summary>
+    /// Trains the claimed runs of a group: in one pack when there are several, else alone. The outcomes by slot; when the
+    /// benchmark is cancelled during a pack, those of the pack's runs that had ended, with the cancellation to throw after them.
+    /// </summary>
+    (IReadOnlyList<(int Slot, BenchmarkRunOutcome Outcome)> Done, ExceptionDispatchInfo? Cancelled) Execute(
+        List<(int Slot, BenchmarkStep Step, RunClaim Claim)> claimed, BenchmarkHooks? hooks, IProgress<EpochReport>? progress,
+        CancellationToken cancellation)
+    {
+        if (claimed.Count == 0) return (Array.Empty<(int, BenchmarkRunOutcome)>(), null);
+        var runs = claimed.Select(c => c.Step.Run).ToList();
+        hooks?.Starting?.Invoke(claimed[0].Step with { Pack = runs });
+        if (claimed.Count == 1) return (new[] { (claimed[0].Slot, ExecuteAlone(runs[0], progress, cancellation)) }, null);
+
+        var outcomes = new Dictionary<BenchmarkRunKey, BenchmarkRunOutcome>();
+        var claims = claimed.ToDictionary(c => c.Step.Run.Key, c => c.Claim);
+        ExceptionDispatchInfo? storeFailure = null;
+        void Done(PlannedRun run, BenchmarkRunOutcome outcome)
+        {
+            outcomes[run.Key] = outcome;
+            claims[run.Key].Dispose();
+        }
+        try
+        {
+            packer!.ExecutePack(runs, (run, result) =>
+            {
+                try { Done(run, Record(run, result)); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    storeFailure = ExceptionDispatchInfo.Capture(e);
+                    throw;
+                }
+            }, (run, error) => Done(run, new BenchmarkRunOutcome(run, BenchmarkRunStatus.Failed, Error: new BenchmarkRunException(run, error))),
+                progress, cancellation);
+        }
+        catch (Exception) when (storeFailure != null)
+        {
+            storeFailure.Throw();
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            foreach (var run in runs.Where(r => !outcomes.ContainsKey(r.Key)))
+                outcomes[run.Key] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.Failed, Error: new BenchmarkRunException(run, e));
+        }
+        catch (Exception e) when (cancellation.IsCancellationRequested)
+        {
+            // Whatever the pack throws once the benchmark is cancelled ends the benchmark, after the runs that had ended.
+            var stop = e as OperationCanceledException ?? new OperationCanceledException("The benchmark was cancelled.", e, cancellation);
+            var ended = claimed.Where(c => outcomes.ContainsKey(c.Step.Run.Key)).Select(c => (c.Slot, outcomes[c.Step.Run.Key])).ToList();
+            return (ended, ExceptionDispatchInfo.Capture(stop));
+        }
+        return (claimed.Select(c => (c.Slot, outcomes[c.Step.Run.Key])).ToList(), null);
+    }
+
+    BenchmarkRunOutcome ExecuteAlone(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
     {
         BenchmarkResult result;
         try
         {
             result = executor.Execute(run, progress, cancellation);
-            if (result.GetKey() != run.Key)
-                throw new InvalidOperationException($"The run {run.Key} produced a result for {result.GetKey()}.");
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
@@ -107,6 +226,15 @@ public sealed class BenchmarkRunner
             // say) ends the benchmark rather than counting as a failed run.
             throw new OperationCanceledException("The benchmark was cancelled.", e, cancellation);
         }
+        return Record(run, result);
+    }
+
+    /// <summary>Appends a run's result: finished, or the file's own result when another writer stored this run first; a result for another run is a failure.</summary>
+    BenchmarkRunOutcome Record(PlannedRun run, BenchmarkResult result)
+    {
+        if (result.GetKey() != run.Key)
+            return new BenchmarkRunOutcome(run, BenchmarkRunStatus.Failed,
+                Error: new BenchmarkRunException(run, new InvalidOperationException($"The run {run.Key} produced a result for {result.GetKey()}.")));
         if (Store.Append(result)) return new BenchmarkRunOutcome(run, BenchmarkRunStatus.Finished, result);
         // Another writer stored this run first (having taken over a claim it judged stale): theirs stands.
         return new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, Store.Find(run.Key));

@@ -17,7 +17,7 @@ namespace MoePS.Engine.Benchmarks;
 /// PaperConcat the paper code's forms over all of them. The result holds the test-set predictions (parity data) and,
 /// for mixtures, the gate scores (the raw scales for PaperConcat).
 /// </summary>
-public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
+public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDisposable
 {
     readonly BenchmarkTasks tasks;
     readonly ComputeDevice device;
@@ -37,17 +37,26 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
     public BenchmarkResult Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
+        var dataset = Load(run, cancellation);
+        var options = Options(run);
+        return run.Method == LearningMethod.STL
+            ? TrainFromScratch(run, dataset, options.With(run.Settings.StlRecipe), progress, clock, cancellation)
+            : TrainMixture(run, dataset, options, progress, clock, cancellation);
+    }
+
+    /// <summary>The run's task with the split of its seed, which must have test rows.</summary>
+    CrystalDataset Load(PlannedRun run, CancellationToken cancellation)
+    {
         var dataset = tasks.Load(run.Task, run.Seed, cancellation);
         if (dataset.Split!.Test.Length == 0)
             throw new ArgumentException($"The split of '{run.Task}' for seed {run.Seed} ({dataset.Split.Origin}) has no test rows.");
+        return dataset;
+    }
+
+    static TrainingOptions Options(PlannedRun run)
+    {
         var s = run.Settings;
-        var options = new TrainingOptions
-        {
-            Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed,
-        };
-        return run.Method == LearningMethod.STL
-            ? TrainFromScratch(run, dataset, options.With(s.StlRecipe), progress, clock, cancellation)
-            : TrainMixture(run, dataset, options, progress, clock, cancellation);
+        return new TrainingOptions { Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed };
     }
 
     BenchmarkResult TrainFromScratch(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
@@ -55,33 +64,48 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
     {
         using var model = ExtractorPretraining.Train(dataset, options, device: device, progress: progress,
             cancellation: cancellation, graphCache: graphCache);
-        return Result(run, dataset, model, model.Training!, topK: null, Array.Empty<string>(), GateScoreDictionary.Empty, clock, cancellation);
+        return Result(run, dataset, model, model.Training!, topK: null, Array.Empty<string>(), GateScoreDictionary.Empty, clock.Elapsed, cancellation);
     }
 
     BenchmarkResult TrainMixture(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
         IProgress<EpochReport>? progress, Stopwatch clock, CancellationToken cancellation)
     {
+        var (names, mixture) = MixtureShape(run);
+        using var untrained = new MixtureModel(extractors.Get(names), mixture);
+        using var model = MixtureTraining.Train(untrained, dataset, options, device, graphCache, progress, cancellation);
+        return MixtureResult(run, dataset, model, names, clock.Elapsed, cancellation);
+    }
+
+    /// <summary>The extractors and options of a run's mixture: TL's one extractor, or the listed ones (all available when none are).</summary>
+    static (IReadOnlyList<string> Names, MixtureOptions Options) MixtureShape(PlannedRun run)
+    {
         var s = run.Settings;
         bool transfer = run.Method == LearningMethod.TL;
-        var names = transfer ? new[] { s.TransferFrom }
+        IReadOnlyList<string> names = transfer ? new[] { s.TransferFrom }
             : s.Extractors.Count > 0 ? s.Extractors : BenchmarkExtractors.DefaultNames();
-        var mixture = new MixtureOptions
+        return (names, new MixtureOptions
         {
             TopK = transfer ? null : s.TopK,
             Aggregation = run.Method.AggregationOf() ?? throw new ArgumentException($"{run.Method} does not train a mixture."),
             GateRegularization = s.GateRegularization,
             FineTuneLearningRate = s.FineTuneLearningRate,
             FrozenNormalization = s.FrozenNormalization,
-        };
-        using var untrained = new MixtureModel(extractors.Get(names), mixture);
-        using var model = MixtureTraining.Train(untrained, dataset, options, device, graphCache, progress, cancellation);
-        var gates = transfer ? GateScoreDictionary.Empty
-            : new GateScoreDictionary(model.ExtractorScores().Select(e => new KeyValuePair<string, double>(e.Extractor, e.Score)));
-        return Result(run, dataset, model, model.Training!, transfer ? null : model.TopK, names, gates, clock, cancellation);
+        });
     }
 
+    /// <summary>A trained mixture's result; TL has no gate scores.</summary>
+    BenchmarkResult MixtureResult(PlannedRun run, CrystalDataset dataset, MixtureModel model, IReadOnlyList<string> names, TimeSpan elapsed,
+        CancellationToken cancellation)
+    {
+        bool transfer = run.Method == LearningMethod.TL;
+        var gates = transfer ? GateScoreDictionary.Empty
+            : new GateScoreDictionary(model.ExtractorScores().Select(e => new KeyValuePair<string, double>(e.Extractor, e.Score)));
+        return Result(run, dataset, model, model.Training!, transfer ? null : model.TopK, names, gates, elapsed, cancellation);
+    }
+
+    /// <param name="elapsed">The run's wall time (its share, when it trained in a pack).</param>
     BenchmarkResult Result(PlannedRun run, CrystalDataset dataset, IPropertyModel model, TrainingResult training, int? topK,
-        IReadOnlyList<string> extractorNames, GateScoreDictionary gates, Stopwatch clock, CancellationToken cancellation)
+        IReadOnlyList<string> extractorNames, GateScoreDictionary gates, TimeSpan elapsed, CancellationToken cancellation)
     {
         // A run cut short by Ctrl+C is not a result: it must be redone when the benchmark resumes.
         if (training.Cancelled) throw new OperationCanceledException("The run was cancelled before it finished.", cancellation);
@@ -96,7 +120,7 @@ public sealed class BenchmarkTrainer : IBenchmarkExecutor, IDisposable
             Unit = dataset.Unit,
             BestEpoch = training.BestEpoch,
             Epochs = training.EpochsRun,
-            Seconds = clock.Elapsed.TotalSeconds,
+            Seconds = elapsed.TotalSeconds,
             Device = training.Device,
             TopK = topK,
             Extractors = string.Join(",", extractorNames),

@@ -5,7 +5,7 @@ namespace MoePS.Engine.Training;
 /// <summary>Builds the run's optimiser with one optimiser group per <see cref="ParameterGroup"/>, each at its own rate.</summary>
 internal static class OptimizerFactory
 {
-    const double AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8; // torch.optim.Adam's defaults
+    internal const double AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8; // torch.optim.Adam's defaults
 
     public static OptimizerHelper Create(IReadOnlyList<ParameterGroup> groups, TrainingOptions options)
     {

@@ -26,12 +26,15 @@ public static class Trainer
         options.Validate();
         CheckSplit(targets, split);
         TorchRuntime.EnsureLoaded();
-        var normaliser = Normaliser.Fit(split.Train.Concat(split.Validation).Select(i => targets[i]));
-        using var run = new TrainingRun(target, targets, split, options, normaliser);
+        using var run = new TrainingRun(target, targets, split, options, NormaliserFor(targets, split));
         return run.Execute(progress, cancellation);
     }
 
-    static void CheckSplit(IReadOnlyList<double> targets, DatasetSplit split)
+    /// <summary>The label normaliser of a run: fitted to its training and validation labels.</summary>
+    internal static Normaliser NormaliserFor(IReadOnlyList<double> targets, DatasetSplit split) =>
+        Normaliser.Fit(split.Train.Concat(split.Validation).Select(i => targets[i]));
+
+    internal static void CheckSplit(IReadOnlyList<double> targets, DatasetSplit split)
     {
         if (split.Train.Length == 0) throw new ArgumentException("The split has no training rows.", nameof(split));
         if (split.Validation.Length == 0)

@@ -15,10 +15,13 @@ namespace MoePS.Engine.Models.Mixture;
 /// </summary>
 internal sealed class FrozenFeatures : IDisposable
 {
-    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet graphs)
+    bool ownsGraphs;
+
+    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet graphs, bool ownsGraphs)
     {
         PerGroup = perGroup;
         Graphs = graphs;
+        this.ownsGraphs = ownsGraphs;
     }
 
     /// <summary>Per extractor group, [atoms, members, F]: atom features entering <see cref="MixtureNetwork.Forward"/>.</summary>
@@ -43,25 +46,31 @@ internal sealed class FrozenFeatures : IDisposable
     {
         var features = Extract(extractors, network, graphs, ids, device, only);
         if (network.FrozenNormalization != FrozenNormalization.Adapt) return features;
-        IReadOnlyList<Tensor> propagated;
-        try
-        {
-            var frozenConvs = network.FrozenConvolutions!;
-            if (adaptation != null)
-                frozenConvs.EstimateStatistics(features.PerGroup, features.Graphs, adaptation.Rows, adaptation.BatchSize);
-            propagated = frozenConvs.Propagate(features.PerGroup, features.Graphs, only);
-        }
-        catch
-        {
-            features.Dispose();
-            throw;
-        }
-        foreach (var t in features.PerGroup) t.Dispose();
-        return new FrozenFeatures(propagated, features.Graphs);
+        using (features) return features.Adapted(network, adaptation, only, takeGraphs: true);
     }
 
-    /// <summary>Each extractor's own network, in eval mode, to the depth <see cref="MixtureNetwork.ExtractorConvs"/>.</summary>
-    static FrozenFeatures Extract(IReadOnlyList<Extractor> extractors, MixtureNetwork network,
+    /// <summary>
+    /// The features entering the fine-tuned layers of an <see cref="FrozenNormalization.Adapt"/> mixture, from these embedded
+    /// ones (<see cref="Extract"/>): its frozen BatchNorm statistics are first re-estimated on <paramref name="adaptation"/>'s
+    /// rows (kept when null), then its frozen convolutions run in eval mode. The result shares these features' graphs, and
+    /// takes them over when <paramref name="takeGraphs"/> (else this object keeps them).
+    /// </summary>
+    public FrozenFeatures Adapted(MixtureNetwork network, BatchNormAdaptation? adaptation, ISet<int>? only, bool takeGraphs)
+    {
+        var frozenConvs = network.FrozenConvolutions
+            ?? throw new InvalidOperationException($"A {network.FrozenNormalization} mixture has no frozen convolutions of its own to adapt.");
+        if (adaptation != null) frozenConvs.EstimateStatistics(PerGroup, Graphs, adaptation.Rows, adaptation.BatchSize);
+        bool take = takeGraphs && ownsGraphs;
+        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs, only), Graphs, take);
+        if (take) ownsGraphs = false;
+        return adapted;
+    }
+
+    /// <summary>
+    /// Each extractor's own network, in eval mode, to the depth <see cref="MixtureNetwork.ExtractorConvs"/>: the features
+    /// a Source or Batch mixture caches, the embedding that an Adapt mixture propagates with <see cref="Adapted"/>.
+    /// </summary>
+    public static FrozenFeatures Extract(IReadOnlyList<Extractor> extractors, MixtureNetwork network,
         IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only)
     {
         var groups = network.Groups;
@@ -101,7 +110,7 @@ internal sealed class FrozenFeatures : IDisposable
             throw;
         }
         foreach (var (_, set) in sets.Skip(1)) set.Dispose();
-        return new FrozenFeatures(perGroup, sets[0].Set);
+        return new FrozenFeatures(perGroup, sets[0].Set, ownsGraphs: true);
     }
 
     static Tensor AtomFeatures(Extractor extractor, GraphTensorSet set, int convCount, ComputeDevice device)
@@ -127,6 +136,6 @@ internal sealed class FrozenFeatures : IDisposable
     public void Dispose()
     {
         foreach (var t in PerGroup) t.Dispose();
-        Graphs.Dispose();
+        if (ownsGraphs) Graphs.Dispose();
     }
 }

@@ -23,14 +23,25 @@ public static class MixtureTraining
         var crystals = dataset.Entries.Select(e => e.Crystal).ToList();
         foreach (var c in crystals) model.CheckSupports(c);
 
-        var trained = model.Copy();
-        if (!trained.IsTrained) trained.Network.ResetHeads(options.Seed);
+        var trained = CopyToTrain(model, options.Seed);
         var graphs = GraphBatchBuilder.BuildAll(crystals, trained.GraphSettings, cache: cache, cancellationToken: cancellation);
         using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device,
             new BatchNormAdaptation(split.Train, options.EffectiveBatchSize(split.Train.Length)));
         var result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
 
-        trained.Fit = new MixtureFit(result.Normaliser, dataset.TargetName, dataset.Unit, dataset.Name, IsTrained: true, result);
+        Record(trained, dataset, result);
         return trained;
     }
+
+    /// <summary>The copy of <paramref name="model"/> that a run trains: an untrained model's head is drawn from the run's seed.</summary>
+    internal static MixtureModel CopyToTrain(MixtureModel model, int seed)
+    {
+        var copy = model.Copy();
+        if (!copy.IsTrained) copy.Network.ResetHeads(seed);
+        return copy;
+    }
+
+    /// <summary>What a trained model keeps of its run: the normaliser, the task and the training result.</summary>
+    internal static void Record(MixtureModel trained, CrystalDataset dataset, TrainingResult result) =>
+        trained.Fit = new MixtureFit(result.Normaliser, dataset.TargetName, dataset.Unit, dataset.Name, IsTrained: true, result);
 }

@@ -16,6 +16,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
 {
     readonly MixtureModel model;
     readonly FrozenFeatures frozen;
+    readonly bool ownsFrozen;
 
     /// <param name="model">The mixture to train (it is trained in place).</param>
     /// <param name="graphs">The dataset's crystal graphs, in row order.</param>
@@ -33,6 +34,16 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         model.MoveTo(device);
         Device = device.ToTorch();
         frozen = FrozenFeatures.Compute(model.Extractors, model.Network, graphs, ids, device, adaptation: adaptation);
+        ownsFrozen = true;
+    }
+
+    /// <summary>Binds <paramref name="model"/> to frozen features computed for it (it must be their shape); the caller keeps owning them.</summary>
+    internal MixtureTrainingTarget(MixtureModel model, FrozenFeatures frozen, ComputeDevice device)
+    {
+        this.model = model;
+        this.frozen = frozen;
+        model.MoveTo(device);
+        Device = device.ToTorch();
     }
 
     public Device Device { get; }
@@ -115,5 +126,8 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     /// <summary>Denormalised eval-mode predictions for dataset rows.</summary>
     public double[] Predict(int[] rows) => model.PredictRows(frozen, rows, model.Network.Gate.ActiveIndices());
 
-    public void Dispose() => frozen.Dispose();
+    public void Dispose()
+    {
+        if (ownsFrozen) frozen.Dispose();
+    }
 }
