@@ -95,10 +95,25 @@ public sealed record BenchmarkHyperparameters
     public string Describe(LearningMethod method)
     {
         var defaults = Default.RelevantTo(method).ToHashSet();
-        return string.Join("; ", RelevantTo(method).Where(p => !defaults.Contains(p)).Select(p => p.Key + "=" + p.Value));
+        return string.Join(PairSeparator, RelevantTo(method).Where(p => !defaults.Contains(p)).Select(p => p.Key + "=" + p.Value));
     }
 
+    /// <summary>The "name=value" pairs of a <see cref="Describe"/> text, in its order.</summary>
+    public static IReadOnlyList<string> PairsOf(string described) =>
+        described.Split(PairSeparator.Trim(), StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>
+    /// The pairs of a <see cref="Describe"/> text that every method has (epochs, patience, batch size, learning rate),
+    /// e.g. "epochs=200; patience=50" for the Fast preset; empty for the paper's recipe.
+    /// </summary>
+    public static string RecipeOf(string described) =>
+        string.Join(PairSeparator, PairsOf(described).Where(p => SharedKeys.Contains(p[..Math.Max(0, p.IndexOf('=', StringComparison.Ordinal))])));
+
+    const string PairSeparator = "; ";
     static readonly BenchmarkHyperparameters Default = new();
+
+    /// <summary>The settings every method has: those of STL with its defaults, which adds none of its own.</summary>
+    static readonly HashSet<string> SharedKeys = Default.RelevantTo(LearningMethod.STL).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>First 12 hex digits of SHA-256 over <see cref="RelevantTo"/>: part of a run's key.</summary>
     public string HashFor(LearningMethod method)

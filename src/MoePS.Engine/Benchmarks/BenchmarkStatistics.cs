@@ -50,8 +50,7 @@ public static class BenchmarkStatistics
 
     static int Closeness(HashSet<string> own, HashSet<string> other) => other.Count(own.Contains) - other.Count(p => !own.Contains(p));
 
-    static HashSet<string> SettingPairs(string settings) =>
-        settings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+    static HashSet<string> SettingPairs(string settings) => BenchmarkHyperparameters.PairsOf(settings).ToHashSet(StringComparer.Ordinal);
 
     static BenchmarkSummary Summarise(List<BenchmarkResult> runs, ILookup<(string Task, LearningMethod Method), List<BenchmarkResult>> baselines)
     {

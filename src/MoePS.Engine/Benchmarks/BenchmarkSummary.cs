@@ -87,10 +87,7 @@ public sealed record BenchmarkSummary
     /// The part of <see cref="Settings"/> that every method shares (epochs, patience, batch size, learning rate), e.g.
     /// "epochs=200; patience=50" for the Fast preset; empty for the paper's. Tables group by it.
     /// </summary>
-    public string Recipe => string.Join("; ", Settings.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        .Where(p => RecipeKeys.Contains(p[..Math.Max(0, p.IndexOf('=', StringComparison.Ordinal))])));
-
-    static readonly HashSet<string> RecipeKeys = new(StringComparer.Ordinal) { "epochs", "patience", "batchSize", "learningRate" };
+    public string Recipe => BenchmarkHyperparameters.RecipeOf(Settings);
 
     /// <summary>The settings hash shared by the runs summarised.</summary>
     public string ConfigHash { get; init; } = "";
