@@ -5,7 +5,7 @@ namespace MoePS.DeviceCheck.Steps;
 
 /// <summary>
 /// The benchmark protocol of a plan (by default the paper's Table 3: 16 tasks × STL/TL/MoE-18 × 5 seeds, 1000 epochs,
-/// patience 500) on the device, one run after another through the engine's <see cref="BenchmarkRunner"/>, each finished
+/// patience 500) on the device through the engine's <see cref="BenchmarkRunner"/> (the seeds of a TL or MoE method packed, STL one by one), each finished
 /// run appended to &lt;out&gt;/protocol.jsonl, until the plan is done or the time budget ends (the run in progress then
 /// has no result). The details say exactly which runs finished.
 /// </summary>
