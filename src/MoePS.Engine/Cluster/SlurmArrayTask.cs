@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Cluster;
@@ -48,7 +49,8 @@ public static class SlurmArrayTask
         });
         try
         {
-            return work(Index, cancellation.Token);
+            int index = Index;
+            return MainArenaThreads.Run(() => work(index, cancellation.Token)); // pwsh runs this on a pipeline thread
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

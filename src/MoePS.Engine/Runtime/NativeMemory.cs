@@ -22,6 +22,7 @@ public static unsafe class NativeMemory
     public const double GrowthBeforeTrim = 1.10;
     const int TrimThreshold = -1, TopPad = -2, MmapMax = -4; // glibc's M_* parameters
     const int KeepFreeBytes = 1 << 30, HeapGrowthPadBytes = 64 << 20;
+    const nuint NonMainArenaBit = 0x4;
 
     static readonly IntPtr Libc = NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero;
     static readonly object Gate = new();
@@ -78,6 +79,20 @@ public static unsafe class NativeMemory
         if (!TryGet("malloc_trim", out var address)) return;
         ((delegate* unmanaged<nuint, int>)address)(0);
         Interlocked.Increment(ref trimCount);
+    }
+
+    /// <summary>
+    /// Whether the calling thread's malloc arena is glibc's main one (a chunk from another arena has the NON_MAIN_ARENA
+    /// bit, 0x4, in the size word before it); null where libc is not glibc. See <see cref="MainArenaThreads"/>.
+    /// </summary>
+    public static bool? CurrentThreadUsesMainArena()
+    {
+        if (!TryGet("malloc", out var malloc) || !TryGet("free", out var free)) return null;
+        byte* chunk = ((delegate* unmanaged<nuint, byte*>)malloc)(64);
+        if (chunk == null) return null;
+        nuint sizeWord = *((nuint*)chunk - 1);
+        ((delegate* unmanaged<byte*, void>)free)(chunk);
+        return (sizeWord & NonMainArenaBit) == 0;
     }
 
     /// <summary>The process's resident memory in bytes (/proc/self/statm), or 0 where there is none.</summary>

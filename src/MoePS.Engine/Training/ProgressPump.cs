@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Training;
 
 /// <summary>
-/// Runs long work on a worker thread while the calling thread handles the work's progress
+/// Runs long work on a worker thread (one of <see cref="MainArenaThreads"/>, for libtorch's memory) while the calling thread handles the work's progress
 /// reports, in order, as they come — for hosts such as PowerShell whose output calls must come
 /// from one thread. <see cref="Cancel"/> may be called from any thread.
 /// </summary>
@@ -22,11 +23,11 @@ public sealed class ProgressPump<TReport> : IDisposable
     public TResult Run<TResult>(Func<IProgress<TReport>, CancellationToken, TResult> work, Action<TReport> onReport)
     {
         using var queue = new BlockingCollection<TReport>();
-        var worker = Task.Factory.StartNew(() =>
+        var worker = MainArenaThreads.Start(() =>
         {
             try { return work(new QueueProgress(queue), cancellation.Token); }
             finally { queue.CompleteAdding(); }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        });
 
         try
         {
