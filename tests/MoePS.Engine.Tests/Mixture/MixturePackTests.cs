@@ -21,19 +21,21 @@ public sealed class MixturePackTests(MixtureFixture f) : IClassFixture<MixtureFi
     CrystalDataset SplitFor(int seed) =>
         f.Dataset.WithSplit(SplitFile.Read(TestData.PathOf("splits", $"seed{seed}.json"), "jarvis_2d_gap_tbmbj"));
 
-    public static TheoryData<int, int?, FrozenNormalization, int, int> Shapes() => new()
+    public static TheoryData<int, int?, FrozenNormalization, int, int, GateStart> Shapes() => new()
     {
-        { 1, null, FrozenNormalization.Source, 4, 4 },   // TL
-        { 3, 2, FrozenNormalization.Adapt, 4, 1 },       // MoE, top-2 of 3, with a patience that stops runs early
-        { 1, null, FrozenNormalization.Batch, 2, 2 },    // TL with the paper code's BatchNorm (frozen convolutions every step)
+        { 1, null, FrozenNormalization.Source, 4, 4, GateStart.Ones },   // TL
+        { 3, 2, FrozenNormalization.Adapt, 4, 1, GateStart.Ones },       // MoE, top-2 of 3, with a patience that stops runs early
+        { 1, null, FrozenNormalization.Batch, 2, 2, GateStart.Ones },    // TL with the paper code's BatchNorm (frozen convolutions every step)
+        { 5, 2, FrozenNormalization.Source, 3, 3, GateStart.Probe },     // MoE, top-2 of 5 started by each run's own probe
     };
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void APackOfSeedsEqualsTheSameRunsOneByOne(int extractors, int? topK, FrozenNormalization normalization, int epochs, int patience)
+    public void APackOfSeedsEqualsTheSameRunsOneByOne(int extractors, int? topK, FrozenNormalization normalization, int epochs, int patience,
+        GateStart gateStart)
     {
         using var shape = new MixtureModel(f.Extractors.Take(extractors).ToArray(),
-            new MixtureOptions { TopK = topK, FrozenNormalization = normalization });
+            new MixtureOptions { TopK = topK, FrozenNormalization = normalization, GateStart = gateStart });
         var datasets = Seeds.Select(SplitFor).ToArray();
         var options = Seeds.Select(s => new TrainingOptions { Epochs = epochs, Patience = patience, Seed = s }).ToArray();
 

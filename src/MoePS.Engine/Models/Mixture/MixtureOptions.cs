@@ -21,4 +21,7 @@ public sealed record MixtureOptions
     /// code's behaviour) is better.
     /// </summary>
     public FrozenNormalization FrozenNormalization { get; init; } = FrozenNormalization.Source;
+
+    /// <summary>Where the gate's θ starts: the paper's ones, or a relevance probe of each extractor on the training rows.</summary>
+    public GateStart GateStart { get; init; } = GateStart.Ones;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
@@ -17,6 +18,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     readonly MixtureModel model;
     readonly FrozenFeatures frozen;
     readonly bool ownsFrozen;
+    const int ProbeChunkRows = 256;
 
     /// <param name="model">The mixture to train (it is trained in place).</param>
     /// <param name="graphs">The dataset's crystal graphs, in row order.</param>
@@ -58,6 +60,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         ["FineTuneLayers"] = model.Options.FineTuneLayers.ToString(CultureInfo.InvariantCulture),
         ["GateRegularization"] = model.Options.GateRegularization.ToString("R", CultureInfo.InvariantCulture),
         ["FrozenNormalization"] = model.Options.FrozenNormalization.ToString(),
+        ["GateStart"] = model.Options.GateStart.ToString(),
     };
 
     /// <summary>
@@ -112,10 +115,29 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         }
     }
 
+    /// <summary>
+    /// With <see cref="GateStart.Probe"/>, starts the gate's θ from a <see cref="RelevanceProbe"/> of each extractor's features
+    /// (eval mode, before any training) on <paramref name="split"/>'s training and validation rows; does nothing otherwise.
+    /// </summary>
+    internal void StartGate(IReadOnlyList<double> labels, DatasetSplit split)
+    {
+        if (model.Options.GateStart != GateStart.Probe) return;
+        SetTraining(false);
+        var trainLabels = split.Train.Select(r => labels[r]).ToList();
+        var validationLabels = split.Validation.Select(r => labels[r]).ToList();
+        var errors = Enumerable.Range(0, model.Extractors.Count).Select(i => RelevanceProbe.ValidationError(
+            ExtractorFeatures(split.Train, i), trainLabels, ExtractorFeatures(split.Validation, i), validationLabels)).ToArray();
+        model.Network.Gate.Start(RelevanceProbe.GateStart(errors));
+    }
+
     /// <summary>E_i(x) of one extractor for <paramref name="rows"/> through the fine-tuned path, as the mixture computes it.</summary>
-    internal float[][] ExtractorFeatures(int[] rows, int extractor)
+    internal float[][] ExtractorFeatures(int[] rows, int extractor) =>
+        rows.Chunk(ProbeChunkRows).SelectMany(chunk => ExtractorFeaturesOf(chunk, extractor)).ToArray();
+
+    float[][] ExtractorFeaturesOf(int[] rows, int extractor)
     {
         using var scope = NewDisposeScope();
+        using var _ = no_grad();
         using var batch = frozen.Graphs.Select(rows);
         var feature = model.Network.ExtractorFeatures(frozen.PerGroup, batch, new[] { extractor })[extractor].cpu();
         int f = (int)feature.shape[1];

@@ -28,6 +28,17 @@ public sealed class TopKGate : nn.Module
     public int TopK { get; }
     public Parameter Theta => theta;
 
+    /// <summary>Sets θ before training (see <see cref="GateStart"/>); the paper's gate starts from ones.</summary>
+    public void Start(IReadOnlyList<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != ExtractorCount)
+            throw new ArgumentException($"The gate has {ExtractorCount} extractors; got {values.Count} starting values.", nameof(values));
+        using var _ = no_grad();
+        using var start = tensor(values.ToArray(), device: theta.device);
+        theta.copy_(start);
+    }
+
     /// <summary>Indices of the k extractors with the largest θ, in ascending index order.</summary>
     public int[] ActiveIndices()
     {

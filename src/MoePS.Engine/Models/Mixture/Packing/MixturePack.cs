@@ -40,7 +40,15 @@ public sealed class MixturePack : IDisposable
         this.frozen = frozen;
         this.runsPerBackward = runsPerBackward;
         var labels = datasets[0].Entries.Select(e => e.Target).ToArray();
-        runs = models.Select((m, r) => new PackedRun(new MixtureTrainingTarget(m, frozen.For(r), device), labels, datasets[r].Split!, options[r])).ToList();
+        runs = models.Select((m, r) => new PackedRun(StartedTarget(m, frozen.For(r), labels, datasets[r].Split!, device), labels, datasets[r].Split!, options[r])).ToList();
+    }
+
+    /// <summary>A run's training target, its gate started as <see cref="MixtureTraining.Train"/> starts it.</summary>
+    static MixtureTrainingTarget StartedTarget(MixtureModel model, FrozenFeatures frozen, double[] labels, DatasetSplit split, ComputeDevice device)
+    {
+        var target = new MixtureTrainingTarget(model, frozen, device);
+        if (!model.IsTrained) target.StartGate(labels, split);
+        return target;
     }
 
     /// <summary>Why mixtures of this shape cannot train in a pack, or null when they can.</summary>
