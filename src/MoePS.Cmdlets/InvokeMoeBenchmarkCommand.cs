@@ -107,6 +107,10 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(ParameterSetName = TaskSet)]
     public FrozenNormalization FrozenNormalization { get; set; } = Paper.FrozenNormalization;
 
+    /// <summary><para type="description">Where the mixtures' gate θ starts: Ones (the paper's, the default) or Probe (from a relevance probe of each extractor on the run's training and validation rows). See New-MixtureModel.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    public GateStart GateStart { get; set; } = Paper.GateStart;
+
     /// <summary><para type="description">STL's optimiser: PaperText (the default: Adam at 0.01, as the paper's text says) or PaperCode (SGD at 0.02, momentum 0.9, cosine to 1e-5: the paper's main_singletask.py, which produced its Table 3 STL column).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public SingleTaskRecipe StlRecipe { get; set; } = Paper.StlRecipe;
@@ -304,6 +308,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
             Patience = MyInvocation.BoundParameters.ContainsKey(nameof(Patience)) ? Patience : budget.Patience,
             BatchSize = BatchSize, TopK = TopK, TransferFrom = TransferFrom,
             Extractors = Extractor ?? Paper.Extractors, FrozenNormalization = FrozenNormalization, StlRecipe = StlRecipe,
+            GateStart = GateStart,
         };
         var methods = new List<PlannedMethod>();
         try

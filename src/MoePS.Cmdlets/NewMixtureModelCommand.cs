@@ -63,6 +63,10 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
     [Parameter]
     public FrozenNormalization FrozenNormalization { get; set; } = Paper.FrozenNormalization;
 
+    /// <summary><para type="description">Where the gate's θ starts: Ones (the paper's; the first k extractors by order start active) or Probe (from a ridge regression on each extractor's frozen features, fitted on the training rows and scored on the validation rows before training: the k best-probed extractors start active, weighted by 1/MAE).</para></summary>
+    [Parameter]
+    public GateStart GateStart { get; set; } = Paper.GateStart;
+
     protected override void ProcessRecord() => extractors.AddRange(Extractor);
 
     protected override void EndProcessing()
@@ -72,6 +76,7 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
             TopK = MyInvocation.BoundParameters.ContainsKey(nameof(TopK)) ? TopK : null,
             Aggregation = Aggregation, HeadLayers = HeadLayers, HiddenSize = HiddenSize, FineTuneLayers = FineTuneLayers,
             GateRegularization = GateRegularization, FineTuneLearningRate = FineTuneLearningRate, FrozenNormalization = FrozenNormalization,
+            GateStart = GateStart,
         };
         try
         {

@@ -42,6 +42,9 @@ public sealed record BenchmarkHyperparameters
     /// <summary>BatchNorm statistics of the extractors' frozen layers (TL and mixtures).</summary>
     public FrozenNormalization FrozenNormalization { get; init; } = Mixture.FrozenNormalization;
 
+    /// <summary>Where a mixture's gate θ starts (mixtures of several extractors only).</summary>
+    public GateStart GateStart { get; init; } = Mixture.GateStart;
+
     /// <summary>
     /// STL's optimiser and schedule: the paper text's (Adam at <see cref="LearningRate"/>, the default) or the paper code's
     /// (SGD at 0.02, momentum 0.9, cosine to 1e-5: <see cref="LearningRate"/> does not apply to STL then).
@@ -82,6 +85,7 @@ public sealed record BenchmarkHyperparameters
             s.Add(new("aggregation", method.AggregationOf()!.Value.ToString()));
             s.Add(new("extractors", Extractors.Count == 0 ? "all" : string.Join(",", Extractors)));
             s.Add(new("gateRegularization", Num(GateRegularization)));
+            if (GateStart != GateStart.Ones) s.Add(new("gateStart", GateStart.ToString()));
         }
         if (method != LearningMethod.STL && FrozenNormalization != FrozenNormalization.Source)
             s.Add(new("frozenNormalization", FrozenNormalization.ToString()));

@@ -90,6 +90,7 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
             GateRegularization = s.GateRegularization,
             FineTuneLearningRate = s.FineTuneLearningRate,
             FrozenNormalization = s.FrozenNormalization,
+            GateStart = transfer ? GateStart.Ones : s.GateStart,
         });
     }
 

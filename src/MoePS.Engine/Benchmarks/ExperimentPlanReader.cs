@@ -31,7 +31,7 @@ public sealed class ExperimentPlanReader
     static readonly string[] HyperparameterKeys =
     {
         "epochs", "patience", "batchSize", "learningRate", "fineTuneLearningRate", "topK", "aggregation",
-        "transferFrom", "extractors", "gateRegularization", "frozenNormalization", "stlRecipe", "preset",
+        "transferFrom", "extractors", "gateRegularization", "frozenNormalization", "stlRecipe", "gateStart", "preset",
     };
 
     static readonly Regex NamePattern = new(@"^[A-Za-z0-9_.\-]+$", RegexOptions.Compiled);
@@ -182,6 +182,7 @@ public sealed class ExperimentPlanReader
                 "gateRegularization" => h with { GateRegularization = NonNegative(value, key) },
                 "frozenNormalization" => h with { FrozenNormalization = EnumName<FrozenNormalization>(value, key) },
                 "stlRecipe" => h with { StlRecipe = EnumName<SingleTaskRecipe>(value, key) },
+                "gateStart" => h with { GateStart = EnumName<GateStart>(value, key) },
                 _ => h,
             };
         }
