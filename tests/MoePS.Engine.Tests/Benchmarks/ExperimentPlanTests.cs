@@ -130,6 +130,21 @@ public class ExperimentPlanTests
     }
 
     [Fact]
+    public void TheGateStartComesFromThePlanAndNamesOnlyMixtureRunsThatLeaveThePapersOnes()
+    {
+        var plan = ExperimentPlanReader.Parse("""
+            tasks: [jarvis_2d_gap_tbmbj]
+            methods: [STL, TL, MoE, { method: MoE, topK: 4, gateStart: probe }]
+            hyperparameters: { preset: fast }
+            """);
+        var described = plan.Methods.Select(m => m.Settings.Describe(m.Method)).ToList();
+        Assert.Equal(new[] { "epochs=200; patience=50", "epochs=200; patience=50", "epochs=200; patience=50", "epochs=200; patience=50; topK=4; gateStart=Probe" },
+            described);
+        Assert.Equal(GateStart.Probe, plan.Methods[3].Settings.GateStart);
+        Assert.NotEqual(plan.Methods[2].Settings.HashFor(LearningMethod.MoE), plan.Methods[3].Settings.HashFor(LearningMethod.MoE));
+    }
+
+    [Fact]
     public void ThePaperCodesFormsTakeNoTopK()
     {
         var e = Assert.Throws<ExperimentPlanException>(() => ExperimentPlanReader.Parse(
