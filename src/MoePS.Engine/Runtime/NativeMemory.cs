@@ -6,8 +6,10 @@ namespace MoePS.Engine.Runtime;
 /// glibc malloc settings for libtorch on the CPU. A CGCNN batch of 250 crystals makes tensors of
 /// ~100 MB ([atoms × 12 neighbours, 128] floats); glibc serves every allocation above 32 MB with a
 /// fresh mmap and returns it on free, so each such tensor page-faults its memory in again — that
-/// made a training epoch about 10× slower than the arithmetic. With mmap off and a high trim
-/// threshold, freed blocks stay in the heap and are reused within an epoch. The heap then holds
+/// made a training epoch about 10× slower than the arithmetic. With mmap off and glibc's own trimming
+/// off, freed blocks stay in the heap and are reused within an epoch. (A 1 GB trim threshold was not
+/// enough: a MoE-18 step on expt_eform frees several GB at once, glibc gave it back at every free and
+/// faulted it in again, 3.2 M minor faults and ~5× the epoch time.) The heap then holds
 /// free memory that fragments and slowly grows (only ~80 MB is in use between epochs, but the heap
 /// reached 1.3–1.9 GB untrimmed), so the trainer calls <see cref="ReleaseIfGrown"/> after each epoch.
 /// A trim costs 15–60 ms and makes the next epoch fault its working set back in; on the smallest paper
@@ -21,7 +23,7 @@ public static unsafe class NativeMemory
     /// <summary>Resident memory may grow by this factor over the working set before <see cref="ReleaseIfGrown"/> trims.</summary>
     public const double GrowthBeforeTrim = 1.10;
     const int TrimThreshold = -1, TopPad = -2, MmapMax = -4; // glibc's M_* parameters
-    const int KeepFreeBytes = 1 << 30, HeapGrowthPadBytes = 64 << 20;
+    const int NeverTrim = -1, HeapGrowthPadBytes = 64 << 20;
     const nuint NonMainArenaBit = 0x4;
 
     static readonly IntPtr Libc = NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero;
@@ -41,7 +43,7 @@ public static unsafe class NativeMemory
         if (Tuned || Environment.GetEnvironmentVariable(TuningVariable) == "0") return;
         if (!TryGet("mallopt", out var address)) return;
         var mallopt = (delegate* unmanaged<int, int, int>)address;
-        Tuned = mallopt(MmapMax, 0) == 1 & mallopt(TrimThreshold, KeepFreeBytes) == 1 & mallopt(TopPad, HeapGrowthPadBytes) == 1;
+        Tuned = mallopt(MmapMax, 0) == 1 & mallopt(TrimThreshold, NeverTrim) == 1 & mallopt(TopPad, HeapGrowthPadBytes) == 1;
     }
 
     /// <summary>Returns the heap's free memory to the system (glibc malloc_trim), e.g. at the end of a training run; forgets the working set.</summary>
