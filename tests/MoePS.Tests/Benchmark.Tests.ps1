@@ -140,7 +140,7 @@ Describe 'Invoke-MoeBenchmark, killed and resumed' {
         $files = Export-MoeReport -ResultPath $ResultFile -Path $path -PassThru
         $check = Test-Workbook $path
         $check.Errors.Count | Should -Be 0
-        $check.Sheets | Should -Be @('Summary', 'Runs', 'GateScores', 'Plots')
+        $check.Sheets | Should -Be @('Summary', 'Details', 'Runs', 'GateScores', 'Plots')
         $check.Rows['Summary'] | Should -Be 5
         $check.Rows['Runs'] | Should -Be 5
         $check.Rows['GateScores'] | Should -Be 3

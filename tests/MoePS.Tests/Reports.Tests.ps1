@@ -207,8 +207,9 @@ Describe 'Export-MoeReport' {
         $files.Count | Should -Be 5      # workbook, Fig. 2, Fig. 4, a parity plot per task
         $check = Test-Workbook $path
         $check.Errors.Count | Should -Be 0
-        $check.Sheets | Should -Be @('Summary', 'Runs', 'GateScores', 'Plots')
+        $check.Sheets | Should -Be @('Summary', 'Details', 'Runs', 'GateScores', 'Plots')
         $check.Rows['Summary'] | Should -Be 7
+        $check.Rows['Details'] | Should -Be 7
         $check.Rows['Runs'] | Should -Be 13
         $check.Rows['GateScores'] | Should -Be 3
         $check.Images | Should -Be 4
@@ -238,7 +239,7 @@ Describe 'Export-MoeReport' {
         $path = Join-Path $script:Folder 'print.xlsx'
         Export-MoeReport -ResultPath $script:ResultFile -Path $path
         $setup = Get-WorkbookPrintSetup $path
-        $setup.Sheet | Should -Be 'Summary', 'Runs', 'GateScores', 'Plots'
+        $setup.Sheet | Should -Be 'Summary', 'Details', 'Runs', 'GateScores', 'Plots'
         foreach ($s in $setup) {
             $s.Orientation | Should -Be 'landscape' -Because $s.Sheet
             $s.FitToPage | Should -BeTrue -Because $s.Sheet
@@ -308,16 +309,16 @@ Describe 'Export-MoeReport printed to PDF (LibreOffice)' {
 
     BeforeEach { if ($script:PdfSkip) { Set-ItResult -Skipped -Because $script:PdfSkip } }
 
-    It 'prints the 12-run workbook on 7 pages: each table sheet on one, each of the 4 plots on one' {
+    It 'prints the 12-run workbook on 8 pages: each table sheet on one, each of the 4 plots on one' {
         # Before the print set-up the same workbook took 18 pages: Summary 5, Runs 5 (columns split across pages), GateScores 2, Plots 6.
-        $script:Pages12.Sheet | Should -Be 'Summary', 'Runs', 'GateScores', 'Plots', 'Plots', 'Plots', 'Plots'
+        $script:Pages12.Sheet | Should -Be 'Summary', 'Details', 'Runs', 'GateScores', 'Plots', 'Plots', 'Plots', 'Plots'
         ($script:Pages12 | Where-Object Sheet -eq 'Plots').Text | ForEach-Object { ($_ -split "`n" | Where-Object { $_.Trim() })[0].Trim() } |
             Should -Be 'Improvement over STL vs dataset size', 'Gate scores (task × extractor)', 'Parity: jarvis_2d_gap_tbmbj', 'Parity: mp_poisson_ratio'
     }
 
     It 'prints every table sheet one page wide, its header row at the top of every page' {
         @($script:Pages120 | Where-Object Sheet -eq 'Runs').Count | Should -BeIn 2, 3    # 121 rows
-        $columns = @{ Summary = 'Task', 'Seconds'; Runs = 'Task', 'Finished'; GateScores = 'Task', 'jarvis_bandgap' }
+        $columns = @{ Summary = 'Task', 'Wins vs TL'; Details = 'Task', 'Seconds'; Runs = 'Task', 'Finished'; GateScores = 'Task', 'jarvis_bandgap' }
         foreach ($page in $script:Pages12 + $script:Pages120 | Where-Object Sheet -ne 'Plots') {
             $first, $last = $columns[$page.Sheet]
             $header = ($page.Text -split "`n" | Where-Object { $_.Trim() })[0]

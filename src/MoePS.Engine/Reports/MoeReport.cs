@@ -11,13 +11,13 @@ public sealed record ReportFiles(string Workbook, IReadOnlyList<string> Images, 
 }
 
 /// <summary>
-/// The benchmark workbook: Summary (task × method beside the paper, best per task in bold),
-/// Runs (every run), GateScores (task × extractor with a colour scale) and Plots (Fig. 2, Fig. 4
+/// The benchmark workbook: Summary (task × method: mean ± std over seeds beside the paper, paired wins over STL and
+/// TL, best per task in bold), Details (the rest of each summary row), Runs (every run), GateScores (task × extractor with a colour scale) and Plots (Fig. 2, Fig. 4
 /// and parity plots, also written as PNG files beside the workbook).
 /// </summary>
 public static class MoeReport
 {
-    public const string SummarySheet = "Summary", RunsSheet = "Runs", GateSheet = "GateScores", PlotsSheet = "Plots";
+    public const string SummarySheet = "Summary", DetailsSheet = "Details", RunsSheet = "Runs", GateSheet = "GateScores", PlotsSheet = "Plots";
 
     public static ReportFiles Write(string path, IReadOnlyCollection<BenchmarkResult> results, bool overwrite)
     {
@@ -40,11 +40,12 @@ public static class MoeReport
             imagePaths.Add(png);
         }
 
-        var sheets = new List<string> { SummarySheet, RunsSheet, GateSheet, PlotsSheet };
+        var sheets = new List<string> { SummarySheet, DetailsSheet, RunsSheet, GateSheet, PlotsSheet };
         AtomicFile.Write(workbook, overwrite, temp =>
         {
             using var book = new WorkbookBuilder(temp);
             book.AddTableSheet(SummarySheet, "Summary", ReportTables.SummaryHeader, ReportTables.SummaryRows(summaries));
+            book.AddTableSheet(DetailsSheet, "Details", ReportTables.DetailsHeader, ReportTables.DetailsRows(summaries));
             book.AddTableSheet(RunsSheet, "Runs", ReportTables.RunHeader, results.Select(ReportTables.RunRow).ToList());
             if (gates.RowLabels.Count > 0)
                 book.AddTableSheet(GateSheet, "GateScores", ReportTables.GateHeader(gates), ReportTables.GateRows(gates),

@@ -15,6 +15,8 @@ public enum ReportStyle : uint
     Seconds = 6,
     Score = 7,
     WholeNumber = 8,
+    /// <summary>Text aligned right, e.g. "4/5" or "1.31 ± 0.29" among numbers.</summary>
+    RightText = 9,
 }
 
 /// <summary>Builds the stylesheet behind <see cref="ReportStyle"/>.</summary>
@@ -48,10 +50,18 @@ static class WorkbookStyles
             Format(RatioFormat, bold: false),
             Format(SecondsFormat, bold: false),
             Format(ScoreFormat, bold: false),
-            Format(1, bold: false));
+            Format(1, bold: false),
+            RightAligned(Format(0, bold: false)));
         cellFormats.Count = (uint)cellFormats.ChildElements.Count;
         var cellStyles = new CellStyles(new DocumentFormat.OpenXml.Spreadsheet.CellStyle { Name = "Normal", FormatId = 0, BuiltinId = 0 }) { Count = 1 };
         return new Stylesheet(formats, fonts, fills, borders, styleFormats, cellFormats, cellStyles);
+    }
+
+    static CellFormat RightAligned(CellFormat format)
+    {
+        format.ApplyAlignment = true;
+        format.Append(new Alignment { Horizontal = HorizontalAlignmentValues.Right });
+        return format;
     }
 
     static Font Font(bool bold)

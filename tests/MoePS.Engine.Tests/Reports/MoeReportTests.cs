@@ -31,14 +31,16 @@ public sealed class MoeReportTests : IDisposable
 
         var book = doc.WorkbookPart!;
         var sheets = book.Workbook.Sheets!.Elements<Sheet>().ToList();
-        Assert.Equal(new[] { "Summary", "Runs", "GateScores", "Plots" }, sheets.Select(s => s.Name!.Value));
+        Assert.Equal(new[] { "Summary", "Details", "Runs", "GateScores", "Plots" }, sheets.Select(s => s.Name!.Value));
         WorksheetPart Part(string name) => (WorksheetPart)book.GetPartById(sheets.Single(s => s.Name == name).Id!);
 
         // Header + one row per summary / run / mixture setting, each an Excel table over exactly that range.
         Assert.Equal(1 + 6, Part("Summary").Worksheet.Descendants<Row>().Count());
+        Assert.Equal(1 + 6, Part("Details").Worksheet.Descendants<Row>().Count());
         Assert.Equal(1 + results.Count, Part("Runs").Worksheet.Descendants<Row>().Count());
         Assert.Equal(1 + 2, Part("GateScores").Worksheet.Descendants<Row>().Count());
-        Assert.Equal("A1:X7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal("A1:L7", Part("Summary").TableDefinitionParts.Single().Table.Reference!.Value);
+        Assert.Equal("A1:O7", Part("Details").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Equal($"A1:Q{results.Count + 1}", Part("Runs").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Equal("A1:F3", Part("GateScores").TableDefinitionParts.Single().Table.Reference!.Value);
         Assert.Single(Part("GateScores").Worksheet.Descendants<ColorScale>());
@@ -70,37 +72,51 @@ public sealed class MoeReportTests : IDisposable
         var summary = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().First().Id!);
         var strings = book.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
         var boldMethods = summary.Worksheet.Descendants<Row>().Skip(1)
-            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith('J') && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
+            .Where(r => r.Elements<Cell>().Any(c => c.CellReference!.Value!.StartsWith('F') && c.StyleIndex!.Value == (uint)ReportStyle.MaeBold))
             .Select(r => strings[int.Parse(r.Elements<Cell>().Single(c => c.CellReference!.Value!.StartsWith('B')).CellValue!.Text, CultureInfo.InvariantCulture)])
             .ToList();
         Assert.Equal(new[] { "MoE", "MoE" }, boldMethods);
     }
 
     [Fact]
-    public void TheSummarySheetShowsThePaperDistanceAndThePairedComparisons()
+    public void TheSummaryShowsThePairedComparisonsAndTheDetailsThePaperDistance()
     {
         string path = Path.Combine(folder, "paired.xlsx");
         MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false);
         using var doc = SpreadsheetDocument.Open(path, false);
         var book = doc.WorkbookPart!;
-        var summary = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().First().Id!);
         var strings = book.SharedStringTablePart!.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToList();
-        var rows = summary.Worksheet.Descendants<Row>().ToList();
-        string Column(string header) => new string(rows[0].Elements<Cell>()
-            .Single(c => strings[int.Parse(c.CellValue!.Text, CultureInfo.InvariantCulture)] == header).CellReference!.Value!.TakeWhile(char.IsLetter).ToArray());
-        Cell At(int row, string header) => rows[row].Elements<Cell>().Single(c => c.CellReference!.Value == Column(header) + (row + 1));
-        double Number(int row, string header) => double.Parse(At(row, header).CellValue!.Text, CultureInfo.InvariantCulture);
-        string Text(int row, string header) => strings[int.Parse(At(row, header).CellValue!.Text, CultureInfo.InvariantCulture)];
+        var summary = SheetTable(book, "Summary", strings);
+        var details = SheetTable(book, "Details", strings);
 
         // Rows 1-3: jarvis_2d_gap_tbmbj STL (1.40, 1.20), TL (1.70, 1.50), MoE (1.10, 1.00) on seeds 0 and 1.
-        Assert.Equal((1.30 - 1.31) / 0.29, Number(1, "Paper stds off"), 12);
-        Assert.Equal(((1.10 - 1.40) + (1.00 - 1.20)) / 2, Number(3, "Paired vs STL"), 12);
-        Assert.Equal("2/2", Text(3, "Seeds better than STL"));
-        Assert.Equal(((1.10 - 1.70) + (1.00 - 1.50)) / 2, Number(3, "Paired vs TL"), 12);
-        Assert.Equal("2/2", Text(3, "Seeds better than TL"));
-        Assert.Equal(((1.70 - 1.40) + (1.50 - 1.20)) / 2, Number(2, "Paired vs STL"), 12);
-        Assert.Equal("0/2", Text(2, "Seeds better than STL"));
-        Assert.DoesNotContain(rows[1].Elements<Cell>(), c => c.CellReference!.Value == Column("Paired vs STL") + 2); // STL itself: empty
+        Assert.Equal((1.30 - 1.31) / 0.29, details.Number(1, "Paper stds off"), 12);
+        Assert.Equal(1.31, details.Number(1, "Paper mean"), 12);
+        Assert.Equal("1.31 ± 0.29", summary.Text(1, "Paper"));
+        Assert.Equal(1.30, summary.Number(1, "Mean"), 12);
+        Assert.Equal(((1.10 - 1.40) + (1.00 - 1.20)) / 2, summary.Number(3, "Δ vs STL"), 12);
+        Assert.Equal("2/2", summary.Text(3, "Wins vs STL"));
+        Assert.Equal(((1.10 - 1.70) + (1.00 - 1.50)) / 2, summary.Number(3, "Δ vs TL"), 12);
+        Assert.Equal("2/2", summary.Text(3, "Wins vs TL"));
+        Assert.Equal(((1.70 - 1.40) + (1.50 - 1.20)) / 2, summary.Number(2, "Δ vs STL"), 12);
+        Assert.Equal("0/2", summary.Text(2, "Wins vs STL"));
+        Assert.False(summary.Has(1, "Δ vs STL")); // STL itself: empty
+    }
+
+    sealed record SheetCells(List<Row> Rows, List<string> Strings)
+    {
+        string Column(string header) => new(Rows[0].Elements<Cell>()
+            .Single(c => Strings[int.Parse(c.CellValue!.Text, CultureInfo.InvariantCulture)] == header).CellReference!.Value!.TakeWhile(char.IsLetter).ToArray());
+        Cell? At(int row, string header) => Rows[row].Elements<Cell>().SingleOrDefault(c => c.CellReference!.Value == Column(header) + (row + 1));
+        public bool Has(int row, string header) => At(row, header) != null;
+        public double Number(int row, string header) => double.Parse(At(row, header)!.CellValue!.Text, CultureInfo.InvariantCulture);
+        public string Text(int row, string header) => Strings[int.Parse(At(row, header)!.CellValue!.Text, CultureInfo.InvariantCulture)];
+    }
+
+    static SheetCells SheetTable(WorkbookPart book, string name, List<string> strings)
+    {
+        var part = (WorksheetPart)book.GetPartById(book.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == name).Id!);
+        return new SheetCells(part.Worksheet.Descendants<Row>().ToList(), strings);
     }
 
     [Fact]
@@ -112,7 +128,7 @@ public sealed class MoeReportTests : IDisposable
         Assert.Empty(files.Images);
         using var doc = SpreadsheetDocument.Open(path, false);
         Assert.Empty(new OpenXmlValidator().Validate(doc));
-        Assert.Equal(4, doc.WorkbookPart!.Workbook.Sheets!.Count());
+        Assert.Equal(5, doc.WorkbookPart!.Workbook.Sheets!.Count());
     }
 
     [Fact]
