@@ -41,7 +41,7 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
         var dataset = Load(run, cancellation);
         var options = Options(run);
         return run.Method == LearningMethod.STL
-            ? TrainFromScratch(run, dataset, options.With(run.Settings.StlRecipe), progress, clock, cancellation)
+            ? TrainFromScratch(run, dataset, options, progress, clock, cancellation)
             : TrainMixture(run, dataset, options, progress, clock, cancellation);
     }
 
@@ -54,7 +54,12 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
         return dataset;
     }
 
-    static TrainingOptions Options(PlannedRun run) => RunSettings.Apply(run.Settings, new TrainingOptions { Seed = run.Seed });
+    /// <summary>The training options of a run: its recipe settings and seed, and STL's recipe.</summary>
+    internal static TrainingOptions Options(PlannedRun run)
+    {
+        var options = RunSettings.Apply(run.Settings, new TrainingOptions { Seed = run.Seed });
+        return run.Method == LearningMethod.STL ? options.With(run.Settings.StlRecipe) : options;
+    }
 
     BenchmarkResult TrainFromScratch(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
         IProgress<EpochReport>? progress, Stopwatch clock, CancellationToken cancellation)
@@ -77,7 +82,7 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
     /// The extractors and options of a run's mixture: TL's one extractor, or the listed ones (all available when none are); its
     /// method's aggregation, and TL with every extractor (its one) active.
     /// </summary>
-    static (IReadOnlyList<string> Names, MixtureOptions Options) MixtureShape(PlannedRun run)
+    internal static (IReadOnlyList<string> Names, MixtureOptions Options) MixtureShape(PlannedRun run)
     {
         var s = run.Settings;
         bool transfer = run.Method == LearningMethod.TL;

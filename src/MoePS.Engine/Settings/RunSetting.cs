@@ -37,6 +37,9 @@ public abstract class RunSetting
     /// <summary>Whether the checkpoint identity of a mixture records it.</summary>
     public SettingIdentity Identity { get; init; }
 
+    /// <summary>The type of its value.</summary>
+    public abstract Type ValueType { get; }
+
     /// <summary>Its declared default, boxed.</summary>
     public abstract object? DefaultValue { get; }
 

@@ -30,6 +30,8 @@ public sealed class RunSetting<T>(string name, T defaultValue, SettingScope scop
     /// <summary>The identity field's text for a mixture's options and extractor count, when not the value's key text.</summary>
     public Func<MixtureOptions, int, string>? IdentityText { get; init; }
 
+    public override Type ValueType => typeof(T);
+
     public override object? DefaultValue => Default;
 
     public override bool IsDefault(BenchmarkHyperparameters settings) => KeyText(settings) == text(Default);
