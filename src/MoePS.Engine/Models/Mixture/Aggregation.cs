@@ -43,6 +43,17 @@ public static class Aggregations
     /// <summary>Whether training adds the gate regulariser λ(aᵀa − 1)² (the paper code's Concat and Ensemble do not).</summary>
     public static bool UsesGateRegulariser(this Aggregation aggregation) => aggregation.HasTopK();
 
+    /// <summary>
+    /// The aggregation of the paper's Table 1 this one is a form of: the paper code made its Concat and Ensemble as
+    /// <see cref="Aggregation.PaperConcat"/> and <see cref="Aggregation.PaperEnsemble"/> do.
+    /// </summary>
+    public static Aggregation AsInPaperTable(this Aggregation aggregation) => aggregation switch
+    {
+        Aggregation.PaperConcat => Aggregation.Concat,
+        Aggregation.PaperEnsemble => Aggregation.Ensemble,
+        _ => aggregation,
+    };
+
     /// <summary>Whether the extractor features feed one head over their concatenation.</summary>
     public static bool IsConcatenation(this Aggregation aggregation) => aggregation is Aggregation.Concat or Aggregation.PaperConcat;
 
