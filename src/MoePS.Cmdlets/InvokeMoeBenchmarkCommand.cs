@@ -72,7 +72,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(ParameterSetName = TaskSet)]
     public Aggregation? Aggregation { get; set; }
 
-    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50; not yet measured against Paper over the paper's seeds). Sets -Epochs and -Patience unless they are given.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50; within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
 

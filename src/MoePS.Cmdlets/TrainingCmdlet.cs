@@ -18,7 +18,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
 
     TrainingCmdletRunner? runner;
 
-    /// <summary><para type="description">Paper (the default: the paper's protocol, for reproducing it) or Fast (200 epochs with the cosine over 200, early stop after 50 epochs without improvement; not yet measured against Paper over the paper's seeds). Sets -Epochs and -Patience unless they are given.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol, for reproducing it) or Fast (200 epochs with the cosine over 200, early stop after 50 epochs without improvement; within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
     [Parameter]
     public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
 
