@@ -69,6 +69,10 @@ public static class RunSettings
         IdentityText = (o, extractors) => Integer(o.TopKOf(extractors)),
     };
 
+    /// <summary>
+    /// How the gated features become one prediction: Add is the paper's; MoePS's gated Concat and Ensemble stay beside the
+    /// paper code's PaperConcat and PaperEnsemble, as neither form won on both measured tasks (README, "Concat and Ensemble").
+    /// </summary>
     public static readonly RunSetting<Aggregation> Aggregation = new(nameof(Aggregation), Models.Mixture.Aggregation.Add, SettingScope.Mixtures,
         v => v.Choice<Aggregation>(), Name, new(h => h.Aggregation, (h, v) => h with { Aggregation = v }))
     {
