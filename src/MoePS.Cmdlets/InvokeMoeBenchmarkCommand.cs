@@ -5,6 +5,7 @@ using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Reports;
+using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 using MoePS.Engine.Models.Extractors;
 
@@ -41,9 +42,6 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     const string TaskSet = "Task", ConfigSet = "Config";
     const int PlanActivity = 1, RunActivity = 2;
 
-    /// <summary>The paper's recipe: the defaults of -Epochs, -Patience, -BatchSize and -TransferFrom.</summary>
-    static readonly BenchmarkHyperparameters Paper = new();
-
     readonly List<object> tasks = new();
     readonly CancellationTokenSource stop = new();
 
@@ -74,46 +72,76 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(ParameterSetName = TaskSet)]
     public Aggregation? Aggregation { get; set; }
 
-    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50; not yet measured against Paper over the paper's seeds). Sets -Epochs and -Patience unless they are given.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50; within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
 
     /// <summary><para type="description">Epoch budget of every run. Default: the paper's (that of -Preset).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int Epochs { get; set; } = Paper.Epochs;
+    public int Epochs { get; set; } = RunSettings.Epochs.Default;
 
     /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's (that of -Preset).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int Patience { get; set; } = Paper.Patience;
+    public int Patience { get; set; } = RunSettings.Patience.Default;
 
     /// <summary><para type="description">Mini-batch size. Default: the paper's.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
-    public int BatchSize { get; set; } = Paper.BatchSize;
+    public int BatchSize { get; set; } = RunSettings.BatchSize.Default;
+
+    /// <summary><para type="description">Base learning rate (of STL with -StlRecipe PaperText, and of the head and gate of TL and mixtures). Default: the paper's.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(double.Epsilon, double.MaxValue)]
+    public double LearningRate { get; set; } = RunSettings.LearningRate.Default;
+
+    /// <summary><para type="description">Learning rate of the fine-tuned extractor layers of TL and mixtures. Default: the paper's.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(double.Epsilon, double.MaxValue)]
+    public double FineTuneLearningRate { get; set; } = RunSettings.FineTuneLearningRate.Default;
 
     /// <summary><para type="description">The extractor TL starts from. Default: the one of the paper's Table 3.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ArgumentCompleter(typeof(ExtractorNameCompleter))]
-    public string TransferFrom { get; set; } = Paper.TransferFrom;
+    public string TransferFrom { get; set; } = RunSettings.TransferFrom.Default;
 
     /// <summary><para type="description">Extractors of the mixtures. Default: every paper extractor available (18 with the paper's data).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ArgumentCompleter(typeof(ExtractorNameCompleter))]
     public string[]? Extractor { get; set; }
 
+    /// <summary><para type="description">λ of the mixtures' gate regulariser λ(aᵀa − 1)². Default: the paper's.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(0.0, double.MaxValue)]
+    public double GateRegularization { get; set; } = RunSettings.GateRegularization.Default;
+
     /// <summary><para type="description">BatchNorm statistics of the extractors' frozen layers in TL and mixtures: Source (the default, the extractors' own), Adapt (re-estimated on each run's training rows) or Batch (the paper's code: train mode every step; slow). See New-MixtureModel.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
-    public FrozenNormalization FrozenNormalization { get; set; } = Paper.FrozenNormalization;
+    public FrozenNormalization FrozenNormalization { get; set; } = RunSettings.FrozenNormalization.Default;
+
+    /// <summary><para type="description">Layers of the head of TL and mixtures (Linear, Softplus, …, Linear). Default: the paper's.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int HeadLayers { get; set; } = RunSettings.HeadLayers.Default;
+
+    /// <summary><para type="description">Width of the hidden layers of that head. Default: the paper's.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(1, int.MaxValue)]
+    public int HiddenSize { get; set; } = RunSettings.HiddenSize.Default;
+
+    /// <summary><para type="description">How many of each extractor's last convolution layers TL and mixtures fine-tune. Default: the paper's.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    [ValidateRange(0, int.MaxValue)]
+    public int FineTuneLayers { get; set; } = RunSettings.FineTuneLayers.Default;
 
     /// <summary><para type="description">Where the mixtures' gate θ starts: Ones (the paper's, the default) or Probe (from a relevance probe of each extractor on the run's training and validation rows). See New-MixtureModel.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
-    public GateStart GateStart { get; set; } = Paper.GateStart;
+    public GateStart GateStart { get; set; } = RunSettings.GateStart.Default;
 
     /// <summary><para type="description">STL's optimiser: PaperText (the default: Adam at 0.01, as the paper's text says) or PaperCode (SGD at 0.02, momentum 0.9, cosine to 1e-5: the paper's main_singletask.py, which produced its Table 3 STL column).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
-    public SingleTaskRecipe StlRecipe { get; set; } = Paper.StlRecipe;
+    public SingleTaskRecipe StlRecipe { get; set; } = RunSettings.StlRecipe.Default;
 
     /// <summary><para type="description">Folder of the split files seedK.json. Default: splits/ under $env:MOEPS_DATA_PATH; tasks without a split there get a random split by seed.</para></summary>
     [Parameter]
@@ -301,15 +329,7 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
                     break;
             }
         }
-        var budget = Paper.With(Preset);
-        var settings = Paper with
-        {
-            Epochs = MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : budget.Epochs,
-            Patience = MyInvocation.BoundParameters.ContainsKey(nameof(Patience)) ? Patience : budget.Patience,
-            BatchSize = BatchSize, TopK = TopK, TransferFrom = TransferFrom,
-            Extractors = Extractor ?? Paper.Extractors, FrozenNormalization = FrozenNormalization, StlRecipe = StlRecipe,
-            GateStart = GateStart,
-        };
+        var settings = SettingParameters.Bind(new BenchmarkHyperparameters().With(Preset), MyInvocation.BoundParameters);
         var methods = new List<PlannedMethod>();
         try
         {

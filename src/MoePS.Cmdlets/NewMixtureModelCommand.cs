@@ -2,6 +2,7 @@ using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Settings;
 
 namespace MoePS.Cmdlets;
 
@@ -21,9 +22,6 @@ namespace MoePS.Cmdlets;
 [OutputType(typeof(MixtureModel))]
 public sealed class NewMixtureModelCommand : MoeCmdlet
 {
-    /// <summary>The paper's mixture: every default below comes from it.</summary>
-    static readonly MixtureOptions Paper = new();
-
     readonly List<Extractor> extractors = new();
 
     /// <summary><para type="description">The extractors (e.g. from Get-Extractor or Import-Extractor).</para></summary>
@@ -37,47 +35,41 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
 
     /// <summary><para type="description">Add (the paper's), Concat or Ensemble (gated by the top-k scores, regularised), or the paper code's forms of its Table 1: PaperConcat (features times raw learnable scales, concatenated) and PaperEnsemble (a head per extractor, predictions weighted by a softmax), which use every extractor and no regulariser.</para></summary>
     [Parameter]
-    public Aggregation Aggregation { get; set; } = Paper.Aggregation;
+    public Aggregation Aggregation { get; set; } = RunSettings.Aggregation.Default;
 
     /// <summary><para type="description">Layers of the new head (Linear, Softplus, …, Linear).</para></summary>
     [Parameter]
-    public int HeadLayers { get; set; } = Paper.HeadLayers;
+    public int HeadLayers { get; set; } = RunSettings.HeadLayers.Default;
 
     /// <summary><para type="description">Width of the head's hidden layers.</para></summary>
     [Parameter]
-    public int HiddenSize { get; set; } = Paper.HiddenSize;
+    public int HiddenSize { get; set; } = RunSettings.HiddenSize.Default;
 
     /// <summary><para type="description">How many of each extractor's last convolution layers are fine-tuned.</para></summary>
     [Parameter]
-    public int FineTuneLayers { get; set; } = Paper.FineTuneLayers;
+    public int FineTuneLayers { get; set; } = RunSettings.FineTuneLayers.Default;
 
     /// <summary><para type="description">λ of the gate regulariser λ(aᵀa − 1)².</para></summary>
     [Parameter]
-    public double GateRegularization { get; set; } = Paper.GateRegularization;
+    public double GateRegularization { get; set; } = RunSettings.GateRegularization.Default;
 
     /// <summary><para type="description">Learning rate of the fine-tuned layers (head and gate use Start-MixtureTraining's -LearningRate).</para></summary>
     [Parameter]
-    public double FineTuneLearningRate { get; set; } = Paper.FineTuneLearningRate;
+    public double FineTuneLearningRate { get; set; } = RunSettings.FineTuneLearningRate.Default;
 
-    /// <summary><para type="description">BatchNorm statistics of the frozen layers: Source (the extractors' own, cached once; the default until measured otherwise), Adapt (re-estimated once on the training rows, then cached) or Batch (the paper's code: train mode in every step, running statistics saved with the best model; slow).</para></summary>
+    /// <summary><para type="description">BatchNorm statistics of the frozen layers: Source (the default: the extractors' own, cached once; measured better than or level with the others on the paper's small tasks, see README), Adapt (re-estimated once on the training rows, then cached) or Batch (the paper's code: train mode in every step, running statistics saved with the best model; slow).</para></summary>
     [Parameter]
-    public FrozenNormalization FrozenNormalization { get; set; } = Paper.FrozenNormalization;
+    public FrozenNormalization FrozenNormalization { get; set; } = RunSettings.FrozenNormalization.Default;
 
     /// <summary><para type="description">Where the gate's θ starts: Ones (the paper's; the first k extractors by order start active) or Probe (from a ridge regression on each extractor's frozen features, fitted on the training rows and scored on the validation rows before training: the k best-probed extractors start active, weighted by 1/MAE).</para></summary>
     [Parameter]
-    public GateStart GateStart { get; set; } = Paper.GateStart;
+    public GateStart GateStart { get; set; } = RunSettings.GateStart.Default;
 
     protected override void ProcessRecord() => extractors.AddRange(Extractor);
 
     protected override void EndProcessing()
     {
-        var options = new MixtureOptions
-        {
-            TopK = MyInvocation.BoundParameters.ContainsKey(nameof(TopK)) ? TopK : null,
-            Aggregation = Aggregation, HeadLayers = HeadLayers, HiddenSize = HiddenSize, FineTuneLayers = FineTuneLayers,
-            GateRegularization = GateRegularization, FineTuneLearningRate = FineTuneLearningRate, FrozenNormalization = FrozenNormalization,
-            GateStart = GateStart,
-        };
+        var options = SettingParameters.Bind(new MixtureOptions(), MyInvocation.BoundParameters);
         try
         {
             WriteObject(new MixtureModel(extractors, options));

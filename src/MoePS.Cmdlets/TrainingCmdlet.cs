@@ -2,6 +2,7 @@ using System.Management.Automation;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 
 namespace MoePS.Cmdlets;
@@ -12,33 +13,33 @@ namespace MoePS.Cmdlets;
 /// </summary>
 public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
 {
-    /// <summary>The paper's recipe: every default below comes from it.</summary>
+    /// <summary>The paper's recipe: the defaults of the parameters below that <see cref="RunSettings"/> does not declare.</summary>
     static readonly TrainingOptions Paper = new();
 
     TrainingCmdletRunner? runner;
 
-    /// <summary><para type="description">Paper (the default: the paper's protocol, for reproducing it) or Fast (200 epochs with the cosine over 200, early stop after 50 epochs without improvement; not yet measured against Paper over the paper's seeds). Sets -Epochs and -Patience unless they are given.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol, for reproducing it) or Fast (200 epochs with the cosine over 200, early stop after 50 epochs without improvement; within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
     [Parameter]
     public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
 
     /// <summary><para type="description">Epoch budget (also the cosine schedule's length). Default: the paper's (that of -Preset).</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Epochs { get; set; } = Paper.Epochs;
+    public int Epochs { get; set; } = RunSettings.Epochs.Default;
 
     /// <summary><para type="description">Stop after this many epochs without a better validation MAE. Default: the paper's (that of -Preset).</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int Patience { get; set; } = Paper.Patience;
+    public int Patience { get; set; } = RunSettings.Patience.Default;
 
     /// <summary><para type="description">Mini-batch size (the whole training set when smaller). Default: the paper's.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
-    public int BatchSize { get; set; } = Paper.BatchSize;
+    public int BatchSize { get; set; } = RunSettings.BatchSize.Default;
 
     /// <summary><para type="description">Base learning rate. Default: the paper's.</para></summary>
     [Parameter]
-    public double LearningRate { get; set; } = Paper.LearningRate;
+    public double LearningRate { get; set; } = RunSettings.LearningRate.Default;
 
     /// <summary><para type="description">The floor η_min the cosine schedule anneals every learning rate to. Default: the paper's (0). The paper's code trained STL with -Optimizer SGD -LearningRate 0.02 -MinimumLearningRate 1e-5.</para></summary>
     [Parameter]
@@ -101,13 +102,9 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
 
     protected TrainingOptions BuildOptions()
     {
-        var budget = Paper.With(Preset);
-        var options = new TrainingOptions
+        var options = SettingParameters.Bind(Paper.With(Preset), MyInvocation.BoundParameters) with
         {
-            Epochs = MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? Epochs : budget.Epochs,
-            Patience = MyInvocation.BoundParameters.ContainsKey(nameof(Patience)) ? Patience : budget.Patience,
-            BatchSize = BatchSize, LearningRate = LearningRate, MinimumLearningRate = MinimumLearningRate, Optimizer = Optimizer,
-            Seed = Seed, WeightedSampling = WeightedSampling, Bins = Bins,
+            MinimumLearningRate = MinimumLearningRate, Optimizer = Optimizer, Seed = Seed, WeightedSampling = WeightedSampling, Bins = Bins,
             CheckpointPath = CheckpointPath == null ? null : ResolvePath(CheckpointPath),
             CheckpointEvery = CheckpointEvery, Resume = Resume,
         };

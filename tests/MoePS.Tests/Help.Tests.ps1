@@ -6,6 +6,13 @@ BeforeDiscovery {
     $cmdlets = foreach ($c in Get-Command -Module MoePS | Sort-Object Name) {
         @{ Name = $c.Name; Parameters = @($c.Parameters.Keys | Where-Object { $_ -notin $common }) }
     }
+    # Every declared setting, so a setting added to RunSettings fails here until the cmdlets that bind it have its parameter.
+    $settings = foreach ($s in [MoePS.Engine.Settings.RunSettings]::All) {
+        $binders = @('Invoke-MoeBenchmark')
+        if ($s.Sets[MoePS.Engine.Models.Mixture.MixtureOptions]()) { $binders += 'New-MixtureModel' }
+        if ($s.Sets[MoePS.Engine.Training.TrainingOptions]()) { $binders += 'Start-MixtureTraining', 'Start-ExtractorPretrain' }
+        foreach ($c in $binders) { @{ Cmdlet = $c; Parameter = $s.ParameterName; ValueType = $s.ValueType } }
+    }
 }
 
 BeforeAll { . $PSScriptRoot/TestSetup.ps1 }
@@ -30,6 +37,16 @@ Describe 'Get-Help <Name> -Full' -ForEach $cmdlets {
 
     It 'has an example with code' {
         @($help.examples.example | Where-Object { "$($_.code)".Trim() }).Count | Should -BeGreaterOrEqual 1
+    }
+}
+
+Describe 'The declared setting bound by -<Parameter> of <Cmdlet>' -ForEach $settings {
+    It 'is a parameter of a type the setting takes, with help' {
+        $type = (Get-Command $Cmdlet).Parameters[$Parameter].ParameterType
+        $type | Should -Not -BeNullOrEmpty -Because "$Cmdlet should have -$Parameter"
+        $ValueType.IsAssignableFrom(([Nullable]::GetUnderlyingType($type) ?? $type)) | Should -BeTrue -Because "-$Parameter is a $type"
+        $entry = (Get-Help $Cmdlet -Full).parameters.parameter | Where-Object name -EQ $Parameter
+        ($entry.description.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty
     }
 }
 

@@ -1,55 +1,54 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
-/// Training settings of one benchmark run. Defaults are the paper's recipe (Chang, Wang &amp; Ertekin,
-/// npj Comput. Mater. 8, 242 (2022), Methods), taken from <see cref="TrainingOptions"/> and
-/// <see cref="MixtureOptions"/>; a plan or the cmdlet overrides what it names.
+/// Training and mixture settings of one benchmark run, each declared (default, plan key, the methods it shapes) in
+/// <see cref="RunSettings"/>; defaults are the paper's recipe (Chang, Wang &amp; Ertekin, npj Comput. Mater. 8, 242 (2022),
+/// Methods). A plan or the cmdlet overrides what it names.
 /// </summary>
 public sealed record BenchmarkHyperparameters
 {
-    static readonly TrainingOptions Training = new();
-    static readonly MixtureOptions Mixture = new();
-
-    public int Epochs { get; init; } = Training.Epochs;
-    public int Patience { get; init; } = Training.Patience;
-    public int BatchSize { get; init; } = Training.BatchSize;
-    public double LearningRate { get; init; } = Training.LearningRate;
-
-    /// <summary>Learning rate of the fine-tuned extractor layers (TL and mixtures).</summary>
-    public double FineTuneLearningRate { get; init; } = Mixture.FineTuneLearningRate;
-
-    /// <summary>k of the gate; null means all extractors.</summary>
-    public int? TopK { get; init; }
-
-    /// <summary>Add, Concat, Ensemble, PaperConcat or PaperEnsemble (mixtures only).</summary>
-    public Aggregation Aggregation { get; init; } = Mixture.Aggregation;
-
-    /// <summary>The one extractor TL starts from.</summary>
-    public string TransferFrom { get; init; } = PaperResults.Table3TransferSource;
-
-    /// <summary>Extractors of a mixture; empty means all available.</summary>
-    public IReadOnlyList<string> Extractors { get; init; } = Array.Empty<string>();
-
-    public double GateRegularization { get; init; } = Mixture.GateRegularization;
-
-    /// <summary>BatchNorm statistics of the extractors' frozen layers (TL and mixtures).</summary>
-    public FrozenNormalization FrozenNormalization { get; init; } = Mixture.FrozenNormalization;
-
-    /// <summary>Where a mixture's gate θ starts (mixtures of several extractors only).</summary>
-    public GateStart GateStart { get; init; } = Mixture.GateStart;
+    public int Epochs { get; init; } = RunSettings.Epochs.Default;
+    public int Patience { get; init; } = RunSettings.Patience.Default;
+    public int BatchSize { get; init; } = RunSettings.BatchSize.Default;
+    public double LearningRate { get; init; } = RunSettings.LearningRate.Default;
 
     /// <summary>
     /// STL's optimiser and schedule: the paper text's (Adam at <see cref="LearningRate"/>, the default) or the paper code's
     /// (SGD at 0.02, momentum 0.9, cosine to 1e-5: <see cref="LearningRate"/> does not apply to STL then).
     /// </summary>
-    public SingleTaskRecipe StlRecipe { get; init; } = SingleTaskRecipe.PaperText;
+    public SingleTaskRecipe StlRecipe { get; init; } = RunSettings.StlRecipe.Default;
+
+    /// <summary>Learning rate of the fine-tuned extractor layers (TL and mixtures).</summary>
+    public double FineTuneLearningRate { get; init; } = RunSettings.FineTuneLearningRate.Default;
+
+    /// <summary>The one extractor TL starts from.</summary>
+    public string TransferFrom { get; init; } = RunSettings.TransferFrom.Default;
+
+    /// <summary>k of the gate; null means all extractors.</summary>
+    public int? TopK { get; init; } = RunSettings.TopK.Default;
+
+    /// <summary>Add, Concat, Ensemble, PaperConcat or PaperEnsemble (mixtures only).</summary>
+    public Aggregation Aggregation { get; init; } = RunSettings.Aggregation.Default;
+
+    /// <summary>Extractors of a mixture; empty means all available.</summary>
+    public IReadOnlyList<string> Extractors { get; init; } = RunSettings.Extractors.Default;
+
+    public double GateRegularization { get; init; } = RunSettings.GateRegularization.Default;
+
+    /// <summary>BatchNorm statistics of the extractors' frozen layers (TL and mixtures).</summary>
+    public FrozenNormalization FrozenNormalization { get; init; } = RunSettings.FrozenNormalization.Default;
+
+    public int HeadLayers { get; init; } = RunSettings.HeadLayers.Default;
+    public int HiddenSize { get; init; } = RunSettings.HiddenSize.Default;
+    public int FineTuneLayers { get; init; } = RunSettings.FineTuneLayers.Default;
+    public GateStart GateStart { get; init; } = RunSettings.GateStart.Default;
 
     /// <summary>These settings with the epoch budget and patience of <paramref name="preset"/>.</summary>
     public BenchmarkHyperparameters With(TrainingPreset preset)
@@ -59,37 +58,18 @@ public sealed record BenchmarkHyperparameters
     }
 
     /// <summary>
-    /// The settings that change what <paramref name="method"/> trains, as name=value pairs in a
-    /// fixed order: STL ignores every mixture setting, so changing k doesn't redo STL runs. Settings
-    /// added after result files existed (the STL recipe, the frozen normalisation) appear only when not
-    /// their default, so that runs recorded before them keep their keys.
+    /// The settings that change what <paramref name="method"/> trains, as name=value pairs in the order of
+    /// <see cref="RunSettings.All"/>: those whose scope covers the method (STL ignores every mixture setting, so changing k
+    /// doesn't redo STL runs), and of the settings added after result files existed only those not at their default, so
+    /// that runs recorded before them keep their keys. A mixture's aggregation is its method's.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, string>> RelevantTo(LearningMethod method)
     {
-        var s = new List<KeyValuePair<string, string>>
-        {
-            new("epochs", Num(Epochs)), new("patience", Num(Patience)),
-            new("batchSize", Num(BatchSize)), new("learningRate", Num(LearningRate)),
-        };
-        if (method == LearningMethod.STL && StlRecipe != SingleTaskRecipe.PaperText)
-            s.Add(new("stlRecipe", StlRecipe.ToString()));
-        if (method == LearningMethod.TL)
-        {
-            s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
-            s.Add(new("transferFrom", TransferFrom));
-        }
-        else if (method.IsMixture())
-        {
-            s.Add(new("fineTuneLearningRate", Num(FineTuneLearningRate)));
-            s.Add(new("topK", TopK is int k ? Num(k) : "all"));
-            s.Add(new("aggregation", method.AggregationOf()!.Value.ToString()));
-            s.Add(new("extractors", Extractors.Count == 0 ? "all" : string.Join(",", Extractors)));
-            s.Add(new("gateRegularization", Num(GateRegularization)));
-            if (GateStart != GateStart.Ones) s.Add(new("gateStart", GateStart.ToString()));
-        }
-        if (method != LearningMethod.STL && FrozenNormalization != FrozenNormalization.Source)
-            s.Add(new("frozenNormalization", FrozenNormalization.ToString()));
-        return s;
+        var settings = method.AggregationOf() is Aggregation aggregation ? this with { Aggregation = aggregation } : this;
+        return RunSettings.All
+            .Where(s => s.Scope.Covers(method) && (s.KeyedAtDefault || !s.IsDefault(settings)))
+            .Select(s => new KeyValuePair<string, string>(s.YamlKey, s.KeyText(settings)))
+            .ToList();
     }
 
     /// <summary>
@@ -126,6 +106,4 @@ public sealed record BenchmarkHyperparameters
         byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(method.ToString() + "|" + canonical));
         return Convert.ToHexString(hash, 0, 6).ToLowerInvariant();
     }
-
-    static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -4,6 +4,7 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 using MoePS.Engine.Models.Extractors;
 
@@ -40,7 +41,7 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
         var dataset = Load(run, cancellation);
         var options = Options(run);
         return run.Method == LearningMethod.STL
-            ? TrainFromScratch(run, dataset, options.With(run.Settings.StlRecipe), progress, clock, cancellation)
+            ? TrainFromScratch(run, dataset, options, progress, clock, cancellation)
             : TrainMixture(run, dataset, options, progress, clock, cancellation);
     }
 
@@ -53,10 +54,11 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
         return dataset;
     }
 
-    static TrainingOptions Options(PlannedRun run)
+    /// <summary>The training options of a run: its recipe settings and seed, and STL's recipe.</summary>
+    internal static TrainingOptions Options(PlannedRun run)
     {
-        var s = run.Settings;
-        return new TrainingOptions { Epochs = s.Epochs, Patience = s.Patience, BatchSize = s.BatchSize, LearningRate = s.LearningRate, Seed = run.Seed };
+        var options = RunSettings.Apply(run.Settings, new TrainingOptions { Seed = run.Seed });
+        return run.Method == LearningMethod.STL ? options.With(run.Settings.StlRecipe) : options;
     }
 
     BenchmarkResult TrainFromScratch(PlannedRun run, CrystalDataset dataset, TrainingOptions options,
@@ -76,21 +78,20 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
         return MixtureResult(run, dataset, model, names, clock.Elapsed, cancellation);
     }
 
-    /// <summary>The extractors and options of a run's mixture: TL's one extractor, or the listed ones (all available when none are).</summary>
-    static (IReadOnlyList<string> Names, MixtureOptions Options) MixtureShape(PlannedRun run)
+    /// <summary>
+    /// The extractors and options of a run's mixture: TL's one extractor, or the listed ones (all available when none are); its
+    /// method's aggregation, and TL with every extractor (its one) active.
+    /// </summary>
+    internal static (IReadOnlyList<string> Names, MixtureOptions Options) MixtureShape(PlannedRun run)
     {
         var s = run.Settings;
         bool transfer = run.Method == LearningMethod.TL;
         IReadOnlyList<string> names = transfer ? new[] { s.TransferFrom }
             : s.Extractors.Count > 0 ? s.Extractors : BenchmarkExtractors.DefaultNames();
-        return (names, new MixtureOptions
+        return (names, RunSettings.Apply(s, new MixtureOptions()) with
         {
             TopK = transfer ? null : s.TopK,
             Aggregation = run.Method.AggregationOf() ?? throw new ArgumentException($"{run.Method} does not train a mixture."),
-            GateRegularization = s.GateRegularization,
-            FineTuneLearningRate = s.FineTuneLearningRate,
-            FrozenNormalization = s.FrozenNormalization,
-            GateStart = transfer ? GateStart.Ones : s.GateStart,
         });
     }
 

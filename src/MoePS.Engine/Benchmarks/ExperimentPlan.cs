@@ -70,11 +70,15 @@ public sealed record PlannedMethod(LearningMethod Method, BenchmarkHyperparamete
             else if (implied != method)
                 throw new ArgumentException($"Method {method} contradicts aggregation '{given}'; use method MoE with that aggregation instead.", nameof(aggregation));
         }
-        if (settings.TopK is int k && settings.Extractors.Count > 0 && k > settings.Extractors.Count)
-            throw new ArgumentException($"TopK {k} is more than the {settings.Extractors.Count} extractors listed.", nameof(settings));
-        if (settings.TopK is int topK && !method.AggregationOf()!.Value.HasTopK())
-            throw new ArgumentException($"{method} uses every extractor (the paper's code has no top-k there), so it takes no TopK ({topK} given).", nameof(settings));
-        return new PlannedMethod(method, settings with { Aggregation = method.AggregationOf()!.Value });
+        var mixture = method.AggregationOf()!.Value;
+        if (settings.TopK is int k)
+        {
+            // Against the listed extractors, if any; a plan names no k for the paper code's forms, not even all of them.
+            var problem = (settings.Extractors.Count > 0 ? TopKGate.RangeProblem(k, settings.Extractors.Count) : null)
+                ?? mixture.TopKProblem(k, extractorCount: null);
+            if (problem != null) throw new ArgumentException(problem, nameof(settings));
+        }
+        return new PlannedMethod(method, settings with { Aggregation = mixture });
     }
 
     public override string ToString() => Settings.TopK is int k ? $"{Method} (k={k})" : Method.ToString();

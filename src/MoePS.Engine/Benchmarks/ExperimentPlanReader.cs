@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -28,11 +29,10 @@ public sealed class ExperimentPlanReader
     static readonly string[] TopLevelKeys =
         { "name", "description", "tasks", "methods", "seeds", "device", "resultPath", "reportPath", "splitPath", "hyperparameters" };
 
-    static readonly string[] HyperparameterKeys =
-    {
-        "epochs", "patience", "batchSize", "learningRate", "fineTuneLearningRate", "topK", "aggregation",
-        "transferFrom", "extractors", "gateRegularization", "frozenNormalization", "stlRecipe", "gateStart", "preset",
-    };
+    /// <summary>The keys of a hyperparameters mapping: every declared setting's, and the preset that comes before them.</summary>
+    static readonly string[] HyperparameterKeys = RunSettings.All.Select(s => s.YamlKey).Append(PresetKey).ToArray();
+
+    const string PresetKey = "preset";
 
     static readonly Regex NamePattern = new(@"^[A-Za-z0-9_.\-]+$", RegexOptions.Compiled);
     static readonly Regex DevicePattern = new(@"^(auto|cpu|cuda(:\d+)?)$", RegexOptions.Compiled);
@@ -134,7 +134,7 @@ public sealed class ExperimentPlanReader
         var entries = Entries(map, key, HyperparameterKeys.Prepend("method").ToArray());
         var method = MethodName(Required(entries, map, "method", key), key + ".method");
         var settings = Hyperparameters(map, key, plan, skip: "method");
-        return Resolve(method, settings, entries.GetValueOrDefault("aggregation"), map, key);
+        return Resolve(method, settings, entries.GetValueOrDefault(RunSettings.Aggregation.YamlKey), map, key);
     }
 
     /// <summary>Makes method and aggregation agree: MoE with aggregation Concat is reported as Concat.</summary>
@@ -148,11 +148,11 @@ public sealed class ExperimentPlanReader
         }
         catch (ArgumentException e) when (e.ParamName == "aggregation" && aggregationNode != null)
         {
-            throw Error(aggregationNode, key + ".aggregation", $"'{key}': {Problem(e)}");
+            throw Error(aggregationNode, $"{key}.{RunSettings.Aggregation.YamlKey}", $"'{key}': {Problem(e)}");
         }
         catch (ArgumentException e)
         {
-            throw Error(at, key + ".topK", $"'{key}': {Problem(e)}");
+            throw Error(at, $"{key}.{RunSettings.TopK.YamlKey}", $"'{key}': {Problem(e)}");
         }
     }
 
@@ -164,29 +164,22 @@ public sealed class ExperimentPlanReader
     {
         var known = skip == null ? HyperparameterKeys : HyperparameterKeys.Append(skip).ToArray();
         var entries = Entries(map, context, known);
-        var h = entries.TryGetValue("preset", out var preset) ? start.With(EnumName<TrainingPreset>(preset, context + ".preset")) : start;
+        var h = entries.TryGetValue(PresetKey, out var preset) ? start.With(EnumName<TrainingPreset>(preset, context + "." + PresetKey)) : start;
         foreach (var (name, value) in entries)
-        {
-            string key = context + "." + name;
-            h = name switch
-            {
-                "epochs" => h with { Epochs = Integer(value, key, 1) },
-                "patience" => h with { Patience = Integer(value, key, 1) },
-                "batchSize" => h with { BatchSize = Integer(value, key, 1) },
-                "learningRate" => h with { LearningRate = Positive(value, key) },
-                "fineTuneLearningRate" => h with { FineTuneLearningRate = Positive(value, key) },
-                "topK" => h with { TopK = IsAll(value) ? null : Integer(value, key, 1) },
-                "aggregation" => h with { Aggregation = EnumName<Aggregation>(value, key) },
-                "transferFrom" => h with { TransferFrom = Name(value, key) },
-                "extractors" => h with { Extractors = Names(value, key) },
-                "gateRegularization" => h with { GateRegularization = NonNegative(value, key) },
-                "frozenNormalization" => h with { FrozenNormalization = EnumName<FrozenNormalization>(value, key) },
-                "stlRecipe" => h with { StlRecipe = EnumName<SingleTaskRecipe>(value, key) },
-                "gateStart" => h with { GateStart = EnumName<GateStart>(value, key) },
-                _ => h,
-            };
-        }
+            if (RunSettings.ForYamlKey(name) is { } setting) h = setting.Read(h, new PlanValue(this, value, context + "." + name));
         return h;
+    }
+
+    /// <summary>A hyperparameter's value, read through this reader's checks and errors.</summary>
+    sealed class PlanValue(ExperimentPlanReader reader, YamlNode node, string key) : IPlanValue
+    {
+        public bool IsAll => ExperimentPlanReader.IsAll(node);
+        public int WholeNumber(int min) => reader.Integer(node, key, min);
+        public double Positive() => reader.Positive(node, key);
+        public double NonNegative() => reader.NonNegative(node, key);
+        public string Name() => reader.Name(node, key);
+        public IReadOnlyList<string> Names() => reader.Names(node, key);
+        public TEnum Choice<TEnum>() where TEnum : struct, Enum => reader.EnumName<TEnum>(node, key);
     }
 
     // ---- structure -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Benchmarks;
 
@@ -101,12 +102,7 @@ public static class PaperResults
             if (k == AllExtractors && row != null) return row.MoE;
             return Table4.TryGetValue((row?.Task ?? task, k), out double v4) ? new PaperValue(v4, null, $"Table 4 (k={k})") : null;
         }
-        var table1Method = method switch
-        {
-            LearningMethod.PaperConcat => LearningMethod.Concat,
-            LearningMethod.PaperEnsemble => LearningMethod.Ensemble,
-            _ => method,
-        };
+        var table1Method = LearningMethods.ForAggregation(method.AggregationOf()!.Value.AsInPaperTable());
         if (m == Table1Extractors && k == m && Table1.TryGetValue((row?.Task ?? task, table1Method), out double v1))
             return new PaperValue(v1, null, "Table 1");
         return null;

@@ -30,31 +30,31 @@ public enum LearningMethod
 /// <summary>What a <see cref="LearningMethod"/> implies for the model it trains.</summary>
 public static class LearningMethods
 {
+    /// <summary>
+    /// The methods that train a gated mixture of several extractors, each with its aggregation: the one mapping between the
+    /// two enums (TL is a one-extractor <see cref="Aggregation.Add"/>).
+    /// </summary>
+    static readonly (LearningMethod Method, Aggregation Aggregation)[] Mixtures =
+    {
+        (LearningMethod.MoE, Aggregation.Add),
+        (LearningMethod.Ensemble, Aggregation.Ensemble),
+        (LearningMethod.Concat, Aggregation.Concat),
+        (LearningMethod.PaperEnsemble, Aggregation.PaperEnsemble),
+        (LearningMethod.PaperConcat, Aggregation.PaperConcat),
+    };
+
     /// <summary>True for the methods that train a gated mixture of several extractors.</summary>
-    public static bool IsMixture(this LearningMethod method) =>
-        method is LearningMethod.MoE or LearningMethod.Ensemble or LearningMethod.Concat or LearningMethod.PaperEnsemble or LearningMethod.PaperConcat;
+    public static bool IsMixture(this LearningMethod method) => Mixtures.Any(m => m.Method == method);
 
     /// <summary>The aggregation of the mixture a method trains (TL: a one-extractor Add); null for STL.</summary>
-    public static Aggregation? AggregationOf(this LearningMethod method) => method switch
-    {
-        LearningMethod.TL or LearningMethod.MoE => Aggregation.Add,
-        LearningMethod.Ensemble => Aggregation.Ensemble,
-        LearningMethod.Concat => Aggregation.Concat,
-        LearningMethod.PaperEnsemble => Aggregation.PaperEnsemble,
-        LearningMethod.PaperConcat => Aggregation.PaperConcat,
-        _ => null,
-    };
+    public static Aggregation? AggregationOf(this LearningMethod method) =>
+        method == LearningMethod.TL ? Aggregation.Add
+        : Mixtures.Where(m => m.Method == method).Select(m => (Aggregation?)m.Aggregation).FirstOrDefault();
 
     /// <summary>The method a mixture of several extractors with <paramref name="aggregation"/> is reported as.</summary>
-    public static LearningMethod ForAggregation(Aggregation aggregation) => aggregation switch
-    {
-        Aggregation.Add => LearningMethod.MoE,
-        Aggregation.Concat => LearningMethod.Concat,
-        Aggregation.Ensemble => LearningMethod.Ensemble,
-        Aggregation.PaperEnsemble => LearningMethod.PaperEnsemble,
-        Aggregation.PaperConcat => LearningMethod.PaperConcat,
-        _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown aggregation."),
-    };
+    public static LearningMethod ForAggregation(Aggregation aggregation) =>
+        Mixtures.Where(m => m.Aggregation == aggregation).Select(m => (LearningMethod?)m.Method).FirstOrDefault()
+        ?? throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "Unknown aggregation.");
 
     /// <summary>The method a mixture of <paramref name="extractorCount"/> extractors is: TL for one, else by its aggregation.</summary>
     public static LearningMethod ForMixture(int extractorCount, Aggregation aggregation) =>

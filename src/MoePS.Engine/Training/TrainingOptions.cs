@@ -1,22 +1,25 @@
+using MoePS.Engine.Settings;
+
 namespace MoePS.Engine.Training;
 
 /// <summary>
 /// Settings of one training run. The defaults are the paper's recipe: Adam at 1e-2, batch 250,
-/// cosine annealing over 1000 epochs, early stop after 500 epochs without a better validation MAE.
+/// cosine annealing over 1000 epochs, early stop after 500 epochs without a better validation MAE
+/// (those that plans and benchmarks set are declared in <see cref="RunSettings"/>).
 /// </summary>
 public sealed record TrainingOptions
 {
     /// <summary>Epoch budget; also the cosine schedule's T_max.</summary>
-    public int Epochs { get; init; } = 1000;
+    public int Epochs { get; init; } = RunSettings.Epochs.Default;
 
     /// <summary>Stop after this many epochs without a better validation MAE.</summary>
-    public int Patience { get; init; } = 500;
+    public int Patience { get; init; } = RunSettings.Patience.Default;
 
     /// <summary>Mini-batch size; the whole training set when it is smaller. Also the evaluation batch size.</summary>
-    public int BatchSize { get; init; } = 250;
+    public int BatchSize { get; init; } = RunSettings.BatchSize.Default;
 
     /// <summary>Base learning rate; each parameter group derives its own rate from it.</summary>
-    public double LearningRate { get; init; } = 1e-2;
+    public double LearningRate { get; init; } = RunSettings.LearningRate.Default;
 
     /// <summary>η_min of the cosine schedule: every group's rate anneals from its base rate to this one (torch's eta_min).</summary>
     public double MinimumLearningRate { get; init; }

@@ -45,7 +45,7 @@ internal sealed class FrozenFeatures : IDisposable
         BatchNormAdaptation? adaptation = null)
     {
         var features = Extract(extractors, network, graphs, ids, device, only);
-        if (network.FrozenNormalization != FrozenNormalization.Adapt) return features;
+        if (!network.AdaptsFrozenStatistics) return features;
         using (features) return features.Adapted(network, adaptation, only, takeGraphs: true);
     }
 

@@ -27,7 +27,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         Validate(extractors, options);
         Extractors = extractors.ToArray();
         Options = options;
-        TopK = options.TopK ?? extractors.Count;
+        TopK = options.TopKOf(extractors.Count);
         Network = new MixtureNetwork(Extractors, options, TopK);
     }
 
@@ -36,13 +36,10 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         if (extractors.Count == 0) throw new ArgumentException("A mixture needs at least one extractor; none were given.");
         var duplicate = extractors.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate != null) throw new ArgumentException($"Extractor '{duplicate.Key}' was given more than once.");
-        if (options.TopK is int k && (k < 1 || k > extractors.Count))
-            throw new ArgumentOutOfRangeException(nameof(options), $"TopK must be between 1 and the number of extractors ({extractors.Count}); got {k}.");
         if (!Enum.IsDefined(options.Aggregation))
             throw new ArgumentOutOfRangeException(nameof(options), $"Aggregation {options.Aggregation} is not one of {string.Join(", ", Enum.GetNames<Aggregation>())}.");
-        if (!options.Aggregation.HasTopK() && options.TopK is int all && all != extractors.Count)
-            throw new ArgumentOutOfRangeException(nameof(options),
-                $"Aggregation {options.Aggregation} uses every extractor (the paper's code has no top-k there), so TopK must be unset or {extractors.Count}; got {all}.");
+        if (options.TopK is int k && options.Aggregation.TopKProblem(k, extractors.Count) is { } topK)
+            throw new ArgumentOutOfRangeException(nameof(options), topK);
         int minConvs = extractors.Min(e => e.Architecture.ConvCount);
         if (options.FineTuneLayers < 0 || options.FineTuneLayers > minConvs)
             throw new ArgumentOutOfRangeException(nameof(options), $"FineTuneLayers must be between 0 and {minConvs} (the fewest convolution layers of these extractors); got {options.FineTuneLayers}.");

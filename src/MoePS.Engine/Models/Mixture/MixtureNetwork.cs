@@ -23,6 +23,7 @@ internal sealed class MixtureNetwork : nn.Module
     readonly int[] featureLengths;
     readonly Aggregation aggregation;
     readonly FrozenConvolutions? frozenConvs;
+    readonly bool runsFrozenConvolutions;
 
     public MixtureNetwork(IReadOnlyList<Extractor> extractors, MixtureOptions options, int topK) : base(nameof(MixtureNetwork))
     {
@@ -39,11 +40,15 @@ internal sealed class MixtureNetwork : nn.Module
                 layers.Add(new StackedConvLayer(g.Members.Select(i => ConvLayerWeights.Of(extractors[i].Model.Conv(depth))).ToArray()));
             convs.Add(layers);
         }
+        // The one place the mode is branched on: whether the mixture keeps frozen convolutions of its own (Adapt, Batch),
+        // whether they re-estimate their statistics once (Adapt) or run in every step (Batch).
         if (FrozenNormalization != FrozenNormalization.Source)
         {
             frozenConvs = new FrozenConvolutions(extractors, groups, options.FineTuneLayers);
             register_module("frozen", frozenConvs);
         }
+        AdaptsFrozenStatistics = FrozenNormalization == FrozenNormalization.Adapt;
+        runsFrozenConvolutions = FrozenNormalization == FrozenNormalization.Batch;
         gate = new TopKGate(extractors.Count, topK);
         if (aggregation.IsEnsemble())
             foreach (int f in featureLengths) heads.Add(new MlpHead(f, options.HeadLayers, options.HiddenSize));
@@ -56,6 +61,12 @@ internal sealed class MixtureNetwork : nn.Module
 
     public int FineTuneLayers { get; }
     public FrozenNormalization FrozenNormalization { get; }
+
+    /// <summary>
+    /// Whether the frozen features are its own frozen convolutions' output after their statistics are re-estimated on the
+    /// training rows (<see cref="FrozenFeatures.Adapted"/>), rather than what the extractors compute.
+    /// </summary>
+    public bool AdaptsFrozenStatistics { get; }
     public TopKGate Gate => gate;
     public IReadOnlyList<ExtractorGroup> Groups => groups;
 
@@ -137,7 +148,7 @@ internal sealed class MixtureNetwork : nn.Module
             if (local.Length == 0) continue;
             var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozen[g].device);
             var x = frozen[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
-            if (FrozenNormalization == FrozenNormalization.Batch) x = frozenConvs!.Run(g, local, x, batch.NeighbourIndex, edges);
+            if (runsFrozenConvolutions) x = frozenConvs!.Run(g, local, x, batch.NeighbourIndex, edges);
             foreach (var layer in convs[g]) x = layer.Forward(local, x, batch.NeighbourIndex, edges);
             long k = local.Length, f = x.shape[2];
             var pooled = Cgcnn.FeatureFromAtoms(x.reshape(n, k * f), batch).view(batch.CrystalCount, k, f);

@@ -1,7 +1,7 @@
-using System.Globalization;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -50,18 +50,20 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
 
     public Device Device { get; }
 
-    public IReadOnlyDictionary<string, string> Identity => new Dictionary<string, string>
+    /// <summary>The model kind, its extractors in order, and the fields its settings give (<see cref="RunSettings.IdentityOf"/>).</summary>
+    public IReadOnlyDictionary<string, string> Identity
     {
-        ["Model"] = "mixture (TL/MoE)",
-        ["Extractors"] = string.Join(", ", model.Extractors.Select(e => e.Name)),
-        ["TopK"] = model.TopK.ToString(CultureInfo.InvariantCulture),
-        ["Aggregation"] = model.Aggregation.ToString(),
-        ["Head"] = FormattableString.Invariant($"{model.Options.HeadLayers} layers of {model.Options.HiddenSize}"),
-        ["FineTuneLayers"] = model.Options.FineTuneLayers.ToString(CultureInfo.InvariantCulture),
-        ["GateRegularization"] = model.Options.GateRegularization.ToString("R", CultureInfo.InvariantCulture),
-        ["FrozenNormalization"] = model.Options.FrozenNormalization.ToString(),
-        ["GateStart"] = model.Options.GateStart.ToString(),
-    };
+        get
+        {
+            var identity = new Dictionary<string, string>
+            {
+                ["Model"] = "mixture (TL/MoE)",
+                ["Extractors"] = string.Join(", ", model.Extractors.Select(e => e.Name)),
+            };
+            foreach (var (key, value) in RunSettings.IdentityOf(model.Options, model.Extractors.Count)) identity[key] = value;
+            return identity;
+        }
+    }
 
     /// <summary>
     /// The cached frozen atom features of extractor <paramref name="index"/>, [atoms, F] (for tests and diagnostics): after the

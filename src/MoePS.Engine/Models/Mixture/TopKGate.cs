@@ -16,13 +16,16 @@ public sealed class TopKGate : nn.Module
     public TopKGate(int extractorCount, int topK) : base(nameof(TopKGate))
     {
         if (extractorCount < 1) throw new ArgumentException("A gate needs at least one extractor.", nameof(extractorCount));
-        if (topK < 1 || topK > extractorCount)
-            throw new ArgumentOutOfRangeException(nameof(topK), $"TopK must be between 1 and the number of extractors ({extractorCount}); got {topK}.");
+        if (RangeProblem(topK, extractorCount) is { } problem) throw new ArgumentOutOfRangeException(nameof(topK), problem);
         ExtractorCount = extractorCount;
         TopK = topK;
         theta = new Parameter(ones(extractorCount, dtype: ScalarType.Float32));
         register_parameter("theta", theta);
     }
+
+    /// <summary>Why k = <paramref name="topK"/> cannot gate <paramref name="extractorCount"/> extractors, or null when it can.</summary>
+    public static string? RangeProblem(int topK, int extractorCount) =>
+        topK >= 1 && topK <= extractorCount ? null : $"TopK must be between 1 and the number of extractors ({extractorCount}); got {topK}.";
 
     public int ExtractorCount { get; }
     public int TopK { get; }

@@ -59,7 +59,7 @@ public sealed class MixturePack : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         // An inactive extractor's head gets no gradient: torch's Adam skips it (and does not count the step), while a
         // stacked Adam steps every parameter of a run together.
-        if (options.Aggregation.IsEnsemble() && (options.TopK ?? extractorCount) < extractorCount)
+        if (options.Aggregation.IsEnsemble() && options.TopKOf(extractorCount) < extractorCount)
             return $"An {options.Aggregation} mixture with TopK {options.TopK} < {extractorCount} leaves heads without gradients; it trains unpacked.";
         return null;
     }

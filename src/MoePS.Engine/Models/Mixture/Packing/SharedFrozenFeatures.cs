@@ -31,7 +31,7 @@ internal sealed class SharedFrozenFeatures : IDisposable
         IReadOnlyList<string> ids, ComputeDevice device, IReadOnlyList<BatchNormAdaptation> adaptations)
     {
         var first = models[0];
-        if (first.Options.FrozenNormalization != FrozenNormalization.Adapt)
+        if (!first.Network.AdaptsFrozenStatistics)
         {
             var features = FrozenFeatures.Compute(first.Extractors, first.Network, graphs, ids, device);
             return new SharedFrozenFeatures(features, models.Select(_ => features).ToArray());
