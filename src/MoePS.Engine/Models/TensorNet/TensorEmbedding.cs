@@ -46,15 +46,13 @@ public sealed class TensorEmbedding : Module
         var w2 = distance_proj2.forward(pairs.Basis) * envelope;
         var w3 = distance_proj3.forward(pairs.Basis) * envelope;
         var unit = pairs.Vector / pairs.Vector.norm(1, keepdim: true).clamp_min(1e-6);
-        var identity = eye(3, 3, dtype: unit.dtype, device: unit.device).unsqueeze(0).unsqueeze(0);
-        var iij = Scale(w1, identity);
-        var aij = Scale(w2, Skew(unit).unsqueeze(-3));
-        var sij = Scale(w3, SymmetricTraceless(unit).unsqueeze(-3));
+        long count = unit.shape[0];
+        var identity = eye(3, 3, dtype: unit.dtype, device: unit.device).expand(count, 1, 3, 3);
+        var geometry = Components(identity, Skew(unit).unsqueeze(-3), SymmetricTraceless(unit).unsqueeze(-3));
+        var radial = SpreadOverComponents(stack(new[] { w1, w2, w3 }, -1)) * geometry;
         var z = emb2.forward(cat(new[] { x.index_select(0, pairs.Source), x.index_select(0, pairs.Target) }, -1));
         long atoms = x.shape[0];
-        var scalar = SumOnto(pairs.Target, Scale(z, iij), atoms);
-        var skew = SumOnto(pairs.Target, Scale(z, aij), atoms);
-        var traceless = SumOnto(pairs.Target, Scale(z, sij), atoms);
+        var (scalar, skew, traceless) = FromComponents(SumOnto(pairs.Target, z.unsqueeze(-1) * radial, atoms));
 
         var norm = init_norm.forward(SquaredNorm(scalar + skew + traceless));
         scalar = MixChannels(linears_tensor[0], scalar);

@@ -41,10 +41,8 @@ public sealed class TensorNetInteraction : Module
         traceless = MixChannels(linears_tensor[2], traceless);
         var y = scalar + skew + traceless;
 
-        long atoms = x.shape[0];
-        var messageScalar = SumOnto(pairs.Source, Scale(radial.select(-1, 0), scalar.index_select(0, pairs.Target)), atoms);
-        var messageSkew = SumOnto(pairs.Source, Scale(radial.select(-1, 1), skew.index_select(0, pairs.Target)), atoms);
-        var messageTraceless = SumOnto(pairs.Source, Scale(radial.select(-1, 2), traceless.index_select(0, pairs.Target)), atoms);
+        var neighbours = Components(scalar, skew, traceless).index_select(0, pairs.Target);
+        var (messageScalar, messageSkew, messageTraceless) = FromComponents(SumOnto(pairs.Source, SpreadOverComponents(radial) * neighbours, x.shape[0]));
         var message = messageScalar + messageSkew + messageTraceless;
 
         (scalar, skew, traceless) = Decompose(matmul(message, y) + matmul(y, message));
