@@ -43,8 +43,117 @@ public static class CellListNeighbourSearch
         var ws = workspace ??= new Workspace();
         ws.Prepare(crystal, settings.Radius);
         for (int i = 0; i < n; i++)
-            ws.NearestOf(i, settings.Radius, index.AsSpan(i * m, m), distance.AsSpan(i * m, m), settings.PadDistance);
+        {
+            var nearest = new NearestSink(index, distance, i * m, m, settings.Radius);
+            ws.Search(i, settings.Radius, ref nearest);
+            nearest.Pad(settings.PadDistance);
+        }
         return new CrystalGraph(crystal.AtomicNumbers, index, distance, m);
+    }
+
+    /// <summary>
+    /// Every directed pair (i, j, image) with 1e-8 Å &lt; |x_j + image·L − x_i| ≤ <paramref name="radius"/>, periodic
+    /// images included and no cap on their number; images are counted from the crystal's own (unwrapped) fractional
+    /// coordinates. Pairs are grouped by source atom i.
+    /// </summary>
+    public static NeighbourPairs PairsWithin(Crystal crystal, double radius)
+    {
+        var ws = workspace ??= new Workspace();
+        ws.Prepare(crystal, radius);
+        var pairs = new PairSink(crystal, radius);
+        for (int i = 0; i < crystal.AtomCount; i++)
+        {
+            pairs.Source = i;
+            ws.Search(i, radius, ref pairs);
+        }
+        return pairs.ToPairs();
+    }
+
+    /// <summary>Takes the candidates of one atom's search: other atoms' images, offered only within <see cref="Limit2"/>.</summary>
+    interface INeighbourSink
+    {
+        /// <summary>Squared distance beyond which candidates are not offered (it may shrink during a search).</summary>
+        double Limit2 { get; }
+
+        /// <summary>Atom j, shifted by the image (n0, n1, n2) of the wrapped cell, lies at distance d.</summary>
+        void Offer(int j, double d, int n0, int n1, int n2);
+    }
+
+    /// <summary>Keeps the nearest m neighbours, ordered by (distance, index), in a slice of the graph's arrays.</summary>
+    struct NearestSink : INeighbourSink
+    {
+        readonly int[] index;
+        readonly double[] distance;
+        readonly int offset, m;
+        readonly double r2;
+        int count;
+
+        public NearestSink(int[] index, double[] distance, int offset, int m, double radius)
+        {
+            this.index = index;
+            this.distance = distance;
+            this.offset = offset;
+            this.m = m;
+            r2 = radius * radius * (1 + Slack);
+            Limit2 = r2;
+            count = 0;
+        }
+
+        public double Limit2 { get; private set; }
+
+        public void Offer(int j, double d, int n0, int n1, int n2)
+        {
+            var idx = index.AsSpan(offset, m);
+            var dist = distance.AsSpan(offset, m);
+            if (count == m && !Before(d, j, dist[m - 1], idx[m - 1])) return;
+            int p = count < m ? count++ : m - 1;
+            while (p > 0 && Before(d, j, dist[p - 1], idx[p - 1]))
+            {
+                dist[p] = dist[p - 1]; idx[p] = idx[p - 1]; p--;
+            }
+            dist[p] = d; idx[p] = j;
+            if (count == m) Limit2 = Math.Min(r2, dist[m - 1] * dist[m - 1] * (1 + Slack));
+        }
+
+        public readonly void Pad(double pad)
+        {
+            for (int s = offset + count; s < offset + m; s++) { index[s] = 0; distance[s] = pad; }
+        }
+
+        static bool Before(double d, int j, double dOther, int jOther) => d < dOther || (d == dOther && j < jOther);
+    }
+
+    /// <summary>Collects every candidate, with its image moved from the wrapped cell to the crystal's own coordinates.</summary>
+    struct PairSink : INeighbourSink
+    {
+        readonly List<int> source = new(), target = new(), image = new();
+        readonly List<double> distance = new();
+        // floor of each fractional coordinate: wrapping moved atom i by −floor(f_i).
+        readonly int[] floors;
+
+        public PairSink(Crystal crystal, double radius)
+        {
+            Limit2 = radius * radius * (1 + Slack);
+            floors = crystal.Sites.SelectMany(s => s.Fractional.Select(f => (int)Math.Floor(f))).ToArray();
+            Source = 0;
+        }
+
+        public double Limit2 { get; }
+
+        public int Source { get; set; }
+
+        public readonly void Offer(int j, double d, int n0, int n1, int n2)
+        {
+            int i = Source;
+            source.Add(i);
+            target.Add(j);
+            image.Add(n0 - floors[3 * j] + floors[3 * i]);
+            image.Add(n1 - floors[3 * j + 1] + floors[3 * i + 1]);
+            image.Add(n2 - floors[3 * j + 2] + floors[3 * i + 2]);
+            distance.Add(d);
+        }
+
+        public readonly NeighbourPairs ToPairs() => new(source.ToArray(), target.ToArray(), image.ToArray(), distance.ToArray());
     }
 
     /// <summary>Per-thread buffers, grown as needed and reused across crystals.</summary>
@@ -137,12 +246,10 @@ public static class CellListNeighbourSearch
             sj = new int[size]; bin = new int[size];
         }
 
-        /// <summary>Writes atom i's nearest neighbours, ordered by (distance, index), padded.</summary>
-        public void NearestOf(int i, double radius, Span<int> index, Span<double> distance, double pad)
+        /// <summary>Offers <paramref name="sink"/> every image of every atom within the radius of atom i (i itself at distance 0 excepted).</summary>
+        public void Search<TSink>(int i, double radius, ref TSink sink) where TSink : struct, INeighbourSink
         {
-            int m = index.Length, count = 0;
             double xi = cx[i], yi = cy[i], zi = cz[i];
-            double r2 = radius * radius * (1 + Slack), limit2 = r2;
             double gapLimit = radius * (1 + Slack) + Slack;
             double reachLimit = (radius + binRadius) * (1 + Slack) + Slack, reachLimit2 = reachLimit * reachLimit;
             int nb0 = nb[0], nb1 = nb[1], nb2 = nb[2];
@@ -175,26 +282,15 @@ public static class CellListNeighbourSearch
                         {
                             double dx = sx[s] + shx - xi, dy = sy[s] + shy - yi, dz = sz[s] + shz - zi;
                             double d2 = dx * dx + dy * dy + dz * dz;
-                            if (d2 > limit2) continue;
+                            if (d2 > sink.Limit2) continue;
                             double d = Math.Sqrt(d2);
                             if (d > radius || d <= 1e-8) continue;
-                            int j = sj[s];
-                            if (count == m && !Before(d, j, distance[m - 1], index[m - 1])) continue;
-                            int p = count < m ? count++ : m - 1;
-                            while (p > 0 && Before(d, j, distance[p - 1], index[p - 1]))
-                            {
-                                distance[p] = distance[p - 1]; index[p] = index[p - 1]; p--;
-                            }
-                            distance[p] = d; index[p] = j;
-                            if (count == m) limit2 = Math.Min(r2, distance[m - 1] * distance[m - 1] * (1 + Slack));
+                            sink.Offer(sj[s], d, n0, n1, n2);
                         }
                     }
                 }
             }
-            for (int s = count; s < m; s++) { index[s] = 0; distance[s] = pad; }
         }
-
-        static bool Before(double d, int j, double dOther, int jOther) => d < dOther || (d == dOther && j < jOther);
 
         static int FloorDiv(int t, int count) => t >= 0 ? t / count : -((count - 1 - t) / count);
 

@@ -1,0 +1,103 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.TensorNet;
+
+/// <summary>
+/// TensorNet's rank-2 Cartesian tensor algebra on [..., 3, 3] tensors: the split into scalar (I), skew (A) and symmetric
+/// traceless (S) parts, the tensors built from a unit vector, the squared Frobenius norm and the per-channel linear map.
+/// The operations and their order are MatGL's (matgl.utils.maths), so float32 rounding follows the reference closely.
+/// </summary>
+/// <remarks>
+/// Per-pair messages travel as the 10 numbers that determine I, A and S (<see cref="ComponentCount"/>): I's diagonal
+/// value, A's entries (A₂₁, A₀₂, A₁₀) and S's diagonal and upper entries. The other entries of MatGL's 3×3
+/// messages are zeros or exact negatives and copies of these, so summing the components and assembling the tensors
+/// afterwards gives MatGL's sums with a third of the work.
+/// </remarks>
+public static class CartesianTensors
+{
+    /// <summary>Numbers per channel that determine an I + A + S triple: 1 + 3 + 6.</summary>
+    public const int ComponentCount = 10;
+
+    /// <summary>Positions in a flattened 3×3 tensor of I's value, A's (A₂₁, A₀₂, A₁₀) and S's (S₀₀, S₁₁, S₂₂, S₀₁, S₀₂, S₁₂).</summary>
+    static readonly long[] ComponentPositions = { 0, 7, 2, 3, 0, 4, 8, 1, 2, 5 };
+    /// <summary>For each of the 10 components, which of the three (I, A, S) it belongs to.</summary>
+    static readonly long[] PartOfComponent = { 0, 1, 1, 1, 2, 2, 2, 2, 2, 2 };
+    /// <summary>S's 9 entries from its 6 components, row-major.</summary>
+    static readonly long[] SymmetricFromComponents = { 0, 3, 4, 3, 1, 5, 4, 5, 2 };
+    static readonly double[] IdentityFlat = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+    /// <summary>X = I + A + S with I = (tr X/3)·1, A = (X − Xᵀ)/2, S = (X + Xᵀ)/2 − I.</summary>
+    public static (Tensor Scalar, Tensor Skew, Tensor Traceless) Decompose(Tensor x)
+    {
+        var scalar = IsotropicPart(x);
+        var transposed = x.transpose(-2, -1);
+        return (scalar, 0.5 * (x - transposed), 0.5 * (x + transposed) - scalar);
+    }
+
+    /// <summary>The skew tensor of each vector u [pairs, 3]: A·v = u × v, as [pairs, 3, 3].</summary>
+    public static Tensor Skew(Tensor u)
+    {
+        var zero = zeros(u.shape[0], dtype: u.dtype, device: u.device);
+        Tensor c(int k) => u.select(1, k);
+        return stack(new[] { zero, -c(2), c(1), c(2), zero, -c(0), -c(1), c(0), zero }, 1).view(-1, 3, 3);
+    }
+
+    /// <summary>The symmetric traceless part of u⊗u for each vector u [pairs, 3], as [pairs, 3, 3].</summary>
+    public static Tensor SymmetricTraceless(Tensor u)
+    {
+        var outer = matmul(u.unsqueeze(-1), u.unsqueeze(-2));
+        return 0.5 * (outer + outer.transpose(-2, -1)) - IsotropicPart(outer);
+    }
+
+    /// <summary>Σ_ab X_ab² over the last two axes (MatGL's tensor_norm: the squared Frobenius norm).</summary>
+    public static Tensor SquaredNorm(Tensor x) => x.pow(2).sum(new long[] { -2, -1 });
+
+    /// <summary>A bias-free linear map over the channel axis of [atoms, channels, 3, 3] tensors.</summary>
+    public static Tensor MixChannels(Linear linear, Tensor x) => linear.forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
+
+    /// <summary>Scales each channel's tensor by a per-channel factor: [n, channels] × [n, channels, 3, 3].</summary>
+    public static Tensor Scale(Tensor factor, Tensor x) => factor.unsqueeze(-1).unsqueeze(-1) * x;
+
+    /// <summary>MatGL's scatter_add: per-pair values summed onto the atom each pair names.</summary>
+    public static Tensor SumOnto(Tensor atomOfPair, Tensor values, long atoms)
+    {
+        var shape = values.shape.ToArray();
+        shape[0] = atoms;
+        return zeros(shape, values.dtype, values.device).index_add(0, atomOfPair, values, 1);
+    }
+
+    /// <summary>The 10 components per channel of I, A and S ([n, channels, 3, 3] each), as [n, channels, 10].</summary>
+    public static Tensor Components(Tensor scalar, Tensor skew, Tensor traceless)
+    {
+        using var scope = NewDisposeScope();
+        using var positions = tensor(ComponentPositions, device: scalar.device);
+        Tensor Pick(Tensor x, long from, long count) => x.flatten(-2).index_select(-1, positions.narrow(0, from, count));
+        return cat(new[] { Pick(scalar, 0, 1), Pick(skew, 1, 3), Pick(traceless, 4, 6) }, -1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>I, A and S as [n, channels, 3, 3] from their 10 components per channel.</summary>
+    public static (Tensor Scalar, Tensor Skew, Tensor Traceless) FromComponents(Tensor components)
+    {
+        using var scope = NewDisposeScope();
+        var shape = components.shape[..^1].Concat(new long[] { 3, 3 }).ToArray();
+        using var identity = tensor(IdentityFlat, dtype: components.dtype, device: components.device);
+        using var symmetric = tensor(SymmetricFromComponents, device: components.device);
+        var scalar = (components.narrow(-1, 0, 1) * identity).view(shape);
+        var skewVector = components.narrow(-1, 1, 3);
+        Tensor c(int k) => skewVector.select(-1, k);
+        var zero = zeros_like(c(0));
+        var skew = stack(new[] { zero, -c(2), c(1), c(2), zero, -c(0), -c(1), c(0), zero }, -1).view(shape);
+        var traceless = components.narrow(-1, 4, 6).index_select(-1, symmetric).view(shape);
+        return (scalar.MoveToOuterDisposeScope(), skew.MoveToOuterDisposeScope(), traceless.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Per-channel factors for (I, A, S), [n, channels, 3], spread over the 10 components: [n, channels, 10].</summary>
+    public static Tensor SpreadOverComponents(Tensor factors)
+    {
+        using var parts = tensor(PartOfComponent, device: factors.device);
+        return factors.index_select(-1, parts);
+    }
+
+    static Tensor IsotropicPart(Tensor x) =>
+        x.diagonal(0, -1, -2).mean(new long[] { -1 }).unsqueeze(-1).unsqueeze(-1) * eye(3, 3, dtype: x.dtype, device: x.device);
+}

@@ -1,0 +1,56 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using static MoePS.Engine.Models.TensorNet.CartesianTensors;
+
+namespace MoePS.Engine.Models.TensorNet;
+
+/// <summary>
+/// One TensorNet interaction layer (MatGL's TensorNetInteraction, O(3) variant): radially weighted I, A, S parts of the
+/// neighbours' normalised tensors summed onto each pair's source atom, combined with the atom's own tensor Y as
+/// msg·Y + Y·msg, normalised, mixed per channel and added with its square: X + dX + dX·dX.
+/// </summary>
+public sealed class TensorNetInteraction : Module
+{
+#pragma warning disable IDE1006 // names must match the PyTorch state_dict keys
+    readonly ModuleList<Linear> linears_scalar;
+    readonly ModuleList<Linear> linears_tensor;
+#pragma warning restore IDE1006
+    readonly int units;
+
+    public TensorNetInteraction(int units, int radialFunctions) : base(nameof(TensorNetInteraction))
+    {
+        this.units = units;
+        linears_scalar = new ModuleList<Linear>(Linear(radialFunctions, units), Linear(units, 2 * units), Linear(2 * units, 3 * units));
+        linears_tensor = new ModuleList<Linear>(Enumerable.Range(0, 6).Select(_ => Linear(units, units, hasBias: false)).ToArray());
+        RegisterComponents();
+    }
+
+    /// <summary>The node tensors after this layer, [atoms, units, 3, 3].</summary>
+    public Tensor Interact(Tensor x, PairGeometry pairs)
+    {
+        using var scope = NewDisposeScope();
+        var radial = pairs.Basis;
+        foreach (var linear in linears_scalar) radial = functional.silu(linear.forward(radial));
+        radial = (radial * pairs.Envelope.view(-1, 1)).reshape(radial.shape[0], units, 3);
+
+        x = x / (SquaredNorm(x) + 1).unsqueeze(-1).unsqueeze(-1);
+        var (scalar, skew, traceless) = Decompose(x);
+        scalar = MixChannels(linears_tensor[0], scalar);
+        skew = MixChannels(linears_tensor[1], skew);
+        traceless = MixChannels(linears_tensor[2], traceless);
+        var y = scalar + skew + traceless;
+
+        var neighbours = Components(scalar, skew, traceless).index_select(0, pairs.Target);
+        var (messageScalar, messageSkew, messageTraceless) = FromComponents(SumOnto(pairs.Source, SpreadOverComponents(radial) * neighbours, x.shape[0]));
+        var message = messageScalar + messageSkew + messageTraceless;
+
+        (scalar, skew, traceless) = Decompose(matmul(message, y) + matmul(y, message));
+        var normPlusOne = (SquaredNorm(scalar + skew + traceless) + 1).unsqueeze(-1).unsqueeze(-1);
+        scalar = MixChannels(linears_tensor[3], scalar / normPlusOne);
+        skew = MixChannels(linears_tensor[4], skew / normPlusOne);
+        traceless = MixChannels(linears_tensor[5], traceless / normPlusOne);
+        var dx = scalar + skew + traceless;
+        return (x + dx + matmul(dx, dx)).MoveToOuterDisposeScope();
+    }
+}

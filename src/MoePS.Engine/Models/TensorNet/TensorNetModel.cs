@@ -1,0 +1,65 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+using static MoePS.Engine.Models.TensorNet.CartesianTensors;
+
+namespace MoePS.Engine.Models.TensorNet;
+
+/// <summary>
+/// MatGL's TensorNet model (PyG backend): embedding, interaction layers, then per atom the squared norms of the I, A and
+/// S parts of X (3·units numbers), <c>out_norm</c> (LayerNorm) and <c>linear</c>, giving <c>node_feat</c>; the gated
+/// readout turns node_feat into per-atom energies in the model's normalised units. Names match the state_dict keys
+/// under <c>model.</c>.
+/// </summary>
+public sealed class TensorNetModel : Module
+{
+#pragma warning disable IDE1006 // names must match the PyTorch state_dict keys
+    readonly TensorEmbedding tensor_embedding;
+    readonly ModuleList<TensorNetInteraction> layers;
+    readonly LayerNorm out_norm;
+    readonly Linear linear;
+    readonly GatedReadout final_layer;
+#pragma warning restore IDE1006
+    readonly SmoothSphericalBessel basis;
+
+    /// <summary>Linear+SiLU blocks of the readout before its last Linear (MatGL: WeightedReadOut dims [units, units]).</summary>
+    const int ReadoutHiddenLayers = 3;
+
+    public TensorNetModel(TensorNetArchitecture architecture) : base(nameof(TensorNetModel))
+    {
+        Architecture = architecture;
+        int units = architecture.Units, radial = architecture.RadialFunctions;
+        basis = new SmoothSphericalBessel(radial, architecture.Cutoff);
+        tensor_embedding = new TensorEmbedding(units, radial, architecture.ElementTypes.Count);
+        layers = new ModuleList<TensorNetInteraction>(Enumerable.Range(0, architecture.Blocks).Select(_ => new TensorNetInteraction(units, radial)).ToArray());
+        out_norm = LayerNorm(3 * units);
+        linear = Linear(3 * units, units);
+        final_layer = new GatedReadout(units, ReadoutHiddenLayers);
+        RegisterComponents();
+    }
+
+    public TensorNetArchitecture Architecture { get; }
+
+    /// <summary>node_feat of every atom of the batch, [atoms, units].</summary>
+    public Tensor NodeFeatures(TensorNetBatch batch)
+    {
+        var features = NodeFeatures(batch, out var norms);
+        norms.Dispose();
+        return features;
+    }
+
+    /// <summary>node_feat, and the 3·units squared norms of X's I, A, S parts that enter <c>out_norm</c>, [atoms, 3·units].</summary>
+    public Tensor NodeFeatures(TensorNetBatch batch, out Tensor norms)
+    {
+        using var scope = NewDisposeScope();
+        var pairs = PairGeometry.Of(batch, basis, Architecture.Cutoff);
+        var x = tensor_embedding.Embed(batch.Types, pairs);
+        foreach (var layer in layers) x = layer.Interact(x, pairs);
+        var (scalar, skew, traceless) = Decompose(x);
+        norms = cat(new[] { SquaredNorm(scalar), SquaredNorm(skew), SquaredNorm(traceless) }, -1).MoveToOuterDisposeScope();
+        return linear.forward(out_norm.forward(norms)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-atom energies in the model's normalised units, [atoms].</summary>
+    public Tensor AtomicEnergies(Tensor nodeFeatures) => final_layer.PerAtom(nodeFeatures);
+}
