@@ -36,7 +36,7 @@ public sealed class CmdletEpochBenchmark : IBenchmark
         foreach (var c in Cases)
         {
             using var data = new CgcnnBenchData(context, c.Task);
-            string what = c.Kind == "stl" ? "STL (SGD lr 0.02)" : $"MoE, top {c.TopK?.ToString(CultureInfo.InvariantCulture) ?? "all"} of {extractors.Count}";
+            string what = c.Kind == "stl" ? "STL (SGD lr 0.02)" : EngineEpochs.DescribeMixture(c.TopK, extractors.Count);
             BenchContext.Log($"  {what}; {data.Describe()}");
             var engine = EpochSeries.Measure(timing, () => c.Kind == "stl"
                 ? EngineEpochs.Stl(data, timing.Epochs)

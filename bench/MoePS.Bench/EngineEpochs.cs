@@ -27,6 +27,10 @@ internal static class EngineEpochs
         return faults.Samples(extractor.Training!.History);
     }
 
+    /// <summary>A mixture's shape in words: "MoE, top 4 of 18 extractors" or "MoE-18 (all active)".</summary>
+    public static string DescribeMixture(int? topK, int extractors) =>
+        topK is { } k ? $"MoE, top {k} of {extractors} extractors" : $"MoE-{extractors} (all active)";
+
     /// <summary>A mixture of <paramref name="extractors"/> (one extractor: TL) with <paramref name="topK"/> active (null: all).</summary>
     public static IReadOnlyList<EpochSample> Mixture(IReadOnlyList<Extractor> extractors, int? topK, CrystalDataset dataset, GraphCache cache, int epochs)
     {

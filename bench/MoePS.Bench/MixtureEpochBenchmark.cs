@@ -1,4 +1,3 @@
-using System.Globalization;
 using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Bench;
@@ -19,7 +18,7 @@ public abstract class MixtureEpochBenchmark(string name, string task, int? topK,
         using var data = new CgcnnBenchData(context, task);
         IReadOnlyList<string> names = transfer ? new[] { TransferFrom } : PaperExtractors.Names;
         var extractors = names.Select(n => ExtractorLibrary.Load(n)).ToList();
-        string shape = transfer ? $"TL from {TransferFrom}" : $"MoE, top {topK?.ToString(CultureInfo.InvariantCulture) ?? "all"} of {extractors.Count} extractors";
+        string shape = transfer ? $"TL from {TransferFrom}" : EngineEpochs.DescribeMixture(topK, extractors.Count);
         BenchContext.Log($"  {shape}; {data.Describe()}");
         var moeps = EpochSeries.Measure(timing, () => EngineEpochs.Mixture(extractors, topK, data.Dataset, data.Cache, timing.Epochs));
         var paper = context.PaperCode is { } code
