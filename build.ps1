@@ -7,6 +7,8 @@
 .EXAMPLE
     dotnet pwsh ./build.ps1 Build -Backend Cuda
 .EXAMPLE
+    dotnet pwsh ./build.ps1 Bench -Reference -BenchFilter moe.k18    # MoE-18 epochs beside the paper's code ($env:MOEPS_PAPER_CODE)
+.EXAMPLE
     dotnet pwsh ./build.ps1 GpuKit    # artifacts/gpukit/moeps-gpukit.tar.xz: the device check for a CUDA machine with PyTorch (README, 'GPU kit')
 #>
 [CmdletBinding()]
@@ -29,7 +31,14 @@ param(
     [switch] $SkipXunit,
 
     # Bench: only benchmarks whose name matches this wildcard.
-    [string] $BenchFilter = '*'
+    [string] $BenchFilter = '*',
+    # Bench: also time the paper's code (a work tree of rees-c/MoE at -PaperCode or $env:MOEPS_PAPER_CODE; as root,
+    # installs Debian's python3-torch and python3-pymatgen when missing) and report the ratios.
+    [switch] $Reference,
+    [string] $PaperCode,
+    # Bench: fresh runs per epoch-time benchmark (default 3) and epochs per run (default 8; epoch 1 is left out).
+    [int] $BenchRepeats,
+    [int] $BenchEpochs
 )
 
 $ErrorActionPreference = 'Stop'
@@ -63,7 +72,8 @@ switch ($Task) {
     }
     'Bench' {
         Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
-        Invoke-Benchmarks -Root $root -Configuration $Configuration -Filter $BenchFilter
+        Invoke-Benchmarks -Root $root -Configuration $Configuration -Filter $BenchFilter -Reference:$Reference -PaperCode $PaperCode `
+            -Repeats $BenchRepeats -Epochs $BenchEpochs
     }
     'GpuKit' { Invoke-GpuKitBuild -Root $root -Configuration $Configuration | Out-Null }
     'Clean' {

@@ -18,16 +18,33 @@ $TestPackages = [ordered]@{
 function Install-TestPackages {
     $missing = @($TestPackages.GetEnumerator() | Where-Object { -not (Get-Command $_.Key -ErrorAction Ignore) } |
         ForEach-Object Value | Select-Object -Unique)
-    if ($missing.Count -eq 0) { return }
+    Install-DebianPackages $missing "Tests that need the Debian packages $($missing -join ', ') will skip (under CI=true: fail)."
+}
+
+# The Python that runs the paper's code for Bench -Reference (bench/reference/paper_epochs.py), and its Debian packages.
+$ReferencePython = '/usr/bin/python3'
+$ReferencePackages = @('python3-torch', 'python3-pymatgen')
+
+# Installs Debian's python3-torch and python3-pymatgen when $ReferencePython cannot import torch and pymatgen and this
+# is root on a Debian-like machine; otherwise the benchmarks say that the paper's code cannot run.
+function Install-ReferencePackages {
+    $ready = (Test-Path $ReferencePython) -and $(& $ReferencePython -c 'import torch, pymatgen.core' 2>$null; $LASTEXITCODE -eq 0)
+    if ($ready) { return }
+    Install-DebianPackages $ReferencePackages "The paper's code cannot be timed without $ReferencePython and the Debian packages $($ReferencePackages -join ', ')."
+}
+
+# apt-get install of $Packages as root on a Debian-like machine; elsewhere a warning: $Consequence, and the command to run as root.
+function Install-DebianPackages {
+    param([string[]] $Packages, [string] $Consequence)
+    if ($Packages.Count -eq 0) { return }
     if ((& id -u) -ne '0' -or -not (Get-Command apt-get -ErrorAction Ignore)) {
-        Write-Warning ("Tests that need the Debian packages $($missing -join ', ') will skip (under CI=true: fail). " +
-            "Install them as root: apt-get install --no-install-recommends $($missing -join ' ')")
+        Write-Warning "$Consequence Install them as root: apt-get install --no-install-recommends $($Packages -join ' ')"
         return
     }
-    Write-Host "Installing the packages some tests need: $($missing -join ', ')"
+    Write-Host "Installing the Debian packages: $($Packages -join ', ')"
     $env:DEBIAN_FRONTEND = 'noninteractive'
     Invoke-Native apt-get @('update', '-q') 'apt-get update'
-    Invoke-Native apt-get (@('install', '-y', '-q', '--no-install-recommends') + $missing) 'apt-get install'
+    Invoke-Native apt-get (@('install', '-y', '-q', '--no-install-recommends') + $Packages) 'apt-get install'
 }
 
 function Invoke-ModuleBuild {
@@ -108,14 +125,23 @@ function Invoke-InFreshPwsh {
     if ($LASTEXITCODE -ne 0) { throw "$Script failed (exit code $LASTEXITCODE)." }
 }
 
+# -Reference also times the paper's code (MOEPS_PAPER_CODE or -PaperCode); -Repeats/-Epochs: how epochs are timed (0: the program's default).
 function Invoke-Benchmarks {
-    param([string] $Root, [string] $Configuration, [string] $Filter)
+    param([string] $Root, [string] $Configuration, [string] $Filter, [switch] $Reference, [string] $PaperCode, [int] $Repeats, [int] $Epochs)
     $out = Join-Path $Root 'artifacts/bench'
     New-Item -ItemType Directory -Force $out | Out-Null
     $project = Join-Path $Root 'bench/MoePS.Bench/MoePS.Bench.csproj'
     Invoke-Native dotnet @('build', $project, '-c', $Configuration, '-nologo', '-v', 'quiet') 'benchmark build'
     $resultFile = Join-Path $out 'results.json'
-    Invoke-Native dotnet @('run', '--project', $project, '-c', $Configuration, '--no-build', '--', "--filter=$Filter", "--output=$resultFile") 'benchmarks'
+    $arguments = @("--filter=$Filter", "--output=$resultFile")
+    if ($Reference) {
+        Install-ReferencePackages
+        $arguments += '--reference'
+        if ($PaperCode) { $arguments += "--paper-code=$((Resolve-Path $PaperCode).Path)" }
+    }
+    if ($Repeats -gt 0) { $arguments += "--repeats=$Repeats" }
+    if ($Epochs -gt 0) { $arguments += "--epochs=$Epochs" }
+    Invoke-Native dotnet (@('run', '--project', $project, '-c', $Configuration, '--no-build', '--') + $arguments) 'benchmarks'
     Get-Content -Raw $resultFile | ConvertFrom-Json |
         Format-Table name, @{ n = 'value'; e = { '{0:G5}' -f $_.value } }, unit, details -AutoSize -Wrap | Out-Host
     Write-Host "Results: $resultFile"

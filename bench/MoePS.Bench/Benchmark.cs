@@ -16,11 +16,23 @@ public interface IBenchmark
     IEnumerable<BenchResult> Run(BenchContext context);
 }
 
-/// <summary>What benchmarks share: the data folder and a log.</summary>
+/// <summary>What benchmarks share: the data folder, the repository, how epochs are timed, the paper's code when asked for, and a log.</summary>
 public sealed class BenchContext
 {
-    public BenchContext(string dataFolder) => DataFolder = dataFolder;
+    public BenchContext(string dataFolder, string? repositoryRoot, EpochTiming timing, PaperCode? paperCode)
+    {
+        DataFolder = dataFolder;
+        RepositoryRoot = repositoryRoot;
+        Timing = timing;
+        PaperCode = paperCode;
+    }
+
     public string DataFolder { get; }
+    /// <summary>The checkout this program was built from (null when run from elsewhere): the module is built into its MoePS/ folder.</summary>
+    public string? RepositoryRoot { get; }
+    public EpochTiming Timing { get; }
+    /// <summary>The paper's code, to time beside MoePS; null without --reference or where it cannot run.</summary>
+    public PaperCode? PaperCode { get; }
     public string PathOf(params string[] parts) => Path.Combine(new[] { DataFolder }.Concat(parts).ToArray());
     /// <summary>A paper task from the data folder, with its split for <paramref name="seed"/>.</summary>
     public CrystalDataset LoadTask(string key, int seed = 0) =>

@@ -29,11 +29,7 @@ internal sealed class CgcnnBenchData : IDisposable
 
     public string Describe() =>
         $"{Dataset.Name} seed-0 split {Dataset.Split!.Train.Length}/{Dataset.Split.Validation.Length}/{Dataset.Split.Test.Length}, " +
-        $"{Cpu.Description}, {Environment.ProcessorCount} cores, load average {LoadAverage()}";
-
-    /// <summary>The 1-minute load average (other processes share this machine), from /proc/loadavg.</summary>
-    public static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+        $"{Cpu.Description}, {Environment.ProcessorCount} cores, load average {MachineState.LoadAverages()}";
 
     public void Dispose() => Directory.Delete(cacheFolder, recursive: true);
 }

@@ -40,7 +40,7 @@ public sealed class PackLayoutBenchmark : IBenchmark
             using var padded = new PaddedRuns(runs, k, g);
             double bmm = BestOf(padded.ForwardBackward);
             string details = $"{Task} seeds 0-4, training atoms {string.Join("/", atoms)}, k = {k}, one layer forward + backward, best of 5; " +
-                $"per run in one graph {segments * 1e3:F1} ms, padded bmm over runs {bmm * 1e3:F1} ms; torch threads {get_num_threads()}, load average {CgcnnBenchData.LoadAverage()}";
+                $"per run in one graph {segments * 1e3:F1} ms, padded bmm over runs {bmm * 1e3:F1} ms; torch threads {get_num_threads()}, load average {MachineState.LoadAverages()}";
             yield return new BenchResult($"pack.layout.k{k}.segments_ms", segments * 1e3, "ms", details);
             yield return new BenchResult($"pack.layout.k{k}.padded_bmm_ms", bmm * 1e3, "ms", details);
             yield return new BenchResult($"pack.layout.k{k}.bmm_over_segments", bmm / segments, "x", details);

@@ -44,7 +44,7 @@ public sealed class PackSpeedBenchmark : IBenchmark
             var (a, p) = (alone.MinBy(t => t.EpochSeconds)!, packed.MinBy(t => t.EpochSeconds)!);
             string details = $"{Task}, seeds 0-4 (84 train + 18 val each, batch 250), {epochs} epochs, mean of epochs 2-{epochs}, best of 2; " +
                 $"one by one {a.EpochSeconds * 1e3:F1} ms/epoch ({a.TotalSeconds:F2} s in all), packed {p.EpochSeconds * 1e3:F1} ms/epoch " +
-                $"({p.TotalSeconds:F2} s in all); torch threads {get_num_threads()}, load average {CgcnnBenchData.LoadAverage()}";
+                $"({p.TotalSeconds:F2} s in all); torch threads {get_num_threads()}, load average {MachineState.LoadAverages()}";
             yield return new BenchResult($"pack.{name}.one_by_one_epoch_ms", a.EpochSeconds * 1e3, "ms", details);
             yield return new BenchResult($"pack.{name}.packed_epoch_ms", p.EpochSeconds * 1e3, "ms", details);
             yield return new BenchResult($"pack.{name}.epoch_speedup", a.EpochSeconds / p.EpochSeconds, "x", details + "; target ≥ 1");

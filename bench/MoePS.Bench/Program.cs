@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -5,21 +6,31 @@ using MoePS.Bench;
 using MoePS.Engine.Runtime;
 
 string filter = "*", output = "artifacts/bench/results.json";
-// "--filter=X" as well as "--filter X": PowerShell on Unix expands a lone "*" argument into file names.
+string? paperCodeFolder = null;
+bool reference = false;
+int repeats = new EpochTiming().Repeats, epochs = new EpochTiming().Epochs;
+// "--name=X" as well as "--name X": PowerShell on Unix expands a lone "*" argument into file names.
 for (int i = 0; i < args.Length; i++)
 {
-    if (args[i].StartsWith("--filter=", StringComparison.Ordinal)) filter = args[i]["--filter=".Length..];
-    else if (args[i].StartsWith("--output=", StringComparison.Ordinal)) output = args[i]["--output=".Length..];
-    else if (args[i] == "--filter" && i + 1 < args.Length) filter = args[++i];
-    else if (args[i] == "--output" && i + 1 < args.Length) output = args[++i];
+    if (args[i] == "--reference") { reference = true; continue; }
+    string[] parts = args[i].Split('=', 2);
+    string value = parts.Length == 2 ? parts[1] : i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+    switch (parts[0])
+    {
+        case "--filter": filter = value; break;
+        case "--output": output = value; break;
+        case "--paper-code": paperCodeFolder = value; break;
+        case "--repeats": repeats = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--epochs": epochs = int.Parse(value, CultureInfo.InvariantCulture); break;
+        default: throw new ArgumentException($"Unknown argument {args[i]} (--filter, --output, --reference, --paper-code, --repeats, --epochs).");
+    }
 }
+var timing = EpochTiming.Checked(repeats, epochs);
+var repository = new DirectoryInfo(AppContext.BaseDirectory);
+while (repository != null && !File.Exists(Path.Combine(repository.FullName, "MoePS.sln"))) repository = repository.Parent;
 string? data = Environment.GetEnvironmentVariable(DataLocations.DataPathVariable);
 if (string.IsNullOrWhiteSpace(data))
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir != null && !File.Exists(Path.Combine(dir.FullName, "MoePS.sln"))) dir = dir.Parent;
-    data = dir?.Parent == null ? null : Path.Combine(dir.Parent.FullName, "shared", "data");
-}
+    data = repository?.Parent == null ? null : Path.Combine(repository.Parent.FullName, "shared", "data");
 if (data == null || !Directory.Exists(data))
 {
     Console.Error.WriteLine($"Benchmark data folder not found: set {DataLocations.DataPathVariable}.");
@@ -37,7 +48,14 @@ var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .OrderBy(b => b.Name)
     .ToList();
 
-var context = new BenchContext(Path.GetFullPath(data));
+PaperCode? paperCode = null;
+if (reference)
+{
+    paperCode = PaperCode.Locate(paperCodeFolder, Path.GetFullPath(data), out string reason);
+    if (paperCode is null) BenchContext.Log($"The paper's code cannot run here ({reason}): MoePS's absolute times only, no ratios.");
+}
+BenchContext.Log($"Epoch times: {timing.Describe()}; load average {MachineState.LoadAverages()}");
+var context = new BenchContext(Path.GetFullPath(data), repository?.FullName, timing, paperCode);
 var results = new List<BenchResult>();
 int failures = 0;
 foreach (var b in benchmarks)

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace MoePS.Bench;
+
+/// <summary>
+/// The timed epochs of one side of a comparison (MoePS's engine, its cmdlets, or the paper's code): epochs 2 to N of
+/// each of several fresh runs, with the machine's load when the runs started and ended.
+/// </summary>
+public sealed class EpochSeries
+{
+    EpochSeries(IReadOnlyList<EpochSample> epochs, int runs, string loadAtStart, string loadAtEnd)
+    {
+        if (epochs.Count == 0) throw new InvalidOperationException("No epoch was timed after the first.");
+        Epochs = epochs;
+        Runs = runs;
+        LoadAtStart = loadAtStart;
+        LoadAtEnd = loadAtEnd;
+    }
+
+    public IReadOnlyList<EpochSample> Epochs { get; }
+    public int Runs { get; }
+    public string LoadAtStart { get; }
+    public string LoadAtEnd { get; }
+
+    public double Median => MedianOf(Epochs.Select(e => e.Seconds));
+    public double Min => Epochs.Min(e => e.Seconds);
+    public double Max => Epochs.Max(e => e.Seconds);
+    public double MedianMinorFaults => MedianOf(Epochs.Select(e => (double)e.Faults.Minor));
+    public double MedianMajorFaults => MedianOf(Epochs.Select(e => (double)e.Faults.Major));
+
+    /// <summary>Runs <paramref name="run"/> (one fresh training, all its epochs) <see cref="EpochTiming.Repeats"/> times and keeps epochs 2 to N of each.</summary>
+    public static EpochSeries Measure(EpochTiming timing, Func<IReadOnlyList<EpochSample>> run)
+    {
+        string loadAtStart = MachineState.LoadAverages();
+        var timed = new List<EpochSample>();
+        for (int r = 0; r < timing.Repeats; r++) timed.AddRange(run().Skip(1));
+        return new EpochSeries(timed, timing.Repeats, loadAtStart, MachineState.LoadAverages());
+    }
+
+    /// <summary>Median, range, page faults and load in words, for a result's details.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"median {Median:F3} s, min-max {Min:F3}-{Max:F3} s over {Epochs.Count} epochs ({Runs} run(s), epoch 1 of each left out); " +
+        $"page faults per epoch (median): {MedianMinorFaults:F0} minor, {MedianMajorFaults:F0} major; " +
+        $"load average at start {LoadAtStart}, at end {LoadAtEnd}; epochs [{string.Join(", ", Epochs.Select(e => e.Seconds.ToString("F3", CultureInfo.InvariantCulture)))}] s");
+
+    /// <summary>The machine-readable numbers, named <paramref name="prefix"/>.*; <paramref name="details"/> says what was timed.</summary>
+    public IEnumerable<BenchResult> Results(string prefix, string details)
+    {
+        string all = $"{details}; {Describe()}";
+        yield return new BenchResult($"{prefix}.epoch_seconds", Median, "s/epoch", all);
+        yield return new BenchResult($"{prefix}.epoch_seconds_min", Min, "s/epoch", all);
+        yield return new BenchResult($"{prefix}.epoch_seconds_max", Max, "s/epoch", all);
+        yield return new BenchResult($"{prefix}.minor_faults_per_epoch", MedianMinorFaults, "faults", all);
+        yield return new BenchResult($"{prefix}.major_faults_per_epoch", MedianMajorFaults, "faults", all);
+        yield return new BenchResult($"{prefix}.load_at_start", LoadOf(LoadAtStart), "load", $"1-minute load average; all three: {LoadAtStart}");
+        yield return new BenchResult($"{prefix}.load_at_end", LoadOf(LoadAtEnd), "load", $"1-minute load average; all three: {LoadAtEnd}");
+    }
+
+    static double LoadOf(string averages) =>
+        double.TryParse(averages.Split(' ')[0], CultureInfo.InvariantCulture, out double load) ? load : double.NaN;
+
+    static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}
