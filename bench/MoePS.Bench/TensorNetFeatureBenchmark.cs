@@ -29,7 +29,7 @@ public sealed class TensorNetFeatureBenchmark : IBenchmark
             string name = dtype == ScalarType.Float32 ? "float32" : "float64";
             string details = $"jarvis_2d_exfoliation first {crystals.Count} structures ({atoms} atoms, {pairs} pairs within {potential.Architecture.Cutoff} Å), " +
                              $"batches of at most {TensorNetPotential.DefaultPairBudget} pairs, {name}, {get_num_threads()} torch threads, " +
-                             $"{Environment.ProcessorCount} cores, load average {CgcnnBenchData.LoadAverage()}, best of {Repeats}: {seconds:F2} s";
+                             $"{Environment.ProcessorCount} cores, load average {MachineState.LoadAverages()}, best of {Repeats}: {seconds:F2} s";
             yield return new BenchResult($"tensornet.features.{name}.structures_per_s", crystals.Count / seconds, "structures/s", details);
             yield return new BenchResult($"tensornet.features.{name}.atoms_per_s", atoms / seconds, "atoms/s", details);
         }
