@@ -40,13 +40,21 @@ public static class CifReader
         var atoms = ReadAtomSites(block, path, where);
 
         var clusters = new List<GeneratedSite>();
+        var grid = new FractionalGrid(lattice, MergeTolerance);
         foreach (var atom in atoms)
         foreach (var op in operations)
         {
             var f = op.Apply(atom.Fractional);
             for (int k = 0; k < 3; k++) f[k] = PeriodicGeometry.Wrap(f[k]);
-            var cluster = clusters.FirstOrDefault(c => PeriodicGeometry.Distance(lattice, c.Fractional, f) < MergeTolerance);
-            if (cluster == null) clusters.Add(cluster = new GeneratedSite(f));
+            int first = grid.Near(f).Where(c => PeriodicGeometry.Distance(lattice, clusters[c].Fractional, f) < MergeTolerance)
+                .DefaultIfEmpty(-1).Min(); // the earliest cluster in reach, as a scan in order would find
+            GeneratedSite cluster;
+            if (first >= 0) cluster = clusters[first];
+            else
+            {
+                grid.Add(clusters.Count, f);
+                clusters.Add(cluster = new GeneratedSite(f));
+            }
             if (!cluster.Atoms.Any(a => a.Label == atom.Label)) cluster.Atoms.Add(atom);
         }
 
