@@ -49,7 +49,7 @@ public static class ExtractorPretraining
         using (var set = GraphTensorSet.FromGraphs(graphs, crystals.Select(c => c.Id).ToList(), settings, elements, device.ToTorch()))
         {
             var target = new CgcnnTrainingTarget(model, set);
-            result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
+            result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), crystals, split, options, progress, cancellation);
         }
         model.to(torch.CPU);
         model.eval();

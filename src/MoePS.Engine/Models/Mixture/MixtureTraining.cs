@@ -27,7 +27,7 @@ public static class MixtureTraining
         var graphs = GraphBatchBuilder.BuildAll(crystals, trained.GraphSettings, cache: cache, cancellationToken: cancellation);
         using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device,
             new BatchNormAdaptation(split.Train, options.EffectiveBatchSize(split.Train.Length)));
-        var result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
+        var result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), crystals, split, options, progress, cancellation);
 
         Record(trained, dataset, result);
         return trained;
