@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
@@ -108,6 +109,43 @@ public sealed class EditedMixtureFileTests : IDisposable
         });
         var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(swapped, Resolve));
         Assert.Contains("extractor 'mp_bandgap' is entry 1 in mixture.json but was saved as entry extractors/01-mp_bandgap.moex", e.Message);
+    }
+
+    [Fact]
+    public void ANetworkWithATensorTheMixtureDoesNotHaveIsRefused()
+    {
+        string path = Saved(includeExtractors: false, m => m);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("network.safetensors")!;
+            byte[] bytes;
+            using (var s = entry.Open())
+            using (var m = new MemoryStream())
+            {
+                s.CopyTo(m);
+                bytes = m.ToArray();
+            }
+            var network = Safetensors.Read(bytes, "network");
+            var extra = network.Tensors.Append(new SafetensorsTensor("gate.backdoor", "F32", new long[] { 1 }, new byte[4]));
+            entry.Delete();
+            using var replaced = zip.CreateEntry("network.safetensors").Open();
+            replaced.Write(Safetensors.Write(extra));
+        }
+        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, Resolve));
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.Contains("network.safetensors has tensors this mixture does not have: gate.backdoor.", e.Message);
+    }
+
+    [Fact]
+    public void ASecondManifestEntryIsRefused()
+    {
+        string path = Saved(includeExtractors: false, m => m);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        using (var second = new StreamWriter(zip.CreateEntry("mixture.json").Open()))
+            second.Write("{}");
+        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, Resolve));
+        Assert.StartsWith(path + ":", e.Message);
+        Assert.Contains("the file has 2 entries named 'mixture.json'", e.Message);
     }
 
     [Fact]

@@ -183,8 +183,12 @@ public static class MixtureFile
     static void LoadNetwork(MixtureModel model, SafetensorsFile file, string path)
     {
         var given = file.Tensors.ToDictionary(t => t.Name);
+        var expected = model.Network.state_dict();
+        var extra = given.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        if (extra.Count > 0)
+            throw new ExtractorFormatException(path, $"{NetworkEntry} has tensors this mixture does not have: {string.Join(", ", extra.Take(8))}{(extra.Count > 8 ? $" (and {extra.Count - 8} more)" : "")}.");
         using var noGrad = no_grad();
-        foreach (var (name, target) in model.Network.state_dict())
+        foreach (var (name, target) in expected)
         {
             if (!given.TryGetValue(name, out var t))
                 throw new ExtractorFormatException(path, $"{NetworkEntry} has no tensor '{name}'.");
