@@ -62,7 +62,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int Bins { get; set; } = Paper.Bins;
 
-    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end.</para></summary>
+    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end; or a folder (existing, or ending in '/'), for a file named as the cmdlet's help says.</para></summary>
     [Parameter]
     public string? CheckpointPath { get; set; }
 
@@ -108,7 +108,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
             Patience = MyInvocation.BoundParameters.ContainsKey(nameof(Patience)) ? Patience : budget.Patience,
             BatchSize = BatchSize, LearningRate = LearningRate, MinimumLearningRate = MinimumLearningRate, Optimizer = Optimizer,
             Seed = Seed, WeightedSampling = WeightedSampling, Bins = Bins,
-            CheckpointPath = CheckpointPath == null ? null : ResolvePath(CheckpointPath),
+            CheckpointPath = CheckpointPath == null ? null : CheckpointFile(ResolvePath(CheckpointPath)),
             CheckpointEvery = CheckpointEvery, Resume = Resume,
         };
         try
@@ -121,6 +121,15 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
         }
         return options;
     }
+
+    /// <summary>The checkpoint file's name (without .ckpt) when -CheckpointPath is a folder.</summary>
+    protected abstract string CheckpointName { get; }
+
+    /// <summary>-CheckpointPath as a file: itself, or CheckpointName.ckpt inside it when it is a folder.</summary>
+    protected string CheckpointFile(string path) =>
+        Directory.Exists(path) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar)
+            ? Path.Combine(path, CheckpointName + ".ckpt")
+            : path;
 
     /// <summary>Runs <paramref name="training"/> with a progress bar; Ctrl+C cancels it at the next batch.</summary>
     protected T RunTraining<T>(string activity, Func<IProgress<EpochReport>, CancellationToken, T> training)
