@@ -123,5 +123,6 @@ Describe 'Bad input to mixtures' {
         $p.Count | Should -Be 2
         $errs.Count | Should -Be 1
         "$($errs[0])" | Should -Match 'Og'
+        "$($errs[0])" | Should -BeLike "*($(Join-Path $dir 'og.vasp')*"
     }
 }

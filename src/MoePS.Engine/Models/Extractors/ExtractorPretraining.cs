@@ -41,7 +41,7 @@ public static class ExtractorPretraining
             throw new ArgumentException($"The element table has {elements.Length} features per element but the architecture expects {architecture.AtomInputLength}.");
 
         var crystals = dataset.Entries.Select(e => e.Crystal).ToList();
-        foreach (var c in crystals) elements.CheckCovers(c.Id, c.AtomicNumbers);
+        foreach (var c in crystals) elements.CheckCovers(c);
         var graphs = GraphBatchBuilder.BuildAll(crystals, settings, cache: graphCache ?? new GraphCache(), cancellationToken: cancellation);
 
         var model = CgcnnInitialiser.Create(architecture, options.Seed);
