@@ -121,6 +121,18 @@ Describe 'Import-Crystal' {
         $err[0].TargetObject | Should -BeLike '*broken.cif'
     }
 
+    It 'keeps the good blocks of a multi-block CIF and reports the bad one as a non-terminating error' {
+        $dir = New-TestFolder
+        $block = { param($name, $a) "data_$name`n_cell_length_a $a`n_cell_length_b 4`n_cell_length_c 4`n_cell_angle_alpha 90`n_cell_angle_beta 90`n_cell_angle_gamma 90`nloop_`n_atom_site_label`n_atom_site_fract_x`n_atom_site_fract_y`n_atom_site_fract_z`nNa1 0 0 0`n" }
+        $cif = Join-Path $dir 'three.cif'
+        Set-Content $cif ((& $block first 4) + (& $block bad -4) + (& $block last 5))
+        $crystals = Import-Crystal $cif -ErrorVariable err -ErrorAction SilentlyContinue
+        $crystals.Id | Should -Be 'first', 'last'
+        $err.Count | Should -Be 1
+        $err[0].Exception.Message | Should -BeLike '*three.cif:*: data_bad: _cell_length_a is -4*'
+        $err[0].TargetObject | Should -Be $cif
+    }
+
     It 'reads POSCAR files and rejects disordered CIF sites unless asked for the majority species' {
         $dir = New-TestFolder
         Set-Content (Join-Path $dir 'POSCAR') "CsCl`n1.0`n4.1 0 0`n0 4.1 0`n0 0 4.1`nCs Cl`n1 1`nDirect`n0 0 0`n0.5 0.5 0.5"
