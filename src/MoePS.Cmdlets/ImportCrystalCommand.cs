@@ -39,7 +39,7 @@ public sealed class ImportCrystalCommand : MoeCmdlet
 
     protected override void ProcessRecord()
     {
-        var options = new StructureReadOptions { Disorder = Disorder, Species = Species };
+        var options = new StructureReadOptions { Disorder = Disorder, Species = Species, Warn = WriteWarning };
         foreach (var path in Path)
         {
             IReadOnlyList<string> files;

@@ -47,7 +47,7 @@ public sealed class ImportCrystalDatasetCommand : MoeCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var options = new DatasetReadOptions { Target = Target, Disorder = Disorder };
+        var options = new DatasetReadOptions { Target = Target, Disorder = Disorder, Warn = WriteWarning };
         if (ParameterSetName == NameSet)
         {
             foreach (var name in Name)

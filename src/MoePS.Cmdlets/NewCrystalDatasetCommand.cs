@@ -86,7 +86,7 @@ public sealed class NewCrystalDatasetCommand : MoeCmdlet
                 break;
         }
         string targetName = TargetName ?? Target;
-        builder = new CrystalDatasetBuilder(Name ?? targetName, targetName, Unit, new StructureReadOptions { Disorder = Disorder });
+        builder = new CrystalDatasetBuilder(Name ?? targetName, targetName, Unit, new StructureReadOptions { Disorder = Disorder, Warn = WriteWarning });
     }
 
     protected override void ProcessRecord()

@@ -63,12 +63,12 @@ public static class CifReader
             if (!cluster.Atoms.Any(a => a.Label == atom.Label)) cluster.Atoms.Add(atom);
         }
 
-        var sites = clusters.Select(c => ResolveSite(c, lattice, path, where, options.Disorder)).ToList();
+        var sites = clusters.Select(c => ResolveSite(c, lattice, path, where, options)).ToList();
         StructureChecks.EnsureNoOverlaps(lattice, sites, path, where);
         return new Crystal(block.Name, lattice, sites, source: $"{path}:{where}");
     }
 
-    static Site ResolveSite(GeneratedSite site, Lattice lattice, string path, string where, DisorderPolicy policy)
+    static Site ResolveSite(GeneratedSite site, Lattice lattice, string path, string where, StructureReadOptions options)
     {
         var first = site.Atoms[0];
         double total = site.Atoms.Sum(a => a.Occupancy);
@@ -78,7 +78,8 @@ public static class CifReader
                 $"{where}: overlapping atoms: sites {labels} lie on the same position with total occupancy {total:0.###}."), path, first.Line);
         var species = site.Atoms.GroupBy(a => a.Element).Select(g => (g.Key, g.Sum(a => a.Occupancy))).ToList();
         Element element;
-        try { element = Disorder.Resolve(species, $"{where}, site {labels}", policy); }
+        Action<string>? warn = options.Warn == null ? null : message => options.Warn($"{path}:{first.Line}: {message}");
+        try { element = Disorder.Resolve(species, $"{where}, site {labels}", options.Disorder, warn); }
         catch (CrystalFormatException e) { throw new CrystalFormatException(e.Message, path, first.Line); }
         var label = site.Atoms.First(a => a.Element == element).Label;
         return new Site(element, site.Fractional, lattice.ToCartesian(site.Fractional), label);

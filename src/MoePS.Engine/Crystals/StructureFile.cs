@@ -76,9 +76,9 @@ public static class StructureFile
         {
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("columns", out _) && root.TryGetProperty("data", out _))
-                return MatminerDatasetReader.Read(path, new DatasetReadOptions { Disorder = options.Disorder }).Dataset.Entries.Select(e => e.Crystal).ToList();
+                return MatminerDatasetReader.Read(path, new DatasetReadOptions { Disorder = options.Disorder, Warn = options.Warn }).Dataset.Entries.Select(e => e.Crystal).ToList();
             Crystal c;
-            try { c = PymatgenStructure.Read(root, StructureFileOpener.Stem(path), "$", options.Disorder); }
+            try { c = PymatgenStructure.Read(root, StructureFileOpener.Stem(path), "$", options.Disorder, options.Warn); }
             catch (CrystalFormatException e) when (e.Path == null) { throw new CrystalFormatException(e.Message, path, inner: e); }
             StructureChecks.EnsureNoOverlaps(c.Lattice, c.Sites, path, "$");
             return new[] { new Crystal(c.Id, c.Lattice, c.Sites, source: path) };
