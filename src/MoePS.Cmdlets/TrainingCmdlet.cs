@@ -71,7 +71,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int CheckpointEvery { get; set; } = Paper.CheckpointEvery;
 
-    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their order, TopK, aggregation, head, recipe or split) is refused with an error naming each setting that differs.</para></summary>
+    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their order, TopK, aggregation, head, recipe or split, or split rows whose structures or targets changed) is refused with an error naming each setting that differs.</para></summary>
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
