@@ -66,6 +66,7 @@ public abstract class BenchmarkResultsCmdlet : MoeCmdlet
             if (!File.Exists(full)) throw new FileNotFoundException($"Result file '{full}' not found.", full);
             var results = new ResultStore(full).Read(out bool truncated);
             if (truncated) WriteWarning($"{full}: the last line is incomplete (a run interrupted while writing) and was skipped.");
+            foreach (string conflict in ResultConflicts.Of(results)) WriteWarning(conflict);
             return results;
         }
         catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)

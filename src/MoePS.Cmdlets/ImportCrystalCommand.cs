@@ -39,7 +39,7 @@ public sealed class ImportCrystalCommand : MoeCmdlet
 
     protected override void ProcessRecord()
     {
-        var options = new StructureReadOptions { Disorder = Disorder, Species = Species };
+        var options = new StructureReadOptions { Disorder = Disorder, Species = Species, Warn = WriteWarning };
         foreach (var path in Path)
         {
             IReadOnlyList<string> files;
@@ -47,10 +47,11 @@ public sealed class ImportCrystalCommand : MoeCmdlet
             catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, path, "StructurePathNotFound"); continue; }
             foreach (var file in files)
             {
-                List<Crystal> crystals;
-                try { crystals = StructureFile.Read(file, options).ToList(); }
+                StructuresRead read;
+                try { read = StructureFile.ReadEach(file, options); }
                 catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, file, "StructureImportFailed"); continue; }
-                foreach (var crystal in crystals) WriteObject(crystal);
+                foreach (var crystal in read.Crystals) WriteObject(crystal);
+                foreach (var error in read.Errors) WriteItemError(error, file, "StructureImportFailed");
             }
         }
     }

@@ -47,7 +47,7 @@ public sealed class ImportCrystalDatasetCommand : MoeCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
-        var options = new DatasetReadOptions { Target = Target, Disorder = Disorder };
+        var options = new DatasetReadOptions { Target = Target, Disorder = Disorder, Warn = WriteWarning };
         if (ParameterSetName == NameSet)
         {
             foreach (var name in Name)
@@ -74,6 +74,7 @@ public sealed class ImportCrystalDatasetCommand : MoeCmdlet, IDisposable
         catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, what, "DatasetImportFailed"); return; }
         if (result.SkippedRows > 0)
             WriteWarning($"Skipped {result.SkippedRows} row(s) of '{result.Dataset.Source}' with a missing, NaN or infinite target '{result.Dataset.TargetName}'.");
+        WarnOfDuplicateIds(result.Dataset);
         WriteVerbose($"{result.Dataset} from {result.Dataset.Source}");
         WriteObject(result.Dataset);
     }

@@ -34,7 +34,7 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
             string path = ResolvePath(p);
             try
             {
-                WriteObject(MixtureFile.Read(path, FindExtractor));
+                WriteObject(MixtureFile.Read(path, name => FindExtractor(name, path)));
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {
@@ -43,17 +43,23 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
         }
     }
 
-    Extractor FindExtractor(string name)
+    static readonly string[] ExtractorExtensions = { ExtractorBundle.Extension, ".safetensors", ".pth.tar", ".pth" };
+
+    /// <summary>An extractor <paramref name="mixture"/> was saved without: from -ExtractorPath, else from the paper's library.</summary>
+    Extractor FindExtractor(string name, string mixture)
     {
-        if (ExtractorPath != null)
-        {
-            string folder = ResolvePath(ExtractorPath);
-            foreach (string ext in new[] { ExtractorBundle.Extension, ".safetensors", ".pth.tar", ".pth" })
+        string? folder = ExtractorPath == null ? null : ResolvePath(ExtractorPath);
+        if (folder != null)
+            foreach (string ext in ExtractorExtensions)
             {
                 string candidate = System.IO.Path.Combine(folder, name + ext);
                 if (File.Exists(candidate)) return ExtractorFiles.Import(candidate);
             }
-        }
+        if (PaperExtractors.TryFind(name) == null)
+            throw new FileNotFoundException(
+                $"'{mixture}' was saved without its extractor '{name}' (-ExcludeExtractors), which is not one of the paper's extractors, and " +
+                (folder == null ? "no -ExtractorPath was given" : $"-ExtractorPath '{folder}' has no {string.Join(", ", ExtractorExtensions.Select(e => name + e))}") +
+                $". Give the folder that holds {name}{ExtractorBundle.Extension} (or .safetensors, .pth.tar) with -ExtractorPath.");
         using var download = new DownloadProgressBar(this);
         return ExtractorLibrary.Load(name, WriteVerbose, download);
     }

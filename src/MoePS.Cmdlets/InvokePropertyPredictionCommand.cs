@@ -60,10 +60,11 @@ public sealed partial class InvokePropertyPredictionCommand : CrystalBatchCmdlet
         if (Scheduler == JobScheduler.Slurm) return;
         foreach (string file in files)
         {
-            List<Crystal> crystals;
-            try { crystals = StructureFile.Read(file).ToList(); }
+            StructuresRead read;
+            try { read = StructureFile.ReadEach(file); }
             catch (Exception e) when (e is not PipelineStoppedException) { WriteItemError(e, file, "StructureImportFailed"); continue; }
-            foreach (var crystal in crystals) Add(crystal, null);
+            foreach (var error in read.Errors) WriteItemError(error, file, "StructureImportFailed");
+            foreach (var crystal in read.Crystals) Add(crystal, null);
         }
         files.Clear();
     }

@@ -17,6 +17,16 @@ public sealed class MeasureMoeBenchmarkCommand : BenchmarkResultsCmdlet
     protected override void EndProcessing()
     {
         if (Results.Count == 0) return;
-        foreach (var summary in BenchmarkStatistics.Summarise(Results)) WriteObject(summary);
+        IReadOnlyList<BenchmarkSummary> summaries;
+        try
+        {
+            summaries = BenchmarkStatistics.Summarise(Results);
+        }
+        catch (InvalidOperationException e)
+        {
+            Fail(e, Results, "ResultsNotComparable");
+            return;
+        }
+        foreach (var summary in summaries) WriteObject(summary);
     }
 }

@@ -94,6 +94,16 @@ public abstract class MoeCmdlet : PSCmdlet
         return ShouldProcess(target, action);
     }
 
+    /// <summary>Warns when rows of <paramref name="dataset"/> share an id (predictions and errors name rows by id), naming the first few.</summary>
+    protected void WarnOfDuplicateIds(CrystalDataset dataset)
+    {
+        var duplicates = dataset.DuplicateIds();
+        if (duplicates.Count == 0) return;
+        string shown = string.Join("; ", duplicates.Take(5).Select(d => $"'{d.Id}' (rows {string.Join(", ", d.Rows)})"));
+        WriteWarning($"The dataset '{dataset.Name}' has {duplicates.Count} id(s) on more than one row: {shown}{(duplicates.Count > 5 ? "; …" : "")}. " +
+            "Predictions and errors name rows by id, so these rows are hard to tell apart.");
+    }
+
     /// <summary>Slurm's client commands; stops the cmdlet clearly when sbatch is not on the PATH.</summary>
     protected SlurmCommands LocateSlurm()
     {

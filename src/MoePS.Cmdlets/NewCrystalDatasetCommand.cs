@@ -86,7 +86,7 @@ public sealed class NewCrystalDatasetCommand : MoeCmdlet
                 break;
         }
         string targetName = TargetName ?? Target;
-        builder = new CrystalDatasetBuilder(Name ?? targetName, targetName, Unit, new StructureReadOptions { Disorder = Disorder });
+        builder = new CrystalDatasetBuilder(Name ?? targetName, targetName, Unit, new StructureReadOptions { Disorder = Disorder, Warn = WriteWarning });
     }
 
     protected override void ProcessRecord()
@@ -120,6 +120,7 @@ public sealed class NewCrystalDatasetCommand : MoeCmdlet
         }
         var dataset = builder.Build();
         if (failed > 0) WriteWarning($"The dataset '{dataset.Name}' has {dataset.Count} of {rows} rows; {failed} were left out (see the errors above).");
+        WarnOfDuplicateIds(dataset);
         WriteVerbose(dataset.ToString());
         WriteObject(dataset);
     }

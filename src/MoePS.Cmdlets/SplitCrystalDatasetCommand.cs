@@ -5,7 +5,7 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Splits a crystal dataset into train, validation and test rows, randomly by seed or from one of the paper's split files.</para>
-/// <para type="description">-Seed shuffles the rows with a documented generator (SplitMix64 + Fisher–Yates), so a seed gives the same split everywhere; train = ⌊n·TrainFraction⌋, validation = ⌊n·ValidationFraction⌋, test = the rest. -SplitFile reads a seedK.json of the paper ({task: {train, val, test}}) for -Task (default: the dataset's name). A split that puts a row in two parts (e.g. train and test), or twice in one part, is refused with the rows named.</para>
+/// <para type="description">-Seed shuffles the rows with a documented generator (SplitMix64 + Fisher–Yates), so a seed gives the same split everywhere; train = ⌊n·TrainFraction⌋, validation = ⌊n·ValidationFraction⌋, test = the rest. -SplitFile reads a seedK.json of the paper ({task: {train, val, test}}) for -Task (default: the dataset's name). A split that puts a row in two parts (e.g. train and test), or twice in one part, is refused with the rows named. Rows in no part are counted: a warning when they are more than 1% of the dataset (a split file of another dataset, say), else a verbose message (the paper's own split files leave out up to 2 rows of a task).</para>
 /// </summary>
 /// <example>
 /// <code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json</code>
@@ -61,11 +61,23 @@ public sealed class SplitCrystalDatasetCommand : MoeCmdlet
             var split = ParameterSetName == FileSet
                 ? Engine.Crystals.SplitFile.Read(ResolvePath(SplitFile), Task ?? Dataset.Name)
                 : RandomSplit.Create(Dataset.Count, Seed, TrainFraction, ValidationFraction);
-            WriteObject(Dataset.WithSplit(split));
+            var splitDataset = Dataset.WithSplit(split);
+            ReportUnusedRows(split);
+            WriteObject(splitDataset);
         }
         catch (Exception e) when (e is not PipelineStoppedException)
         {
             WriteItemError(e, Dataset, "DatasetSplitFailed");
         }
+    }
+
+    /// <summary>Rows in no part: a warning past 1% of the dataset (the paper's own split files leave out 0-2 rows of a task), else verbose.</summary>
+    void ReportUnusedRows(DatasetSplit split)
+    {
+        int unused = split.UnusedOf(Dataset.Count);
+        if (unused == 0) return;
+        string message = $"{unused} of the {Dataset.Count} rows of '{Dataset.Name}' are in no part of the split {split.Origin}; they are not used.";
+        if (unused > Dataset.Count / 100) WriteWarning(message);
+        else WriteVerbose(message);
     }
 }

@@ -42,8 +42,8 @@ public sealed partial class StartExtractorPretrainCommand
                 Dataset, "SlurmNeedsCheckpoint");
         var slurm = LocateSlurm();
 
-        string name = Name ?? $"{Dataset.Name}-stl-seed{Seed}";
-        string checkpoint = CheckpointFile(ResolvePath(CheckpointPath), name);
+        string name = CheckpointName;
+        string checkpoint = CheckpointFile(ResolvePath(CheckpointPath));
         string model = Path.ChangeExtension(checkpoint, ExtractorBundle.Extension);
         // A signal may come at any time; saving every epoch loses at most the epoch in progress.
         var options = BuildOptions() with
@@ -65,10 +65,4 @@ public sealed partial class StartExtractorPretrainCommand
             WriteItemError(e, Dataset, "SlurmSubmissionFailed");
         }
     }
-
-    /// <summary>The checkpoint file: the path itself, or NAME.ckpt in it when it is a folder.</summary>
-    static string CheckpointFile(string path, string name) =>
-        Directory.Exists(path) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar)
-            ? Path.Combine(path, name + ".ckpt")
-            : path;
 }

@@ -63,7 +63,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int Bins { get; set; } = Paper.Bins;
 
-    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end.</para></summary>
+    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end; or a folder (existing, or ending in '/'), for a file named as the cmdlet's help says.</para></summary>
     [Parameter]
     public string? CheckpointPath { get; set; }
 
@@ -72,7 +72,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int CheckpointEvery { get; set; } = Paper.CheckpointEvery;
 
-    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their order, TopK, aggregation, head, recipe or split) is refused with an error naming each setting that differs.</para></summary>
+    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their order, TopK, aggregation, head, recipe or split, or split rows whose structures or targets changed) is refused with an error naming each setting that differs.</para></summary>
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
@@ -105,7 +105,7 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
         var options = SettingParameters.Bind(Paper.With(Preset), MyInvocation.BoundParameters) with
         {
             MinimumLearningRate = MinimumLearningRate, Optimizer = Optimizer, Seed = Seed, WeightedSampling = WeightedSampling, Bins = Bins,
-            CheckpointPath = CheckpointPath == null ? null : ResolvePath(CheckpointPath),
+            CheckpointPath = CheckpointPath == null ? null : CheckpointFile(ResolvePath(CheckpointPath)),
             CheckpointEvery = CheckpointEvery, Resume = Resume,
         };
         try
@@ -118,6 +118,15 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
         }
         return options;
     }
+
+    /// <summary>The checkpoint file's name (without .ckpt) when -CheckpointPath is a folder.</summary>
+    protected abstract string CheckpointName { get; }
+
+    /// <summary>-CheckpointPath as a file: itself, or CheckpointName.ckpt inside it when it is a folder.</summary>
+    protected string CheckpointFile(string path) =>
+        Directory.Exists(path) || path.EndsWith(Path.DirectorySeparatorChar) || path.EndsWith(Path.AltDirectorySeparatorChar)
+            ? Path.Combine(path, CheckpointName + ".ckpt")
+            : path;
 
     /// <summary>Runs <paramref name="training"/> with a progress bar; Ctrl+C cancels it at the next batch.</summary>
     protected T RunTraining<T>(string activity, Func<IProgress<EpochReport>, CancellationToken, T> training)

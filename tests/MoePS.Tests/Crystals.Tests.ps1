@@ -121,6 +121,18 @@ Describe 'Import-Crystal' {
         $err[0].TargetObject | Should -BeLike '*broken.cif'
     }
 
+    It 'keeps the good blocks of a multi-block CIF and reports the bad one as a non-terminating error' {
+        $dir = New-TestFolder
+        $block = { param($name, $a) "data_$name`n_cell_length_a $a`n_cell_length_b 4`n_cell_length_c 4`n_cell_angle_alpha 90`n_cell_angle_beta 90`n_cell_angle_gamma 90`nloop_`n_atom_site_label`n_atom_site_fract_x`n_atom_site_fract_y`n_atom_site_fract_z`nNa1 0 0 0`n" }
+        $cif = Join-Path $dir 'three.cif'
+        Set-Content $cif ((& $block first 4) + (& $block bad -4) + (& $block last 5))
+        $crystals = Import-Crystal $cif -ErrorVariable err -ErrorAction SilentlyContinue
+        $crystals.Id | Should -Be 'first', 'last'
+        $err.Count | Should -Be 1
+        $err[0].Exception.Message | Should -BeLike '*three.cif:*: data_bad: _cell_length_a is -4*'
+        $err[0].TargetObject | Should -Be $cif
+    }
+
     It 'reads POSCAR files and rejects disordered CIF sites unless asked for the majority species' {
         $dir = New-TestFolder
         Set-Content (Join-Path $dir 'POSCAR') "CsCl`n1.0`n4.1 0 0`n0 4.1 0`n0 0 4.1`nCs Cl`n1 1`nDirect`n0 0 0`n0.5 0.5 0.5"
@@ -128,7 +140,11 @@ Describe 'Import-Crystal' {
         $cif = Join-Path $dir 'alloy.cif'
         Set-Content $cif "data_alloy`n_cell_length_a 3.6`n_cell_length_b 3.6`n_cell_length_c 3.6`n_cell_angle_alpha 90`n_cell_angle_beta 90`n_cell_angle_gamma 90`nloop_`n_atom_site_label`n_atom_site_fract_x`n_atom_site_fract_y`n_atom_site_fract_z`n_atom_site_occupancy`nCu1 0 0 0 0.6`nAu1 0 0 0 0.4"
         { Import-Crystal $cif -ErrorAction Stop } | Should -Throw '*alloy.cif*site Cu1/Au1*disordered*'
-        (Import-Crystal $cif -Disorder MajoritySpecies).Formula | Should -Be 'Cu'
+        (Import-Crystal $cif -Disorder MajoritySpecies -WarningVariable none -WarningAction SilentlyContinue).Formula | Should -Be 'Cu'
+        $none | Should -BeNullOrEmpty
+        Set-Content $cif ((Get-Content $cif -Raw) -replace '0\.6', '0.5' -replace '0\.4', '0.5')
+        (Import-Crystal $cif -Disorder MajoritySpecies -WarningVariable tie -WarningAction SilentlyContinue).Formula | Should -Be 'Cu'
+        "$tie" | Should -BeLike '*alloy.cif:*site Cu1/Au1: Cu, Au tie for the majority (occupancy 0.5); -Disorder MajoritySpecies kept Cu, the first listed.'
     }
 }
 

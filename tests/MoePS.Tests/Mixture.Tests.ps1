@@ -81,6 +81,18 @@ Describe 'Mixtures of the paper''s extractors' {
 }
 
 Describe 'Bad input to mixtures' {
+    It 'names the .moem and -ExtractorPath when an extractor it was saved without is not one of the paper''s' {
+        $dir = New-TestFolder
+        $custom = $ds | Start-ExtractorPretrain -Epochs 1 -Device cpu -Name lab_custom -ConvCount 1 -AtomFeatureLength 8 -HiddenLength 8
+        $path = Join-Path $dir 'custom.moem'
+        New-MixtureModel -Extractor $custom | Save-MixtureModel -Path $path -ExcludeExtractors | Out-Null
+        Import-MixtureModel $path -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].Exception.Message | Should -Be ("'$path' was saved without its extractor 'lab_custom' (-ExcludeExtractors), which is not one of the paper's extractors, " +
+            "and no -ExtractorPath was given. Give the folder that holds lab_custom.moex (or .safetensors, .pth.tar) with -ExtractorPath.")
+        $custom | Export-Extractor -Path (Join-Path $dir 'lab_custom.moex') | Out-Null
+        (Import-MixtureModel $path -ExtractorPath $dir).Extractors.Name | Should -Be 'lab_custom'
+    }
+
     It 'refuses an empty extractor list' {
         { New-MixtureModel -Extractor @() -ErrorAction Stop } | Should -Throw '*at least one extractor*'
     }
@@ -111,5 +123,6 @@ Describe 'Bad input to mixtures' {
         $p.Count | Should -Be 2
         $errs.Count | Should -Be 1
         "$($errs[0])" | Should -Match 'Og'
+        "$($errs[0])" | Should -BeLike "*($(Join-Path $dir 'og.vasp')*"
     }
 }

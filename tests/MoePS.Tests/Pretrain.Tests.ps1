@@ -68,6 +68,16 @@ Describe 'Start-ExtractorPretrain' {
         $err[0].Exception.Message | Should -Match 'no train/validation/test split.*Split-CrystalDataset'
     }
 
+    It 'checkpoints into an existing folder given to -CheckpointPath, as NAME.ckpt, and resumes from it' {
+        $folder = New-TestFolder
+        $first = $script:Dataset | Start-ExtractorPretrain -Epochs 1 -Device cpu -Name infolder -CheckpointPath $folder
+        Get-ChildItem $folder | ForEach-Object Name | Should -Be 'infolder.ckpt'
+        $again = $script:Dataset | Start-ExtractorPretrain -Epochs 1 -Device cpu -Name infolder -CheckpointPath $folder -Resume
+        $again.Training.ResumedFromEpoch | Should -Be 1
+        $again.Metrics.TestMae | Should -Be $first.Metrics.TestMae
+        Remove-Item -Recurse -Force $folder
+    }
+
     It 'refuses -Resume without -CheckpointPath' {
         { $script:Dataset | Start-ExtractorPretrain -Epochs 1 -Resume -Device cpu -ErrorAction Stop } | Should -Throw '*checkpoint path*'
     }

@@ -170,6 +170,29 @@ resultPath: settings.jsonl
         "$warnings" | Should -Match 'incomplete'
     }
 
+    It 'warns of two lines of one run with different MAEs, naming both and the one used' {
+        $file = Join-Path $script:Folder 'conflict.jsonl'
+        $lines = @(Get-Content $script:ResultFile)
+        Set-Content -Path $file -Value ($lines + ($lines[0] -replace '"TestMAE":1.4,', '"TestMAE":14,')) -Encoding utf8NoBOM
+        $s = Measure-MoeBenchmark -ResultPath $file -WarningVariable warnings -WarningAction SilentlyContinue
+        "$warnings" | Should -Be ("Results for the same run (jarvis_2d_gap_tbmbj STL seed 0) differ: ${file}:1 (test MAE 1.4); ${file}:13 (test MAE 14). " +
+            "The last, ${file}:13, is used.")
+        ($s | Where-Object { $_.Task -eq 'jarvis_2d_gap_tbmbj' -and $_.Method -eq 'STL' }).MeanTestMAE | Should -Be 7.6
+    }
+
+    It 'refuses a task whose results are in different units, naming the units and lines, in the summary and the workbook' {
+        $file = Join-Path $script:Folder 'units.jsonl'
+        $lines = @(Get-Content $script:ResultFile)
+        $lines[1] = $lines[1] -replace '"Unit":"eV"', '"Unit":"meV"' -replace '"TestMAE":1.2,', '"TestMAE":1200,'
+        Set-Content -Path $file -Value $lines -Encoding utf8NoBOM
+        { Measure-MoeBenchmark -ResultPath $file -ErrorAction Stop } |
+            Should -Throw "The results of task 'jarvis_2d_gap_tbmbj' are in different units: eV in ${file}:1, ${file}:3, ${file}:4, ${file}:5, ${file}:6; meV in ${file}:2. *"
+        $workbook = Join-Path $script:Folder 'units.xlsx'
+        { Export-MoeReport -ResultPath $file -Path $workbook -ErrorAction Stop } | Should -Throw '*different units*'
+        Test-Path $workbook | Should -BeFalse
+        @(Get-ChildItem $script:Folder -Filter 'units.*.png').Count | Should -Be 0
+    }
+
     It 'reports a missing result file as an error naming it' {
         { Measure-MoeBenchmark -ResultPath (Join-Path $script:Folder 'nope.jsonl') -ErrorAction Stop } |
             Should -Throw '*nope.jsonl*'

@@ -109,6 +109,32 @@ Describe 'New-CrystalDataset' {
     }
 }
 
+Describe 'Rows that are hard to tell apart or left out' {
+    It 'warns when rows share an id, naming the ids and their rows' {
+        $rows = $script:Rows | Select-Object -First 3 | ForEach-Object { [pscustomobject]@{ file = "$script:Sample/$($_.id).cif"; gap = $_.band_gap; id = 'same' } }
+        $ds = $rows | New-CrystalDataset -Structure file -Target gap -Id id -WarningVariable warnings -WarningAction SilentlyContinue
+        $ds.Count | Should -Be 3
+        "$warnings" | Should -Be ("The dataset 'gap' has 1 id(s) on more than one row: 'same' (rows 0, 1, 2). " +
+            'Predictions and errors name rows by id, so these rows are hard to tell apart.')
+        $script:Rows | New-CrystalDataset -Structure { "$script:Sample/$($_.id).cif" } -Target band_gap -Id id -WarningVariable none -WarningAction SilentlyContinue | Out-Null
+        $none | Should -BeNullOrEmpty
+    }
+
+    It 'warns when a split file leaves more than 1% of the rows unused, and says so verbosely for the paper''s few' {
+        $ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj
+        $file = Join-Path $script:Folder 'partial-split.json'
+        @{ jarvis_2d_gap_tbmbj = @{ train = @(0..69); val = @(70..89); test = @(90..104) } } | ConvertTo-Json -Depth 3 | Set-Content $file
+        $split = $ds | Split-CrystalDataset -SplitFile $file -WarningVariable warnings -WarningAction SilentlyContinue
+        $split.Split.Train.Count | Should -Be 70
+        "$warnings" | Should -BeLike "15 of the 120 rows of 'jarvis_2d_gap_tbmbj' are in no part of the split *; they are not used."
+
+        $eform = Import-CrystalDataset -Name jarvis_2d_eform
+        $out = $eform | Split-CrystalDataset -SplitFile (Join-Path $DataPath 'splits/seed0.json') -Verbose -WarningVariable paper -WarningAction SilentlyContinue 4>&1
+        $paper | Should -BeNullOrEmpty
+        ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -BeLike "2 of the 633 rows of 'jarvis_2d_eform' are in no part of the split *"
+    }
+}
+
 Describe 'Export-CrystalDataset' {
     BeforeAll {
         $script:Built = $script:Rows | New-CrystalDataset -Structure { Join-Path $Sample "$($_.id).cif" } -Target band_gap -Id id -Name sample

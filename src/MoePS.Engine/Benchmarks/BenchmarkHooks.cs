@@ -11,6 +11,12 @@ public sealed record BenchmarkHooks
 
     /// <summary>Told when a run starts training.</summary>
     public Action<BenchmarkStep>? Starting { get; init; }
+
+    /// <summary>
+    /// Told once per run that another writer holds when this benchmark comes to wait for it (see
+    /// <see cref="BenchmarkRunner.WaitForOthersEvery"/>), with the holder (null while its claim is being written).
+    /// </summary>
+    public Action<PlannedRun, ClaimOwner?>? Waiting { get; init; }
 }
 
 /// <summary>A run about to start: number <see cref="Index"/> (from 0) of the <see cref="Count"/> runs the benchmark has to do.</summary>

@@ -57,6 +57,13 @@ public sealed class BenchmarkResult
     [JsonIgnore]
     public bool FromResultFile { get; internal set; }
 
+    /// <summary>"&lt;result file&gt;:&lt;line&gt;" of a result read from a file, for messages; null otherwise.</summary>
+    [JsonIgnore]
+    internal string? Origin { get; set; }
+
+    /// <summary>Where the result came from, for messages: its file and line, or its run.</summary>
+    internal string Describe() => Origin ?? $"{Task} {Method} seed {Seed}";
+
     /// <summary>Gate scores of the trained mixture as one cell: "mp_eform=0.41;jarvis_eform=0.3", non-zero scores, highest first.</summary>
     [JsonIgnore]
     public string GateScores => GateScoreDictionary.ToCompactString();

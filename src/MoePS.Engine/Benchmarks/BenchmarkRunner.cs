@@ -10,7 +10,10 @@ namespace MoePS.Engine.Benchmarks;
 /// loses only the runs in progress, and a rerun with the same file picks up where it stopped. Each
 /// run is claimed in the store before it starts (<see cref="RunClaims"/>), so writers sharing a
 /// result file split the plan between them: a run another live writer holds is left to it, and
-/// looked at again when this writer's other runs are done. A run that fails is reported in its
+/// looked at again when this writer's other runs are done — then waited for (read back from the file
+/// once there, or run here if its writer gives it up) when <see cref="WaitForOthersEvery"/> is set, else
+/// reported as <see cref="BenchmarkRunStatus.ClaimedElsewhere"/>. Outcomes that come before the runs
+/// still to wait for are held back, so the order is the plan's. A run that fails is reported in its
 /// outcome and the others go on; cancellation ends the benchmark without a result for the runs in
 /// progress. A host adds a check before each run and progress through <see cref="BenchmarkHooks"/>.
 /// With an executor that packs (<see cref="IPackingBenchmarkExecutor"/>), the seeds of one task, method and settings
@@ -37,6 +40,12 @@ public sealed class BenchmarkRunner
 
     public ResultStore Store { get; }
 
+    /// <summary>
+    /// How often to look again at a run another writer holds, once this writer's own runs are done, until it is in the
+    /// result file or this writer may claim it; null leaves such runs to the other writers without waiting.
+    /// </summary>
+    public TimeSpan? WaitForOthersEvery { get; init; }
+
     /// <summary>Checks <paramref name="runs"/> against the result file: which are there, which still to do.</summary>
     public BenchmarkSchedule Schedule(IEnumerable<PlannedRun> runs) => BenchmarkSchedule.Of(runs, Store);
 
@@ -46,20 +55,34 @@ public sealed class BenchmarkRunner
         Run(Schedule(runs), hooks, progress, cancellation);
 
     /// <summary>
-    /// One outcome per run of <paramref name="schedule"/>: the stored result of each finished run,
-    /// and the pending ones executed in order (alone, or in packs), each yielded once stored. Runs held
-    /// by another writer come last. Cancellation and a result file that can't be written are thrown.
+    /// One outcome per run of <paramref name="schedule"/>, in its order: the stored result of each finished run, and the
+    /// pending ones executed in order (alone, or in packs), each yielded once stored and once every run before it has its
+    /// outcome. Runs held by another writer are looked at (and waited for) last. Cancellation and a result file that can't
+    /// be written are thrown.
     /// </summary>
     public IEnumerable<BenchmarkRunOutcome> Run(BenchmarkSchedule schedule, BenchmarkHooks? hooks = null,
         IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
     {
-        var elsewhere = new List<BenchmarkStep>();
-        int index = 0;
+        var elsewhere = new List<(int Position, BenchmarkStep Step)>();
+        var ready = new Dictionary<int, BenchmarkRunOutcome>();
+        int next = 0, index = 0, position = 0;
+        // The outcomes from the next position on that are ready, in plan order.
+        List<BenchmarkRunOutcome> Release()
+        {
+            var released = new List<BenchmarkRunOutcome>();
+            while (ready.Remove(next, out var outcome))
+            {
+                released.Add(outcome);
+                next++;
+            }
+            return released;
+        }
         try
         {
             foreach (var group in Groups(schedule.Runs))
             {
-                var outcomes = new BenchmarkRunOutcome?[group.Count];
+                int start = position;
+                position += group.Count;
                 var claimed = new List<(int Slot, BenchmarkStep Step, RunClaim Claim)>();
                 ExceptionDispatchInfo? stopped = null;
                 try
@@ -70,50 +93,70 @@ public sealed class BenchmarkRunner
                         var run = group[slot];
                         if (schedule.Stored.TryGetValue(run.Key, out var stored))
                         {
-                            outcomes[slot] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, stored);
+                            ready[start + slot] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.InResultFile, stored);
                             continue;
                         }
                         var step = new BenchmarkStep(run, index++, schedule.Pending.Count);
                         if (hooks?.MayRun?.Invoke(run) == false)
                         {
-                            outcomes[slot] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.Declined);
+                            ready[start + slot] = new BenchmarkRunOutcome(run, BenchmarkRunStatus.Declined);
                             continue;
                         }
                         var (claim, other) = TryClaim(run);
                         if (claim != null) claimed.Add((slot, step, claim));
-                        else if (other!.Status == BenchmarkRunStatus.ClaimedElsewhere) elsewhere.Add(step);
-                        else outcomes[slot] = other;
+                        else if (other!.Status == BenchmarkRunStatus.ClaimedElsewhere) elsewhere.Add((start + slot, step));
+                        else ready[start + slot] = other;
                     }
                     var (done, cancelled) = Execute(claimed, hooks, progress, cancellation);
-                    foreach (var (slot, outcome) in done) outcomes[slot] = outcome;
+                    foreach (var (slot, outcome) in done) ready[start + slot] = outcome;
                     stopped = cancelled;
                 }
                 finally
                 {
                     foreach (var (_, _, claim) in claimed) claim.Dispose();
                 }
-                foreach (var outcome in outcomes)
-                    if (outcome != null) yield return outcome;
-                stopped?.Throw();
+                if (stopped != null)
+                {
+                    // Cancelled: what has ended is output, in plan order, gaps and all.
+                    foreach (var p in ready.Keys.Order()) yield return ready[p];
+                    stopped.Throw();
+                }
+                foreach (var outcome in Release()) yield return outcome;
             }
             // The other writers may have finished (or given up) those runs meanwhile.
-            foreach (var step in elsewhere)
+            foreach (var (at, step) in elsewhere)
             {
-                cancellation.ThrowIfCancellationRequested();
-                var (claim, other) = TryClaim(step.Run);
-                if (claim == null)
-                {
-                    yield return other!;
-                    continue;
-                }
-                using var held = claim;
-                hooks?.Starting?.Invoke(step);
-                yield return ExecuteAlone(step.Run, progress, cancellation);
+                ready[at] = AfterOthers(step, hooks, progress, cancellation);
+                foreach (var outcome in Release()) yield return outcome;
             }
         }
         finally
         {
             Store.Claims.RemoveStaleClaimsAndEmptyFolder();
+        }
+    }
+
+    /// <summary>
+    /// The outcome of a run another writer held: its result in the file, or the run executed here once its claim is free;
+    /// while it is still held, waited for when <see cref="WaitForOthersEvery"/> is set, else left to that writer.
+    /// </summary>
+    BenchmarkRunOutcome AfterOthers(BenchmarkStep step, BenchmarkHooks? hooks, IProgress<EpochReport>? progress, CancellationToken cancellation)
+    {
+        bool told = false;
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var (claim, other) = TryClaim(step.Run);
+            if (claim != null)
+            {
+                using var held = claim;
+                hooks?.Starting?.Invoke(step);
+                return ExecuteAlone(step.Run, progress, cancellation);
+            }
+            if (other!.Status != BenchmarkRunStatus.ClaimedElsewhere || WaitForOthersEvery is not { } every) return other;
+            if (!told) hooks?.Waiting?.Invoke(step.Run, other.ClaimedBy);
+            told = true;
+            cancellation.WaitHandle.WaitOne(every);
         }
     }
 

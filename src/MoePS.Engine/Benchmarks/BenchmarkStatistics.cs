@@ -13,8 +13,11 @@ public static class BenchmarkStatistics
     /// closest to its own: the most settings in common less those only the baseline has (so Fast-preset
     /// mixtures are compared with Fast-preset STL, and an adapt-normalised mixture with default STL), then the most seeds.
     /// </summary>
+    /// <exception cref="InvalidOperationException">A task has results in more than one unit.</exception>
     public static IReadOnlyList<BenchmarkSummary> Summarise(IEnumerable<BenchmarkResult> results)
     {
+        results = results.ToList();
+        CheckUnits(results);
         var groups = results
             .GroupBy(r => (r.Task, r.Method, r.ConfigHash))
             .Select(g => g.GroupBy(r => r.Seed).Select(s => s.Last()).OrderBy(r => r.Seed).ToList())
@@ -35,6 +38,20 @@ public static class BenchmarkStatistics
             .ThenBy(s => s.TopK ?? int.MaxValue).ThenBy(s => s.ExtractorCount)
             .ThenBy(s => s.Settings, StringComparer.Ordinal)
             .ToList();
+    }
+
+    /// <summary>Refuses a task whose results are in different units (their means and comparisons would mix them), naming where each comes from.</summary>
+    static void CheckUnits(IEnumerable<BenchmarkResult> results)
+    {
+        foreach (var task in results.Where(r => r.Unit != null).GroupBy(r => r.Task))
+        {
+            var units = task.GroupBy(r => r.Unit!, StringComparer.Ordinal).ToList();
+            if (units.Count > 1)
+                throw new InvalidOperationException(
+                    $"The results of task '{task.Key}' are in different units: " +
+                    string.Join("; ", units.Select(u => $"{u.Key} in {string.Join(", ", u.Select(r => r.Describe()))}")) +
+                    ". Averaging them would mix the units; convert them to one unit (or leave some out) first.");
+        }
     }
 
     /// <summary>The run set of <paramref name="method"/> on the runs' task whose settings are closest to theirs (see <see cref="Summarise(IEnumerable{BenchmarkResult})"/>).</summary>

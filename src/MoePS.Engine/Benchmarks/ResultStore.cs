@@ -57,7 +57,9 @@ public sealed class ResultStore
             bool unterminated = i == lines.Length - 1;
             try
             {
-                results.Add(Parse(line));
+                var result = Parse(line);
+                result.Origin = $"{Path}:{i + 1}";
+                results.Add(result);
             }
             catch (Exception e) when (e is JsonException or ArgumentException)
             {

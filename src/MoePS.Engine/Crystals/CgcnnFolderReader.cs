@@ -18,7 +18,7 @@ public static class CgcnnFolderReader
         string csv = Path.Combine(folder, IndexFile);
         if (!File.Exists(csv)) throw new CrystalFormatException($"not a CGCNN dataset folder: {IndexFile} is missing.", folder);
         var lines = StructureFileOpener.ReadAllLines(csv);
-        var structureOptions = new StructureReadOptions { Disorder = options.Disorder };
+        var structureOptions = new StructureReadOptions { Disorder = options.Disorder, Warn = options.Warn };
         var entries = new List<CrystalEntry>();
         int skipped = 0;
         for (int i = 0; i < lines.Length; i++)

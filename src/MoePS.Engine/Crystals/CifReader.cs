@@ -16,20 +16,33 @@ public static class CifReader
 
     static readonly string[] SymmetryTags = { "_symmetry_equiv_pos_as_xyz", "_space_group_symop_operation_xyz" };
 
-    public static List<Crystal> Read(string path, StructureReadOptions? options = null)
+    /// <summary>Every structure of the file; the first bad block is thrown (<see cref="ReadEach"/> keeps the good ones).</summary>
+    public static IReadOnlyList<Crystal> Read(string path, StructureReadOptions? options = null) => ReadEach(path, options).OrThrow();
+
+    /// <summary>The structures of the blocks that could be read, and an error for each block that could not.</summary>
+    public static StructuresRead ReadEach(string path, StructureReadOptions? options = null)
     {
         StructureFileHead.RequireCif(path);
-        return Parse(StructureFileOpener.ReadAllText(path), path, options ?? StructureReadOptions.Default);
+        return ParseEach(StructureFileOpener.ReadAllText(path), path, options ?? StructureReadOptions.Default);
     }
 
-    /// <summary>Reads CIF text; <paramref name="path"/> is used in messages.</summary>
-    public static List<Crystal> Parse(string text, string path, StructureReadOptions options)
+    /// <summary>Reads CIF text; <paramref name="path"/> is used in messages. The first bad block is thrown.</summary>
+    public static IReadOnlyList<Crystal> Parse(string text, string path, StructureReadOptions options) => ParseEach(text, path, options).OrThrow();
+
+    static StructuresRead ParseEach(string text, string path, StructureReadOptions options)
     {
         var blocks = CifDocument.Parse(text, path);
         var structures = blocks.Where(b => b.FindLoop("_atom_site_fract_x") != null).ToList();
         if (structures.Count == 0)
             throw new CrystalFormatException("no data block has atom sites (a loop with _atom_site_fract_x/y/z): truncated or not a structure file.", path);
-        return structures.Select(b => ReadBlock(b, path, options)).ToList();
+        var crystals = new List<Crystal>();
+        var errors = new List<CrystalFormatException>();
+        foreach (var block in structures)
+        {
+            try { crystals.Add(ReadBlock(block, path, options)); }
+            catch (CrystalFormatException e) { errors.Add(e); }
+        }
+        return new StructuresRead(crystals, errors);
     }
 
     static Crystal ReadBlock(CifBlock block, string path, StructureReadOptions options)
@@ -58,12 +71,12 @@ public static class CifReader
             if (!cluster.Atoms.Any(a => a.Label == atom.Label)) cluster.Atoms.Add(atom);
         }
 
-        var sites = clusters.Select(c => ResolveSite(c, lattice, path, where, options.Disorder)).ToList();
+        var sites = clusters.Select(c => ResolveSite(c, lattice, path, where, options)).ToList();
         StructureChecks.EnsureNoOverlaps(lattice, sites, path, where);
         return new Crystal(block.Name, lattice, sites, source: $"{path}:{where}");
     }
 
-    static Site ResolveSite(GeneratedSite site, Lattice lattice, string path, string where, DisorderPolicy policy)
+    static Site ResolveSite(GeneratedSite site, Lattice lattice, string path, string where, StructureReadOptions options)
     {
         var first = site.Atoms[0];
         double total = site.Atoms.Sum(a => a.Occupancy);
@@ -73,7 +86,8 @@ public static class CifReader
                 $"{where}: overlapping atoms: sites {labels} lie on the same position with total occupancy {total:0.###}."), path, first.Line);
         var species = site.Atoms.GroupBy(a => a.Element).Select(g => (g.Key, g.Sum(a => a.Occupancy))).ToList();
         Element element;
-        try { element = Disorder.Resolve(species, $"{where}, site {labels}", policy); }
+        Action<string>? warn = options.Warn == null ? null : message => options.Warn($"{path}:{first.Line}: {message}");
+        try { element = Disorder.Resolve(species, $"{where}, site {labels}", options.Disorder, warn); }
         catch (CrystalFormatException e) { throw new CrystalFormatException(e.Message, path, first.Line); }
         var label = site.Atoms.First(a => a.Element == element).Label;
         return new Site(element, site.Fractional, lattice.ToCartesian(site.Fractional), label);

@@ -19,6 +19,9 @@ public sealed class CrystalEntry
 /// <summary>Row indices (into <see cref="CrystalDataset.Entries"/>) of train, validation and test.</summary>
 public sealed record DatasetSplit(int[] Train, int[] Validation, int[] Test, string Origin)
 {
+    /// <summary>How many of a dataset's <paramref name="rows"/> are in no part (a valid split has each row at most once).</summary>
+    public int UnusedOf(int rows) => rows - Train.Length - Validation.Length - Test.Length;
+
     public override string ToString() => $"{Train.Length}/{Validation.Length}/{Test.Length} ({Origin})";
 }
 
@@ -57,6 +60,14 @@ public sealed class CrystalDataset
     }
 
     public IEnumerable<CrystalEntry> Rows(IEnumerable<int> indices) => indices.Select(i => Entries[i]);
+
+    /// <summary>Ids that more than one row has, each with its rows (from 0), in the order they first appear.</summary>
+    public IReadOnlyList<(string Id, int[] Rows)> DuplicateIds() => Entries
+        .Select((e, row) => (e.Crystal.Id, Row: row))
+        .GroupBy(r => r.Id, StringComparer.Ordinal)
+        .Where(g => g.Count() > 1)
+        .Select(g => (g.Key, g.Select(r => r.Row).ToArray()))
+        .ToList();
 
     public override string ToString() => $"{Name}: {Count} rows, target '{TargetName}'{(Unit == null ? "" : $" [{Unit}]")}";
 }

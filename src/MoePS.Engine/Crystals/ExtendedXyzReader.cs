@@ -11,29 +11,45 @@ public static class ExtendedXyzReader
 {
     const string DefaultProperties = "species:S:1:pos:R:3";
 
-    public static List<Crystal> Read(string path)
+    /// <summary>Every frame of the file; the first bad frame is thrown (<see cref="ReadEach"/> keeps the good ones).</summary>
+    public static IReadOnlyList<Crystal> Read(string path) => ReadEach(path).OrThrow();
+
+    /// <summary>The frames that could be read, and an error for each that could not.</summary>
+    public static StructuresRead ReadEach(string path)
     {
         StructureFileHead.RequireExtendedXyz(path);
         return Parse(StructureFileOpener.ReadAllLines(path), path, StructureFileOpener.Stem(path));
     }
 
-    public static List<Crystal> Parse(IReadOnlyList<string> lines, string path, string stem)
+    /// <summary>
+    /// The frames of the lines, with ids "stem#k" (k counts bad frames too), or just "stem" for a file of one good frame.
+    /// A bad frame is skipped by its atom count; one whose count cannot be read ends the file.
+    /// </summary>
+    public static StructuresRead Parse(IReadOnlyList<string> lines, string path, string stem)
     {
         var frames = new List<Crystal>();
+        var errors = new List<CrystalFormatException>();
         int li = 0;
-        while (true)
+        for (int k = 0; ; k++)
         {
             while (li < lines.Count && string.IsNullOrWhiteSpace(lines[li])) li++;
             if (li >= lines.Count) break;
-            frames.Add(ReadFrame(lines, ref li, path, $"{stem}#{frames.Count}"));
+            int start = li;
+            try { frames.Add(ReadFrame(lines, ref li, path, $"{stem}#{k}")); }
+            catch (CrystalFormatException e)
+            {
+                errors.Add(e);
+                if (!int.TryParse(lines[start].Trim(), out int n) || n <= 0 || start + 2 + n > lines.Count) break;
+                li = start + 2 + n;
+            }
         }
-        if (frames.Count == 0) throw new CrystalFormatException("no frames.", path);
-        if (frames.Count == 1)
+        if (frames.Count == 0 && errors.Count == 0) throw new CrystalFormatException("no frames.", path);
+        if (frames.Count == 1 && errors.Count == 0)
         {
             var c = frames[0];
-            return new List<Crystal> { new(stem, c.Lattice, c.Sites, c.Properties, c.Source) };
+            return new StructuresRead(new[] { new Crystal(stem, c.Lattice, c.Sites, c.Properties, c.Source) }, errors);
         }
-        return frames;
+        return new StructuresRead(frames, errors);
     }
 
     static Crystal ReadFrame(IReadOnlyList<string> lines, ref int li, string path, string id)

@@ -35,6 +35,10 @@ public sealed class Lattice
         if (Math.Abs(val) > 1 + 1e-9)
             throw new CrystalFormatException(FormattableString.Invariant(
                 $"no cell has the angles alpha = {alpha}°, beta = {beta}°, gamma = {gamma}° (each must be less than the sum of the other two, and their sum less than 360°)."));
+        // At ±1 the cell is flat: one angle is the sum of the other two, or they add up to 360° (e.g. all three 120°).
+        if (Math.Abs(val) > 1 - 1e-9)
+            throw new CrystalFormatException(FormattableString.Invariant(
+                $"the cell angles alpha = {alpha}°, beta = {beta}°, gamma = {gamma}° give a cell of zero volume (one is the sum of the other two, or they add up to 360°)."));
         val = Math.Clamp(val, -1, 1);
         double gammaStar = Math.Acos(val);
         var matrix = new double[3, 3]

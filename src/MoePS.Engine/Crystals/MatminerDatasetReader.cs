@@ -127,7 +127,7 @@ public static class MatminerDatasetReader
                 string id = idCol >= 0 && cells[idCol].ValueKind == JsonValueKind.String && cells[idCol].GetString() is { Length: > 0 } s ? s
                     : index != null && r < index.Count ? index[r] : r.ToString(CultureInfo.InvariantCulture);
                 Crystal parsed;
-                try { parsed = PymatgenStructure.Read(cells[structureCol], id, $"{where}[{structureCol}]", options.Disorder); }
+                try { parsed = PymatgenStructure.Read(cells[structureCol], id, $"{where}[{structureCol}]", options.Disorder, options.Warn); }
                 catch (CrystalFormatException e) when (e.Path == null) { throw new CrystalFormatException(e.Message, path, inner: e); }
                 StructureChecks.EnsureNoOverlaps(parsed.Lattice, parsed.Sites, path, $"{where}[{structureCol}]");
 

@@ -9,7 +9,9 @@ public static class PymatgenStructure
     /// <param name="id">Id to give the crystal.</param>
     /// <param name="where">File and JSON path, for error messages (e.g. "x.json.gz: $.data[3][0]").</param>
     /// <param name="disorder">How to treat sites with several species or partial occupancy.</param>
-    public static Crystal Read(JsonElement json, string id, string where, DisorderPolicy disorder = DisorderPolicy.Reject)
+    /// <param name="warn">Told of a site whose species tie for the majority.</param>
+    public static Crystal Read(JsonElement json, string id, string where, DisorderPolicy disorder = DisorderPolicy.Reject,
+        Action<string>? warn = null)
     {
         if (json.ValueKind != JsonValueKind.Object)
             throw new CrystalFormatException($"{where}: expected a pymatgen structure object, found {json.ValueKind}.");
@@ -22,7 +24,7 @@ public static class PymatgenStructure
         foreach (var s in sitesJson.EnumerateArray())
         {
             string sw = $"{where}.sites[{i++}]";
-            var element = ReadSpecies(Required(s, "species", sw), $"{sw}.species", disorder);
+            var element = ReadSpecies(Required(s, "species", sw), $"{sw}.species", disorder, warn);
             var abc = ReadVector(Required(s, "abc", sw), $"{sw}.abc");
             string? label = s.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
             // Cartesian coordinates are rebuilt from abc, as pymatgen's Structure.from_dict does.
@@ -48,7 +50,7 @@ public static class PymatgenStructure
         catch (CrystalFormatException e) { throw new CrystalFormatException($"{where}: {e.Message}"); }
     }
 
-    static Element ReadSpecies(JsonElement json, string where, DisorderPolicy disorder)
+    static Element ReadSpecies(JsonElement json, string where, DisorderPolicy disorder, Action<string>? warn)
     {
         if (json.ValueKind != JsonValueKind.Array || json.GetArrayLength() == 0)
             throw new CrystalFormatException($"{where}: expected a non-empty species list.");
@@ -61,7 +63,7 @@ public static class PymatgenStructure
             double occu = sp.TryGetProperty("occu", out var o) && o.ValueKind == JsonValueKind.Number ? o.GetDouble() : 1.0;
             species.Add((e, occu));
         }
-        return Disorder.Resolve(species, where, disorder);
+        return Disorder.Resolve(species, where, disorder, warn);
     }
 
     static string StripCharge(string symbol) => new(symbol.TakeWhile(char.IsLetter).ToArray());

@@ -7,17 +7,23 @@ public static class StructureFile
 {
     public enum Format { Cif, Poscar, ExtendedXyz, Json }
 
-    /// <summary>Every structure in the file (one per CIF block, XYZ frame or dataset row).</summary>
-    public static IEnumerable<Crystal> Read(string path, StructureReadOptions? options = null)
+    /// <summary>Every structure in the file (one per CIF block, XYZ frame or dataset row); the first bad one is thrown.</summary>
+    public static IEnumerable<Crystal> Read(string path, StructureReadOptions? options = null) => ReadEach(path, options).OrThrow();
+
+    /// <summary>
+    /// The structures in the file that could be read, and an error for each CIF block or XYZ frame that could not; a file
+    /// that cannot be read at all (or a POSCAR or JSON structure, which is one) is thrown.
+    /// </summary>
+    public static StructuresRead ReadEach(string path, StructureReadOptions? options = null)
     {
         options ??= StructureReadOptions.Default;
         if (Directory.Exists(path)) throw new CrystalFormatException("is a folder; give a structure file (or use Import-CrystalDataset for a CGCNN folder).", path);
         return Detect(path) switch
         {
-            Format.Cif => CifReader.Read(path, options),
-            Format.Poscar => new[] { PoscarReader.Read(path, options) },
-            Format.ExtendedXyz => ExtendedXyzReader.Read(path),
-            _ => ReadJson(path, options),
+            Format.Cif => CifReader.ReadEach(path, options),
+            Format.Poscar => new StructuresRead(new[] { PoscarReader.Read(path, options) }, Array.Empty<CrystalFormatException>()),
+            Format.ExtendedXyz => ExtendedXyzReader.ReadEach(path),
+            _ => new StructuresRead(ReadJson(path, options).ToList(), Array.Empty<CrystalFormatException>()),
         };
     }
 
@@ -70,9 +76,9 @@ public static class StructureFile
         {
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("columns", out _) && root.TryGetProperty("data", out _))
-                return MatminerDatasetReader.Read(path, new DatasetReadOptions { Disorder = options.Disorder }).Dataset.Entries.Select(e => e.Crystal).ToList();
+                return MatminerDatasetReader.Read(path, new DatasetReadOptions { Disorder = options.Disorder, Warn = options.Warn }).Dataset.Entries.Select(e => e.Crystal).ToList();
             Crystal c;
-            try { c = PymatgenStructure.Read(root, StructureFileOpener.Stem(path), "$", options.Disorder); }
+            try { c = PymatgenStructure.Read(root, StructureFileOpener.Stem(path), "$", options.Disorder, options.Warn); }
             catch (CrystalFormatException e) when (e.Path == null) { throw new CrystalFormatException(e.Message, path, inner: e); }
             StructureChecks.EnsureNoOverlaps(c.Lattice, c.Sites, path, "$");
             return new[] { new Crystal(c.Id, c.Lattice, c.Sites, source: path) };

@@ -44,13 +44,16 @@ public sealed class ElementFeatures
     /// <summary>The vector of element Z; a copy-free view the caller must not modify.</summary>
     public float[] this[int z] => table[z];
 
-    /// <summary>Throws <see cref="UnsupportedElementException"/> naming the crystal and element when any atom lacks a vector.</summary>
-    public void CheckCovers(string crystalId, IEnumerable<int> atomicNumbers)
+    /// <summary>Throws <see cref="UnsupportedElementException"/> naming the crystal (and its file, when known) and element when any atom lacks a vector.</summary>
+    public void CheckCovers(string crystalId, IEnumerable<int> atomicNumbers, string? source = null)
     {
         foreach (int z in atomicNumbers)
             if (!table.ContainsKey(z))
-                throw new UnsupportedElementException(crystalId, z, SymbolOf(z), Coverage());
+                throw new UnsupportedElementException(crystalId, z, SymbolOf(z), Coverage(), source);
     }
+
+    /// <summary><see cref="CheckCovers(string, IEnumerable{int}, string?)"/> for a crystal, naming its file.</summary>
+    public void CheckCovers(Crystal crystal) => CheckCovers(crystal.Id, crystal.AtomicNumbers, crystal.Source);
 
     string Coverage() => $"it covers Z={table.Keys.First()}..{table.Keys.Last()}, {table.Count} elements";
 

@@ -38,7 +38,7 @@ public sealed class GraphTensorSet : IDisposable
     /// <summary>Builds graphs with <see cref="GraphBuilder"/> and collates them.</summary>
     public static GraphTensorSet FromCrystals(IReadOnlyList<Crystal> crystals, GraphSettings settings, ElementFeatures elements, Device device)
     {
-        foreach (var c in crystals) elements.CheckCovers(c.Id, c.AtomicNumbers);
+        foreach (var c in crystals) elements.CheckCovers(c);
         return FromGraphs(GraphBatchBuilder.BuildAll(crystals, settings), crystals.Select(c => c.Id).ToArray(), settings, elements, device);
     }
 

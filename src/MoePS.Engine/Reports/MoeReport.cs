@@ -23,8 +23,6 @@ public static class MoeReport
     {
         if (results.Count == 0) throw new ArgumentException("There are no benchmark results to report.", nameof(results));
         string workbook = Path.GetFullPath(path);
-        if (!overwrite && File.Exists(workbook))
-            throw new IOException($"'{workbook}' already exists; use -Force to overwrite it.");
 
         var summaries = BenchmarkStatistics.Summarise(results);
         var gates = GateScoreTable.From(results);
@@ -32,30 +30,29 @@ public static class MoeReport
 
         string folder = Path.GetDirectoryName(workbook)!;
         string stem = Path.GetFileNameWithoutExtension(workbook);
-        var imagePaths = new List<string>();
-        foreach (var image in images)
-        {
-            string png = Path.Combine(folder, $"{stem}.{image.Name}.png");
-            AtomicFile.WriteAllBytes(png, image.Png, overwrite: true);
-            imagePaths.Add(png);
-        }
-
+        var imagePaths = images.Select(image => Path.Combine(folder, $"{stem}.{image.Name}.png")).ToList();
         var sheets = new List<string> { SummarySheet, DetailsSheet, RunsSheet, GateSheet, PlotsSheet };
-        AtomicFile.Write(workbook, overwrite, temp =>
-        {
-            using var book = new WorkbookBuilder(temp);
-            book.AddTableSheet(SummarySheet, "Summary", ReportTables.SummaryHeader, ReportTables.SummaryRows(summaries));
-            book.AddTableSheet(DetailsSheet, "Details", ReportTables.DetailsHeader, ReportTables.DetailsRows(summaries));
-            book.AddTableSheet(RunsSheet, "Runs", ReportTables.RunHeader, results.Select(ReportTables.RunRow).ToList());
-            if (gates.RowLabels.Count > 0)
-                book.AddTableSheet(GateSheet, "GateScores", ReportTables.GateHeader(gates), ReportTables.GateRows(gates),
-                    new ColourScale(ReportTables.GateFirstScoreColumn, ReportTables.GateFirstScoreColumn + gates.Extractors.Count - 1));
-            else
-                book.AddNoteSheet(GateSheet, "No gate scores: the results have no mixture (MoE, Ensemble, Concat) runs.");
-            if (images.Count > 0) book.AddPictureSheet(PlotsSheet, images);
-            else book.AddNoteSheet(PlotsSheet, "No plots: the results have neither STL-vs-transfer pairs, gate scores nor parity data.");
-        });
+        // The workbook first: a workbook that cannot be written is found before any plot is moved into place.
+        var files = new List<(string, Action<string>)> { (workbook, temp => WriteWorkbook(temp, results, summaries, gates, images)) };
+        files.AddRange(images.Select((image, i) => (imagePaths[i], (Action<string>)(temp => File.WriteAllBytes(temp, image.Png)))));
+        AtomicFile.WriteAll(files, overwrite);
         return new ReportFiles(workbook, imagePaths, sheets);
+    }
+
+    static void WriteWorkbook(string path, IReadOnlyCollection<BenchmarkResult> results, IReadOnlyList<BenchmarkSummary> summaries,
+        GateScoreTable gates, List<ReportImage> images)
+    {
+        using var book = new WorkbookBuilder(path);
+        book.AddTableSheet(SummarySheet, "Summary", ReportTables.SummaryHeader, ReportTables.SummaryRows(summaries));
+        book.AddTableSheet(DetailsSheet, "Details", ReportTables.DetailsHeader, ReportTables.DetailsRows(summaries));
+        book.AddTableSheet(RunsSheet, "Runs", ReportTables.RunHeader, results.Select(ReportTables.RunRow).ToList());
+        if (gates.RowLabels.Count > 0)
+            book.AddTableSheet(GateSheet, "GateScores", ReportTables.GateHeader(gates), ReportTables.GateRows(gates),
+                new ColourScale(ReportTables.GateFirstScoreColumn, ReportTables.GateFirstScoreColumn + gates.Extractors.Count - 1));
+        else
+            book.AddNoteSheet(GateSheet, "No gate scores: the results have no mixture (MoE, Ensemble, Concat) runs.");
+        if (images.Count > 0) book.AddPictureSheet(PlotsSheet, images);
+        else book.AddNoteSheet(PlotsSheet, "No plots: the results have neither STL-vs-transfer pairs, gate scores nor parity data.");
     }
 
     static List<ReportImage> Images(IReadOnlyCollection<BenchmarkResult> results, IReadOnlyList<BenchmarkSummary> summaries, GateScoreTable gates)

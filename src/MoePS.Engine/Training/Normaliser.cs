@@ -22,6 +22,12 @@ public sealed record Normaliser(double Mean, double Std)
         return new Normaliser(mean, std > 0 && double.IsFinite(std) ? std : 1);
     }
 
+    /// <summary>Why this normaliser cannot scale labels (a mean that is not finite, a std that is not finite and positive); null when it can.</summary>
+    public string? Defect() =>
+        !double.IsFinite(Mean) ? FormattableString.Invariant($"its mean is {Mean}")
+        : !(double.IsFinite(Std) && Std > 0) ? FormattableString.Invariant($"its std is {Std} (it must be finite and above 0)")
+        : null;
+
     public double Normalise(double value) => (value - Mean) / Std;
 
     public double Denormalise(double value) => value * Std + Mean;

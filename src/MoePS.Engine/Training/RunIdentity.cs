@@ -5,8 +5,8 @@ namespace MoePS.Engine.Training;
 
 /// <summary>
 /// Everything that shapes a training run, as named text fields: first the target's own (model kind
-/// and shape, from <see cref="ITrainingTarget.Identity"/>), then the recipe, the split and the label
-/// normaliser. A checkpoint continues only a run of the same identity. A new setting that shapes
+/// and shape, from <see cref="ITrainingTarget.Identity"/>), then the recipe, the split, the label
+/// normaliser and hashes of what the split's rows hold (structures, where known, and targets), per part. A checkpoint continues only a run of the same identity. A new setting that shapes
 /// runs is one more line here (recipe) or in a target's identity (model).
 /// </summary>
 internal sealed class RunIdentity
@@ -16,7 +16,7 @@ internal sealed class RunIdentity
     RunIdentity(List<KeyValuePair<string, string>> fields) => this.fields = fields;
 
     public static RunIdentity Of(ITrainingTarget target, TrainingOptions options, IReadOnlyList<double> baseRates, DatasetSplit split,
-        Normaliser normaliser)
+        Normaliser normaliser, IReadOnlyList<double> targets, IReadOnlyList<Crystal>? structures)
     {
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
@@ -35,6 +35,11 @@ internal sealed class RunIdentity
                 $"{split.Train.Length}/{split.Validation.Length}/{split.Test.Length} rows, hash {RowHash(split.Train, split.Validation, split.Test):X16}"),
             ["Normaliser"] = $"{F(normaliser.Mean)}/{F(normaliser.Std)}",
         };
+        foreach (var (part, rows) in new[] { ("Train", split.Train), ("Validation", split.Validation), ("Test", split.Test) })
+        {
+            if (structures != null) recipe[$"{part}Structures"] = RowContentHash.Structures(structures, rows);
+            recipe[$"{part}Targets"] = RowContentHash.Targets(targets, rows);
+        }
         var all = target.Identity.ToList();
         var clash = all.Select(f => f.Key).Intersect(recipe.Keys).FirstOrDefault();
         if (clash != null)

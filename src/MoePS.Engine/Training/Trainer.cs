@@ -17,7 +17,17 @@ public static class Trainer
     /// <param name="progress">Receives one report per finished epoch, on the training thread.</param>
     /// <param name="cancellation">Stops training at the next batch; the best model so far is kept and returned.</param>
     public static TrainingResult Fit(ITrainingTarget target, IReadOnlyList<double> targets, DatasetSplit split, TrainingOptions options,
-        IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
+        IProgress<EpochReport>? progress = null, CancellationToken cancellation = default) =>
+        Fit(target, targets, null, split, options, progress, cancellation);
+
+    /// <summary>
+    /// <see cref="Fit(ITrainingTarget, IReadOnlyList{double}, DatasetSplit, TrainingOptions, IProgress{EpochReport}?, CancellationToken)"/>
+    /// for rows with structures: a checkpoint records a hash of the split rows' structures as well as of their targets, so
+    /// that <see cref="TrainingOptions.Resume"/> refuses the same rows with edited content.
+    /// </summary>
+    /// <param name="structures">The structure of every dataset row; null where rows have none.</param>
+    public static TrainingResult Fit(ITrainingTarget target, IReadOnlyList<double> targets, IReadOnlyList<Crystal>? structures,
+        DatasetSplit split, TrainingOptions options, IProgress<EpochReport>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(targets);
@@ -25,8 +35,10 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         CheckSplit(targets, split);
+        if (structures != null && structures.Count != targets.Count)
+            throw new ArgumentException($"{structures.Count} structures for {targets.Count} targets.", nameof(structures));
         TorchRuntime.EnsureLoaded();
-        using var run = new TrainingRun(target, targets, split, options, NormaliserFor(targets, split));
+        using var run = new TrainingRun(target, targets, structures, split, options, NormaliserFor(targets, split));
         return run.Execute(progress, cancellation);
     }
 

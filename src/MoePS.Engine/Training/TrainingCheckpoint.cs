@@ -14,7 +14,7 @@ namespace MoePS.Engine.Training;
 internal static class TrainingCheckpoint
 {
     const string Magic = "MoePS.TrainingCheckpoint";
-    const int Version = 2; // 2: the identity covers the model (kind, extractors, TopK, head) and the test rows
+    const int Version = 3; // 2: the identity covers the model (kind, extractors, TopK, head) and the test rows; 3: and what the rows hold
 
     public static void Save(string path, RunIdentity identity, TrainingState state, TimeSpan elapsed,
         ITrainingTarget target, OptimizerHelper optimizer)

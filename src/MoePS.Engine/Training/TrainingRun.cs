@@ -13,11 +13,16 @@ internal sealed class TrainingRun : IDisposable
     readonly TrainingOptions options;
     readonly OptimizerHelper optimizer;
     readonly RunLedger ledger;
+    readonly IReadOnlyList<double> targets;
+    readonly IReadOnlyList<Crystal>? structures;
 
-    public TrainingRun(ITrainingTarget target, IReadOnlyList<double> targets, DatasetSplit split, TrainingOptions options, Normaliser normaliser)
+    public TrainingRun(ITrainingTarget target, IReadOnlyList<double> targets, IReadOnlyList<Crystal>? structures, DatasetSplit split,
+        TrainingOptions options, Normaliser normaliser)
     {
         this.target = target;
         this.options = options;
+        this.targets = targets;
+        this.structures = structures;
         var groups = target.ParameterGroups(options.LearningRate);
         optimizer = OptimizerFactory.Create(groups, options);
         ledger = new RunLedger(targets, split, options, normaliser, groups.Select(g => g.LearningRate).ToArray());
@@ -27,7 +32,7 @@ internal sealed class TrainingRun : IDisposable
     {
         var state = ledger.State;
         int? resumedFrom = null;
-        var identity = RunIdentity.Of(target, options, ledger.BaseRates, ledger.Split, ledger.Normaliser);
+        var identity = RunIdentity.Of(target, options, ledger.BaseRates, ledger.Split, ledger.Normaliser, targets, structures);
         if (options.Resume && File.Exists(options.CheckpointPath))
         {
             TrainingCheckpoint.Load(options.CheckpointPath!, identity, state, target, optimizer);

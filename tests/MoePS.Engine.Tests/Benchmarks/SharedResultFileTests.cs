@@ -188,11 +188,68 @@ public sealed class SharedResultFileTests : IDisposable
         var outcomes = new BenchmarkRunner(store, new SlowExecutor(executed, 0)).Run(runs).ToList();
 
         Assert.Equal(runs[1].Key, Assert.Single(executed));
-        Assert.Equal(new[] { BenchmarkRunStatus.Finished, BenchmarkRunStatus.ClaimedElsewhere }, outcomes.Select(o => o.Status));
-        Assert.Equal(("another-node", 4242), (outcomes[1].ClaimedBy!.Host, outcomes[1].ClaimedBy!.Pid));
+        Assert.Equal(new[] { BenchmarkRunStatus.ClaimedElsewhere, BenchmarkRunStatus.Finished }, outcomes.Select(o => o.Status));
+        Assert.Equal(("another-node", 4242), (outcomes[0].ClaimedBy!.Host, outcomes[0].ClaimedBy!.Pid));
         Assert.Equal("live", store.Claims.HolderOf(runs[0].Key)!.Token);
         Assert.Null(store.Claims.HolderOf(runs[1].Key));
         Assert.Equal(runs[1].Key, Assert.Single(store.ReadAll()).GetKey());
+    }
+
+    [Fact]
+    public void AWriterThatWaitsOutputsTheWholePlanInPlanOrderReadingBackTheRunAnotherWriterDid()
+    {
+        var store = new ResultStore(ResultPath);
+        var runs = NineRuns().Take(3).ToList();
+        // Another writer (claims of their own, as another process has) holds the first run.
+        var held = new RunClaims(store.Claims.Folder).TryClaim(runs[0].Key, out _)!;
+        var executed = new ConcurrentBag<BenchmarkRunKey>();
+        var waitedFor = new List<BenchmarkRunKey>();
+        var hooks = new BenchmarkHooks
+        {
+            // The other writer finishes its run once this one has done its own and waits.
+            Waiting = (run, holder) =>
+            {
+                waitedFor.Add(run.Key);
+                Assert.Equal(Environment.ProcessId, holder!.Pid);
+                Assert.True(store.Append(BenchmarkFixtures.ResultOf(run)));
+                held.Dispose();
+            },
+        };
+        var runner = new BenchmarkRunner(store, new SlowExecutor(executed, 0)) { WaitForOthersEvery = TimeSpan.Zero };
+        var outcomes = runner.Run(runs, hooks).ToList();
+
+        Assert.Equal(runs.Select(r => r.Key), outcomes.Select(o => o.Run.Key));
+        Assert.Equal(new[] { BenchmarkRunStatus.InResultFile, BenchmarkRunStatus.Finished, BenchmarkRunStatus.Finished }, outcomes.Select(o => o.Status));
+        Assert.All(outcomes, o => Assert.Equal(o.Run.Key, o.Result!.GetKey()));
+        Assert.Equal(new[] { runs[0].Key }, waitedFor);
+        Assert.Equal(runs.Skip(1).Select(r => r.Key.ToString()).Order(), executed.Select(k => k.ToString()).Order());
+    }
+
+    [Fact]
+    public void AWriterThatWaitsRunsARunItsHolderGaveUpAndKeepsThePlanOrder()
+    {
+        var store = new ResultStore(ResultPath);
+        var runs = NineRuns().Take(3).ToList();
+        var held = new RunClaims(store.Claims.Folder).TryClaim(runs[1].Key, out _)!;
+        var executed = new List<BenchmarkRunKey>();
+        var hooks = new BenchmarkHooks { Waiting = (_, _) => held.Dispose() };
+        var runner = new BenchmarkRunner(store, new RecordingExecutor(executed)) { WaitForOthersEvery = TimeSpan.Zero };
+        var outcomes = runner.Run(runs, hooks).ToList();
+
+        Assert.Equal(runs.Select(r => r.Key), outcomes.Select(o => o.Run.Key));
+        Assert.All(outcomes, o => Assert.Equal(BenchmarkRunStatus.Finished, o.Status));
+        Assert.Equal(new[] { runs[0].Key, runs[2].Key, runs[1].Key }, executed);
+        Assert.Equal(3, store.ReadAll().Count);
+    }
+
+    /// <summary>TEST DOUBLE: records the order in which the runs are executed.</summary>
+    sealed class RecordingExecutor(List<BenchmarkRunKey> executed) : IBenchmarkExecutor
+    {
+        public BenchmarkResult Execute(PlannedRun run, IProgress<EpochReport>? progress, CancellationToken cancellation)
+        {
+            executed.Add(run.Key);
+            return BenchmarkFixtures.ResultOf(run);
+        }
     }
 
     [Fact]

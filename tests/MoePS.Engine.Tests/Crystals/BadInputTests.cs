@@ -136,8 +136,23 @@ public class BadInputTests
         Assert.Contains("no cell has the angles alpha = 30°, beta = 30°, gamma = 120°", e.Message);
     }
 
+    [Fact]
+    public void CifWhoseAnglesGiveAFlatCellIsReportedAsZeroVolumeWithTheLine()
+    {
+        using var tmp = new TempFolder();
+        var lines = File.ReadAllLines(TestData.PathOf("cgcnn-sample", "9011998.cif"));
+        int alpha = Array.FindIndex(lines, l => l.StartsWith("_cell_angle_alpha ", StringComparison.Ordinal));
+        foreach (var tag in new[] { "_cell_angle_alpha", "_cell_angle_beta", "_cell_angle_gamma" })
+            lines[Array.FindIndex(lines, l => l.StartsWith(tag + " ", StringComparison.Ordinal))] = $"{tag} 120";
+        var e = Fails(tmp.Write("flat.cif", string.Join('\n', lines)));
+        Assert.Equal(alpha + 1, e.Line);
+        Assert.Contains($"flat.cif:{alpha + 1}: data_9011998: the cell angles alpha = 120°, beta = 120°, gamma = 120° give a cell of zero volume", e.Message);
+        Assert.DoesNotContain("overlapping", e.Message);
+    }
+
     [Theory]
     [InlineData(-5.0, 4.0, 4.0, 90.0, 90.0, 90.0, "the cell length a is -5 Å")]
+    [InlineData(4.0, 4.0, 4.0, 60.0, 60.0, 120.0, "give a cell of zero volume")]
     [InlineData(4.0, 4.0, 4.0, 90.0, 180.0, 90.0, "the cell angle beta is 180°")]
     [InlineData(4.0, 4.0, 4.0, 100.0, 100.0, 170.0, "no cell has the angles")]
     public void LatticeParametersThatDescribeNoCell(double a, double b, double c, double alpha, double beta, double gamma, string message)

@@ -112,6 +112,21 @@ public class CifReaderTests
     }
 
     [Fact]
+    public void MajoritySpeciesWarnsOnATieAndOnlyOnATie()
+    {
+        var warnings = new List<string>();
+        var options = new StructureReadOptions { Disorder = DisorderPolicy.MajoritySpecies, Warn = warnings.Add };
+        var tie = CifReader.Parse(DisorderedCif.Replace("0.75", "0.5").Replace("0.25", "0.5"), "alloy.cif", options)[0];
+        Assert.Equal("Cu", tie.Sites[0].Element.Symbol);
+        Assert.Equal("alloy.cif:15: data_alloy, site Cu1/Au1: Cu, Au tie for the majority (occupancy 0.5); -Disorder MajoritySpecies kept Cu, the first listed.",
+            Assert.Single(warnings));
+
+        warnings.Clear();
+        CifReader.Parse(DisorderedCif, "alloy.cif", options);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
     public void RefusesASpaceGroupWithoutListedOperations()
     {
         string text = DisorderedCif.Replace("loop_", "_symmetry_space_group_name_H-M 'F m -3 m'\nloop_");

@@ -1,3 +1,4 @@
+using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
@@ -19,8 +20,8 @@ public sealed class MixtureCheckpointTests : IClassFixture<MixtureFixture>, IDis
 
     string Checkpoint => folder.File("run.ckpt");
 
-    MixtureModel Train(IReadOnlyList<Extractor> extractors, MixtureOptions options, bool resume) =>
-        MixtureTraining.Train(new MixtureModel(extractors, options), f.Dataset,
+    MixtureModel Train(IReadOnlyList<Extractor> extractors, MixtureOptions options, bool resume, CrystalDataset? dataset = null) =>
+        MixtureTraining.Train(new MixtureModel(extractors, options), dataset ?? f.Dataset,
             OneEpoch with { CheckpointPath = Checkpoint, Resume = resume }, f.Cpu);
 
     [Fact]
@@ -47,6 +48,27 @@ public sealed class MixtureCheckpointTests : IClassFixture<MixtureFixture>, IDis
         var e = Assert.Throws<InvalidOperationException>(() => Train(reordered, new MixtureOptions { TopK = 2 }, resume: true));
         Assert.Contains($"Extractors {string.Join(", ", f.Extractors.Select(x => x.Name))} → {string.Join(", ", reordered.Select(x => x.Name))}",
             e.Message);
+    }
+
+    [Fact]
+    public void RefusesToResumeOnTheSameRowsWithOneAtomMovedInATrainingStructure()
+    {
+        Train(f.Extractors, new MixtureOptions { TopK = 2 }, resume: false);
+        int row = f.Dataset.Split!.Train[0];
+        var moved = f.Dataset.Entries.Select((e, i) => i == row ? new CrystalEntry(MoveFirstAtom(e.Crystal), e.Target, e.Extras) : e).ToList();
+        var edited = new CrystalDataset(f.Dataset.Name, f.Dataset.TargetName, f.Dataset.Unit, moved).WithSplit(f.Dataset.Split);
+        var e = Assert.Throws<InvalidOperationException>(() => Train(f.Extractors, new MixtureOptions { TopK = 2 }, resume: true, edited));
+        Assert.Contains("TrainStructures ", e.Message);
+        Assert.DoesNotContain("Targets", e.Message);
+        Assert.DoesNotContain("Split ", e.Message);
+    }
+
+    static Crystal MoveFirstAtom(Crystal c)
+    {
+        var first = c.Sites[0];
+        double[] fractional = { first.Fractional[0] + 0.01, first.Fractional[1], first.Fractional[2] };
+        var sites = c.Sites.Skip(1).Prepend(new Site(first.Element, fractional, c.Lattice.ToCartesian(fractional), first.Label)).ToList();
+        return new Crystal(c.Id, c.Lattice, sites, c.Properties, c.Source);
     }
 
     [Fact]

@@ -157,4 +157,15 @@ public class ExtractorIoTests
         Assert.Contains("weird-crystal", e.Message);
         Assert.Contains("Og", e.Message);
     }
+
+    [Fact]
+    public void UnknownElementNamesTheCrystalsFileSinceManyFilesMayShareAnId()
+    {
+        using var extractor = ExtractorFiles.Import(Weights("mp_eform"));
+        var og = new MoePS.Engine.Crystals.Crystal("POSCAR", MoePS.Engine.Crystals.Lattice.FromParameters(5, 5, 5, 90, 90, 90),
+            new[] { new MoePS.Engine.Crystals.Site(MoePS.Engine.Crystals.Element.FromNumber(118), new double[3], new double[3]) },
+            source: "runs/17/POSCAR");
+        var e = Assert.Throws<UnsupportedElementException>(() => extractor.CheckSupports(og));
+        Assert.StartsWith("Crystal 'POSCAR' (runs/17/POSCAR) contains Og (Z=118)", e.Message);
+    }
 }

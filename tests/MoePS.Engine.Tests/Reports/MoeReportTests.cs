@@ -144,6 +144,33 @@ public sealed class MoeReportTests : IDisposable
     }
 
     [Fact]
+    public void AnExistingPlotBesideTheWorkbookIsOnlyReplacedWhenAskedTo()
+    {
+        string path = Path.Combine(folder, "plots.xlsx");
+        string png = Path.Combine(folder, "plots.fig2-improvement-vs-size.png");
+        File.WriteAllText(png, "an older plot");
+        var e = Assert.Throws<IOException>(() => MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: false));
+        Assert.Equal($"'{png}' already exists; use -Force to overwrite it.", e.Message);
+        Assert.Equal("an older plot", File.ReadAllText(png));
+        Assert.Equal(new[] { png }, Directory.GetFiles(folder));
+
+        var files = MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: true);
+        Assert.Contains(png, files.Images);
+        Assert.Equal(PngSignature, File.ReadAllBytes(png)[..8]);
+    }
+
+    [Fact]
+    public void AFailedExportLeavesNoFileBehind()
+    {
+        // The workbook's path is a folder: nothing can be moved there, even with overwrite.
+        string path = Path.Combine(folder, "blocked.xlsx");
+        Directory.CreateDirectory(path);
+        Assert.ThrowsAny<IOException>(() => MoeReport.Write(path, BenchmarkFixtures.TwoTasks(), overwrite: true));
+        Assert.Empty(Directory.GetFiles(folder));
+        Assert.Empty(Directory.GetFiles(path));
+    }
+
+    [Fact]
     public void TheGateTableAveragesSeedsPerTask()
     {
         var table = GateScoreTable.From(BenchmarkFixtures.TwoTasks());

@@ -117,5 +117,5 @@ public class RunSettingsTests : IClassFixture<MixtureFixture>
 
     RunIdentity IdentityOf(ITrainingTarget target, TrainingOptions options) =>
         RunIdentity.Of(target, options, target.ParameterGroups(options.LearningRate).Select(g => g.LearningRate).ToList(),
-            f.Dataset.Split!, Normaliser.Identity);
+            f.Dataset.Split!, Normaliser.Identity, f.Dataset.Entries.Select(e => e.Target).ToList(), f.Crystals);
 }

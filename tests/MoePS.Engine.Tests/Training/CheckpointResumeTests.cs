@@ -63,6 +63,19 @@ public sealed class CheckpointResumeTests : IDisposable
     }
 
     [Fact]
+    public void RefusesACheckpointOfTheSameRowsWithAnotherTestTarget()
+    {
+        string path = Path.Combine(folder, "run.ckpt");
+        Run(SixEpochs with { Epochs = 3, CheckpointPath = path }, 1, null);
+        var e = Assert.Throws<InvalidOperationException>(() =>
+            Run(SixEpochs with { Epochs = 3, CheckpointPath = path, Resume = true }, 1, null, editTargets: (targets, split) => targets[split.Test[0]] += 1));
+        Assert.Contains("TestTargets ", e.Message);
+        Assert.DoesNotContain("Split ", e.Message);
+        Assert.DoesNotContain("TrainTargets", e.Message);
+        Assert.Contains(path, e.Message);
+    }
+
+    [Fact]
     public void RefusesACheckpointOfAnOlderMoePSClearly()
     {
         string path = Path.Combine(folder, "run.ckpt");
@@ -95,9 +108,10 @@ public sealed class CheckpointResumeTests : IDisposable
     }
 
     static (TrainingResult, Dictionary<string, double[]>) Run(TrainingOptions options, long initSeed, int? cancelAfterEpoch,
-        Func<DatasetSplit, DatasetSplit>? changeSplit = null)
+        Func<DatasetSplit, DatasetSplit>? changeSplit = null, Action<double[], DatasetSplit>? editTargets = null)
     {
         using var data = new SyntheticRegression();
+        editTargets?.Invoke(data.Targets, data.Split);
         using var model = new MlpTarget(data, initSeed);
         using var cts = new CancellationTokenSource();
         var progress = new SyncProgress<EpochReport>(r => { if (r.Epoch == cancelAfterEpoch) cts.Cancel(); });

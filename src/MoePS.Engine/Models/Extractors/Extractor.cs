@@ -78,7 +78,7 @@ public sealed class Extractor : IPropertyModel, IDisposable
         }
     }
 
-    public void CheckSupports(Crystal crystal) => Elements.CheckCovers(crystal.Id, crystal.AtomicNumbers);
+    public void CheckSupports(Crystal crystal) => Elements.CheckCovers(crystal);
 
     /// <summary>The graph tensors of these crystals for this extractor (its element table and graph settings).</summary>
     public GraphTensorSet GraphTensors(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> crystalIds, ComputeDevice device)

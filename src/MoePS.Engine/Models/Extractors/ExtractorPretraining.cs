@@ -41,7 +41,7 @@ public static class ExtractorPretraining
             throw new ArgumentException($"The element table has {elements.Length} features per element but the architecture expects {architecture.AtomInputLength}.");
 
         var crystals = dataset.Entries.Select(e => e.Crystal).ToList();
-        foreach (var c in crystals) elements.CheckCovers(c.Id, c.AtomicNumbers);
+        foreach (var c in crystals) elements.CheckCovers(c);
         var graphs = GraphBatchBuilder.BuildAll(crystals, settings, cache: graphCache ?? new GraphCache(), cancellationToken: cancellation);
 
         var model = CgcnnInitialiser.Create(architecture, options.Seed);
@@ -49,7 +49,7 @@ public static class ExtractorPretraining
         using (var set = GraphTensorSet.FromGraphs(graphs, crystals.Select(c => c.Id).ToList(), settings, elements, device.ToTorch()))
         {
             var target = new CgcnnTrainingTarget(model, set);
-            result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), split, options, progress, cancellation);
+            result = Trainer.Fit(target, dataset.Entries.Select(e => e.Target).ToArray(), crystals, split, options, progress, cancellation);
         }
         model.to(torch.CPU);
         model.eval();

@@ -85,6 +85,8 @@ public static class ExtractorBundle
             var manifest = Package.Read<Manifest>(zip, path);
             if (!string.Equals(manifest.WeightsSha256, WeightHashes.Of(weights), StringComparison.OrdinalIgnoreCase))
                 throw new ExtractorFormatException(path, $"{WeightsEntry} does not match the SHA-256 recorded in {Package.Entry} (corrupt bundle).");
+            if (manifest.Normaliser.Defect() is { } defect)
+                throw new ExtractorFormatException(path, $"the normaliser in {Package.Entry} cannot scale predictions: {defect}.");
             var elements = ElementFeatures.FromJson(manifest.Elements, $"{path}:{Package.Entry}#elements");
             var model = new Cgcnn(manifest.Architecture);
             CgcnnWeights.LoadStrict(model, Safetensors.Read(weights, $"{path}:{WeightsEntry}"), $"{path}:{WeightsEntry}");

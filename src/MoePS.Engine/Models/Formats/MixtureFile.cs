@@ -11,9 +11,9 @@ namespace MoePS.Engine.Models.Formats;
 
 /// <summary>
 /// A mixture in one file (.moem, a zip): mixture.json (options, normaliser, what it was trained on,
-/// training history, and each extractor's name and weights hash), network.safetensors (fine-tuned
-/// layers, gate, heads) and, unless excluded, every extractor as an embedded .moex bundle.
-/// Loading gives bit-identical predictions.
+/// training history, each extractor's name and weights hash, and a hash binding that list to its order),
+/// network.safetensors (fine-tuned layers, gate, heads) and, unless excluded, every extractor as an
+/// embedded .moex bundle. Loading gives bit-identical predictions.
 /// </summary>
 public static class MixtureFile
 {
@@ -42,6 +42,11 @@ public static class MixtureFile
         public bool IsTrained { get; set; }
         public TrainingResult? Training { get; set; }
         public List<ExtractorRecord> Extractors { get; set; } = new();
+        /// <summary>
+        /// <see cref="OrderHash"/> of <see cref="Extractors"/> as saved: the network's per-extractor weights belong to
+        /// slots, so entries swapped in the list would load and predict wrongly. Null in files written before it.
+        /// </summary>
+        public string? ExtractorOrderSha256 { get; set; }
 
         [JsonIgnore]
         public MixtureFit Fit
@@ -85,6 +90,7 @@ public static class MixtureFile
                 }
                 manifest.Extractors.Add(record);
             }
+            manifest.ExtractorOrderSha256 = OrderHash(manifest.Extractors);
             ZipPackage.WriteEntry(zip, NetworkEntry, network);
             Package.Write(zip, manifest);
         });
@@ -100,6 +106,7 @@ public static class MixtureFile
         {
             using var zip = ZipFile.OpenRead(path);
             var manifest = Package.Read<Manifest>(zip, path);
+            CheckManifest(manifest, path);
             var extractors = manifest.Extractors.Select(r => LoadExtractor(zip, r, path, resolveExtractor)).ToList();
             var model = Build(extractors, manifest, path);
             LoadNetwork(model, Safetensors.Read(ZipPackage.ReadSafetensorsEntry(zip, NetworkEntry, path), $"{path}:{NetworkEntry}"), path);
@@ -110,6 +117,32 @@ public static class MixtureFile
             throw new ExtractorFormatException(path, $"not a MoePS mixture file ({Extension}) or the file is damaged ({e.Message}).", e);
         }
     }
+
+    /// <summary>
+    /// What must hold before any extractor is looked up: a usable normaliser, names saved by reference that stay in the
+    /// extractor folder, and each extractor entry in the place it was saved in.
+    /// </summary>
+    static void CheckManifest(Manifest manifest, string path)
+    {
+        if (manifest.Normaliser.Defect() is { } defect)
+            throw new ExtractorFormatException(path, $"the normaliser in {Package.Entry} cannot scale predictions: {defect}.");
+        if (manifest.Extractors.FirstOrDefault(r => r.Bundle == null && !IsPlainFileName(r.Name)) is { } outside)
+            throw new ExtractorFormatException(path,
+                $"extractor name '{outside.Name}' in {Package.Entry} is not a plain file name (no folders, no '..'); it was refused, as it would be looked up outside the extractor folder.");
+        if (manifest.ExtractorOrderSha256 != null
+            && !string.Equals(manifest.ExtractorOrderSha256, OrderHash(manifest.Extractors), StringComparison.OrdinalIgnoreCase))
+            throw new ExtractorFormatException(path,
+                $"the extractors in {Package.Entry} ({string.Join(", ", manifest.Extractors.Select(r => r.Name))}) are not the list, in the order, " +
+                "the mixture was saved with (ExtractorOrderSha256 differs); the network's weights for each extractor belong to its place in that list.");
+        for (int i = 0; i < manifest.Extractors.Count; i++)
+            if (manifest.Extractors[i].Bundle is { } bundle && !bundle.StartsWith($"extractors/{i:D2}-", StringComparison.Ordinal))
+                throw new ExtractorFormatException(path,
+                    $"extractor '{manifest.Extractors[i].Name}' is entry {i + 1} in {Package.Entry} but was saved as entry {bundle}; the network's weights for each extractor belong to its place in the list.");
+    }
+
+    /// <summary>SHA-256 over the ordered (name, weights hash) list of the extractor entries.</summary>
+    static string OrderHash(IEnumerable<ExtractorRecord> records) =>
+        WeightHashes.Of(System.Text.Encoding.UTF8.GetBytes(string.Concat(records.Select(r => $"{r.Name}\t{r.WeightsSha256.ToLowerInvariant()}\n"))));
 
     /// <summary>The mixture the manifest describes; options it cannot have (e.g. TopK above the extractor count) are errors naming the file.</summary>
     static MixtureModel Build(IReadOnlyList<Extractor> extractors, Manifest manifest, string path)
@@ -134,12 +167,7 @@ public static class MixtureFile
             extractor = ExtractorBundle.Read(bundle, $"{path}:{record.Bundle}");
         }
         else
-        {
-            if (!IsPlainFileName(record.Name))
-                throw new ExtractorFormatException(path,
-                    $"extractor name '{record.Name}' in {Package.Entry} is not a plain file name (no folders, no '..'); it was refused, as it would be looked up outside the extractor folder.");
             extractor = resolve(record.Name);
-        }
         string hash = WeightsHash(extractor);
         if (!string.Equals(hash, record.WeightsSha256, StringComparison.OrdinalIgnoreCase))
             throw new ExtractorFormatException(path,
@@ -155,8 +183,12 @@ public static class MixtureFile
     static void LoadNetwork(MixtureModel model, SafetensorsFile file, string path)
     {
         var given = file.Tensors.ToDictionary(t => t.Name);
+        var expected = model.Network.state_dict();
+        var extra = given.Keys.Where(k => !expected.ContainsKey(k)).ToList();
+        if (extra.Count > 0)
+            throw new ExtractorFormatException(path, $"{NetworkEntry} has tensors this mixture does not have: {string.Join(", ", extra.Take(8))}{(extra.Count > 8 ? $" (and {extra.Count - 8} more)" : "")}.");
         using var noGrad = no_grad();
-        foreach (var (name, target) in model.Network.state_dict())
+        foreach (var (name, target) in expected)
         {
             if (!given.TryGetValue(name, out var t))
                 throw new ExtractorFormatException(path, $"{NetworkEntry} has no tensor '{name}'.");

@@ -1,8 +1,8 @@
 using MoePS.Engine.Training;
 using System.Collections;
 using System.Text.RegularExpressions;
-using TorchSharp;
-using TorchSharp.PyBridge;
+using System.IO.Compression;
+using Razorvine.Pickle;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Models.Formats;
@@ -40,39 +40,53 @@ public sealed class PyTorchCheckpoint : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes.Length < 4 || bytes[0] != 0x50 || bytes[1] != 0x4b || bytes[2] != 0x03 || bytes[3] != 0x04)
             throw new ExtractorFormatException(path, "not a zip-format PyTorch checkpoint (torch.save since PyTorch 1.6); legacy or corrupt files cannot be read.");
-        Hashtable root;
-        try
-        {
-            using var stream = new MemoryStream(bytes);
-            root = PyTorchUnpickler.UnpickleStateDict(stream);
-        }
-        catch (Razorvine.Pickle.PickleException e) when (ConstructedClass(e) is { } pythonClass)
-        {
-            throw new ExtractorFormatException(path,
-                $"the checkpoint holds Python objects other than tensors and dictionaries (class {pythonClass}) and was refused for safety.", e);
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidCastException or NotImplementedException or IOException
-                                      or InvalidOperationException or IndexOutOfRangeException or ArgumentException or Razorvine.Pickle.PickleException)
-        {
-            throw new ExtractorFormatException(path, $"the checkpoint could not be unpickled ({e.Message}).", e);
-        }
+        using var archive = Unreadable(path, () => new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read));
+        var root = Unpickle(archive, path);
         string sha = WeightHashes.Of(bytes);
         if (root["state_dict"] is not IDictionary stateTable)
         {
             // A bare state_dict saved with torch.save(model.state_dict()).
-            if (root.Count > 0 && root.Values.Cast<object>().All(v => v is Tensor))
-                return new PyTorchCheckpoint(ToTensors(root, path), null, null, null, new Dictionary<string, string>(), sha);
+            if (root.Count > 0 && root.Values.Cast<object>().All(v => v is PickledTensor))
+                return new PyTorchCheckpoint(ToTensors(root, archive, path), null, null, null, new Dictionary<string, string>(), sha);
             throw new ExtractorFormatException(path, "the checkpoint has no 'state_dict' entry.");
         }
         var normaliser = root["normalizer"] is IDictionary norm
-            ? new Normaliser(Scalar(norm["mean"], path, "normalizer.mean"), Scalar(norm["std"], path, "normalizer.std"))
+            ? new Normaliser(Scalar(norm["mean"], archive, path, "normalizer.mean"), Scalar(norm["std"], archive, path, "normalizer.std"))
             : null;
-        double? bestMae = root["best_mae_error"] is { } b ? Scalar(b, path, "best_mae_error") : null;
-        int? epoch = root["epoch"] is { } ep ? (int)Scalar(ep, path, "epoch") : null;
+        double? bestMae = root["best_mae_error"] is { } b ? Scalar(b, archive, path, "best_mae_error") : null;
+        int? epoch = root["epoch"] is { } ep ? (int)Scalar(ep, archive, path, "epoch") : null;
         var args = root["args"] is IDictionary a
             ? a.Keys.Cast<object>().ToDictionary(k => k.ToString()!, k => Describe(a[k]))
             : new Dictionary<string, string>();
-        return new PyTorchCheckpoint(ToTensors(stateTable, path), normaliser, bestMae, epoch, args, sha);
+        return new PyTorchCheckpoint(ToTensors(stateTable, archive, path), normaliser, bestMae, epoch, args, sha);
+    }
+
+    static Hashtable Unpickle(ZipArchive archive, string path)
+    {
+        try
+        {
+            return Unreadable(path, () => CheckpointUnpickler.Load(archive)) as Hashtable
+                ?? throw new ExtractorFormatException(path, "the checkpoint does not hold a dictionary.");
+        }
+        catch (ExtractorFormatException e) when (e.InnerException is PickleException p && ConstructedClass(p) is { } pythonClass)
+        {
+            throw new ExtractorFormatException(path,
+                $"the checkpoint holds Python objects other than tensors and dictionaries (class {pythonClass}) and was refused for safety.", p);
+        }
+    }
+
+    /// <summary>The result of <paramref name="read"/>, or an error naming the file when the checkpoint cannot be read.</summary>
+    static T Unreadable<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidDataException or InvalidCastException or NotImplementedException or IOException
+                                      or InvalidOperationException or IndexOutOfRangeException or ArgumentException or PickleException)
+        {
+            throw new ExtractorFormatException(path, $"the checkpoint could not be unpickled ({e.Message}).", e);
+        }
     }
 
     /// <summary>
@@ -80,20 +94,25 @@ public sealed class PyTorchCheckpoint : IDisposable
     /// The unpickler builds only tensors and plain containers; any other class that needs arguments
     /// to be built ends up in this error, which names it only in its message.
     /// </summary>
-    static string? ConstructedClass(Razorvine.Pickle.PickleException e) =>
+    static string? ConstructedClass(PickleException e) =>
         ClassDictFor.Match(e.Message) is { Success: true } m ? m.Groups[1].Value : null;
 
     static readonly Regex ClassDictFor = new(@"construction of ClassDict \(for ([^)\s]+)\)", RegexOptions.CultureInvariant);
 
-    /// <summary>The tensors of a state_dict table, refused (and disposed) if any is not finite.</summary>
-    static Dictionary<string, Tensor> ToTensors(IDictionary table, string path)
+    /// <summary>The tensors of a state_dict table, each checked to lie inside its storage before it is made, and to be finite.</summary>
+    static Dictionary<string, Tensor> ToTensors(IDictionary table, ZipArchive archive, string path)
     {
+        var storages = new Dictionary<PickledStorage, byte[]>();
         var result = new Dictionary<string, Tensor>();
-        foreach (DictionaryEntry e in table)
-            if (e.Value is Tensor t) result[(string)e.Key] = t;
         try
         {
-            foreach (var (name, t) in result) FiniteWeights.Check(name, t, path);
+            foreach (DictionaryEntry e in table)
+                if (e.Value is PickledTensor t)
+                {
+                    string name = (string)e.Key;
+                    result[name] = Build(t, name, archive, path, storages);
+                    FiniteWeights.Check(name, result[name], path);
+                }
         }
         catch
         {
@@ -103,14 +122,41 @@ public sealed class PyTorchCheckpoint : IDisposable
         return result;
     }
 
-    static double Scalar(object? value, string path, string what) => value switch
+    static Tensor Build(PickledTensor t, string name, ZipArchive archive, string path, Dictionary<PickledStorage, byte[]>? storages = null)
     {
-        Tensor t when t.numel() == 1 => t.to(float64).item<double>(),
-        double d => d,
-        int i => i,
-        long l => l,
-        _ => throw new ExtractorFormatException(path, $"'{what}' is not a number ({value?.GetType().Name ?? "null"})."),
-    };
+        if (t.GeometryProblem() is { } problem)
+            throw new ExtractorFormatException(path, $"tensor '{name}' cannot be read: {problem}.");
+        try
+        {
+            byte[]? bytes = null;
+            if (storages?.TryGetValue(t.Storage, out bytes) != true)
+            {
+                bytes = CheckpointUnpickler.ReadStorage(archive, t.Storage);
+                if (storages != null) storages[t.Storage] = bytes;
+            }
+            return t.Build(bytes!);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ExtractorFormatException(path, $"tensor '{name}' cannot be read: {e.Message}.", e);
+        }
+    }
+
+    static double Scalar(object? value, ZipArchive archive, string path, string what)
+    {
+        if (value is PickledTensor pickled)
+        {
+            using var t = Build(pickled, what, archive, path);
+            if (t.numel() == 1) return t.to(float64).item<double>();
+        }
+        return value switch
+        {
+            double d => d,
+            int i => i,
+            long l => l,
+            _ => throw new ExtractorFormatException(path, $"'{what}' is not a number ({value?.GetType().Name ?? "null"})."),
+        };
+    }
 
     static string Describe(object? value) => value switch
     {

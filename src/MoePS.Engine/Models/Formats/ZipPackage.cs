@@ -37,12 +37,16 @@ internal static class ZipPackage
 
     /// <summary>
     /// Entry <paramref name="name"/> for reading, refused with an <see cref="ExtractorFormatException"/> naming
-    /// <paramref name="source"/> and the entry when it is missing, or when it declares or inflates to more
-    /// than <paramref name="maxBytes"/> (a zip bomb is stopped there, not read into memory).
+    /// <paramref name="source"/> and the entry when it is missing or there twice (zip tools differ on which one they
+    /// read), or when it declares or inflates to more than <paramref name="maxBytes"/> (a zip bomb is stopped there,
+    /// not read into memory).
     /// </summary>
     public static Stream OpenEntry(ZipArchive zip, string name, string source, long maxBytes)
     {
         var entry = zip.GetEntry(name) ?? throw new ExtractorFormatException(source, $"the file has no '{name}'.");
+        int copies = zip.Entries.Count(e => e.FullName == name);
+        if (copies > 1)
+            throw new ExtractorFormatException(source, $"the file has {copies} entries named '{name}'; it was refused, as it is unclear which one is meant.");
         if (entry.Length > maxBytes) throw TooLarge(source, name, maxBytes);
         return new CappedReadStream(entry.Open(), maxBytes, () => TooLarge(source, name, maxBytes));
     }

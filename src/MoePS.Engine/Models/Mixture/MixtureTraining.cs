@@ -29,7 +29,7 @@ public static class MixtureTraining
             new BatchNormAdaptation(split.Train, options.EffectiveBatchSize(split.Train.Length)));
         var labels = dataset.Entries.Select(e => e.Target).ToArray();
         if (!model.IsTrained) target.StartGate(labels, split);
-        var result = Trainer.Fit(target, labels, split, options, progress, cancellation);
+        var result = Trainer.Fit(target, labels, crystals, split, options, progress, cancellation);
 
         Record(trained, dataset, result);
         return trained;
