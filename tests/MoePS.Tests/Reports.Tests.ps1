@@ -351,3 +351,21 @@ Describe 'Export-MoeReport printed to PDF (LibreOffice)' {
         ([regex]::Matches($runs, '2025-01-02 03:04:05 \+00:00')).Count | Should -Be 120     # the last column of every run
     }
 }
+
+Describe 'examples/validation-choice.ps1' {
+    It 'keeps per seed the method with the lower validation MAE and averages its test MAE' {
+        # TEST FIXTURE: seed 0 validates TL better, seed 1 the mixture; the kept test MAEs are 2.0 and 1.0.
+        $file = Join-Path $script:Folder 'choice.jsonl'
+        Set-Content $file -Encoding utf8NoBOM -Value @(
+            foreach ($r in @(('TL', 0, 2.0, 0.5), ('MoE', 0, 1.5, 0.7), ('TL', 1, 3.0, 0.9), ('MoE', 1, 1.0, 0.6), ('STL', 1, 0.1, 0.1))) {
+                [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = $r[0]; Seed = $r[1]; Rows = 120; TestMAE = $r[2]; ValMAE = $r[3]; Unit = 'eV'
+                    BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; ConfigHash = "h$($r[0])"; Settings = 'epochs=200; patience=50' } |
+                    ConvertTo-Json -Compress
+            })
+        $row = & (Join-Path $PSScriptRoot '../../examples/validation-choice.ps1') -ResultPath $file
+        $row.Task | Should -Be 'jarvis_2d_gap_tbmbj'
+        $row.Seeds | Should -Be 2
+        $row.MeanTestMAE | Should -Be 1.5
+        $row.Kept | Should -Be 'TL, MoE'
+    }
+}
