@@ -20,14 +20,12 @@ public static class PredictionArrayTask
     static int Execute(string specPath, int index, CancellationToken cancellation)
     {
         var spec = PredictionArraySpec.Load(specPath);
-        if (index >= spec.Shards.Count)
-            throw new SlurmException($"Array task {index} has no shard: {specPath} lists {spec.Shards.Count}.");
-        var device = ComputeDevice.Parse(spec.Device == "auto" ? null : spec.Device);
+        var files = SlurmArrayTask.ItemOf(spec.Shards, index, specPath, "shard");
+        var device = spec.ResolveDevice();
         var models = spec.ModelPaths.Select(p => ModelFile.Read(p)).ToList();
         try
         {
             PropertyPredictor.CheckCompatible(models);
-            var files = spec.Shards[index];
             SlurmArrayTask.Log($"shard {index}: {files.Count} structure file(s) on {device.Name}");
             var rows = Predict(models, files, spec.Force, device, cancellation);
             PredictionCsv.Write(spec.ShardPath(index), rows);
