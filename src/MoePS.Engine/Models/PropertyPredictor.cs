@@ -1,7 +1,7 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
-using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models;
 
@@ -51,11 +51,11 @@ public static class PropertyPredictor
         return results;
     }
 
-    /// <summary>The extractor's feature vector of each crystal.</summary>
-    public static IReadOnlyList<CrystalFeature> Features(Extractor extractor, IReadOnlyList<Crystal> crystals, ComputeDevice device)
+    /// <summary>The expert's feature vector of each crystal.</summary>
+    public static IReadOnlyList<CrystalFeature> Features(IExpert expert, IReadOnlyList<Crystal> crystals, ComputeDevice device)
     {
         if (crystals.Count == 0) return Array.Empty<CrystalFeature>();
-        var features = extractor.Features(GraphBatchBuilder.BuildAll(crystals, extractor.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
-        return crystals.Select((c, i) => new CrystalFeature(c.Id, c.Formula, extractor.Name, features[i])).ToList();
+        var features = expert.Features(GraphBatchBuilder.BuildAll(crystals, expert.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
+        return crystals.Select((c, i) => new CrystalFeature(c.Id, c.Formula, expert.Name, features[i])).ToList();
     }
 }

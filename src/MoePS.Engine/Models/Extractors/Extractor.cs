@@ -4,7 +4,7 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models.Extractors;
 
@@ -16,7 +16,7 @@ public sealed record ExtractorOutput(double[] Raw, double[] Predictions, float[]
 /// label normaliser, source task, metrics and provenance. Its feature for a crystal is
 /// Softplus(mean over atoms after the last conv).
 /// </summary>
-public sealed class Extractor : IPropertyModel, IDisposable
+public sealed class Extractor : IPropertyModel, IExpert, IDisposable
 {
     /// <summary>Crystals per forward pass when predicting or extracting features.</summary>
     public const int EvaluationBatchSize = 256;
