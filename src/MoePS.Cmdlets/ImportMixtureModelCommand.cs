@@ -3,12 +3,13 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Loads a mixture saved with Save-MixtureModel.</para>
-/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files named &lt;name&gt;.moex, .safetensors or .pth.tar), then in the paper's extractor library ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
+/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files named &lt;name&gt;.moex, .safetensors, .pth.tar, .pth or .pt, in this order), then in the paper's extractor library ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
 /// </summary>
 /// <example>
 /// <code>Import-MixtureModel ./exfoliation-moe.moem | Invoke-PropertyPrediction -Crystal (Import-Crystal new/*.cif)</code>
@@ -48,7 +49,7 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
         if (ExtractorPath != null)
         {
             string folder = ResolvePath(ExtractorPath);
-            foreach (string ext in new[] { ExtractorBundle.Extension, ".safetensors", ".pth.tar", ".pth" })
+            foreach (string ext in ModelFileExtensions.Extractors)
             {
                 string candidate = System.IO.Path.Combine(folder, name + ext);
                 if (File.Exists(candidate)) return ExtractorFiles.Import(candidate);

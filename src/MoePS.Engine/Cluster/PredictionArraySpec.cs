@@ -1,6 +1,7 @@
 using System.Globalization;
-using MoePS.Engine.Models;
 using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Library;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Cluster;
 

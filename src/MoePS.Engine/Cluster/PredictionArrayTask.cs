@@ -1,9 +1,10 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
-using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Library;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Cluster;
 

@@ -1,6 +1,6 @@
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Models;
 using ScottPlot;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Reports;
 

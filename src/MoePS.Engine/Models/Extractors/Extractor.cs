@@ -134,7 +134,7 @@ public sealed class Extractor : IPropertyModel, IExpert, IDisposable
         lock (sync)
         {
             using var scope = NewDisposeScope();
-            CgcnnWeights.LoadStrict(copy, Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu()), $"extractor '{Name}'");
+            copy.CopyState(Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu()));
         }
         return new Extractor(name ?? Name, copy, Elements, GraphSettings, Normaliser, SourceTask, metrics ?? Metrics, provenance ?? Provenance);
     }
