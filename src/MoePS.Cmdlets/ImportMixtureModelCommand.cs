@@ -9,7 +9,9 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Loads a mixture saved with Save-MixtureModel.</para>
-/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files named &lt;name&gt;.moex, .safetensors, .pth.tar, .pth or .pt, in this order), then in the paper's extractor library ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
+/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files
+/// named &lt;name&gt;.moex, .safetensors, .pth.tar, .pth or .pt, in this order), then in the paper's extractor library
+/// ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
 /// </summary>
 /// <example>
 /// <code>Import-MixtureModel ./exfoliation-moe.moem | Invoke-PropertyPrediction -Crystal (Import-Crystal new/*.cif)</code>

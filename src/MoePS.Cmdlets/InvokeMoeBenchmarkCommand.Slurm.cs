@@ -9,7 +9,8 @@ namespace MoePS.Cmdlets;
 /// <summary>Invoke-MoeBenchmark -Scheduler Slurm: the plan's pending runs as one Slurm job array.</summary>
 public sealed partial class InvokeMoeBenchmarkCommand : IDynamicParameters
 {
-    /// <summary><para type="description">Local (default): run here, one run after another. Slurm: submit the pending runs as one sbatch job array and return a job at once.</para></summary>
+    /// <summary><para type="description">Local (default): run here, one run after another. Slurm: submit the pending
+    /// runs as one sbatch job array and return a job at once.</para></summary>
     [Parameter]
     public JobScheduler Scheduler { get; set; }
 

@@ -10,16 +10,20 @@ public sealed partial class InvokePropertyPredictionCommand : IDynamicParameters
     /// <summary>Default shard size when -Shards is not given.</summary>
     const int FilesPerShard = 1000;
 
-    /// <summary><para type="description">Local (default): predict here. Slurm: with -Path and -OutputPath, submit the prediction as -Shards Slurm array tasks and return a job at once.</para></summary>
+    /// <summary><para type="description">Local (default): predict here. Slurm: with -Path and -OutputPath, submit the
+    /// prediction as -Shards Slurm array tasks and return a job at once.</para></summary>
     [Parameter]
     public JobScheduler Scheduler { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the number of shards (array tasks), each a consecutive slice of the files. Default: one per 1000 files.</para></summary>
+    /// <summary><para type="description">With -Scheduler Slurm: the number of shards (array tasks), each a consecutive
+    /// slice of the files. Default: one per 1000 files.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateRange(1, 100000)]
     public int? Shards { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the CSV the shards are merged into (Id, Formula, Predicted, Unit, StdDev, Model, Property, Source, Error). Locally, pipe the output to Export-Csv instead.</para></summary>
+    /// <summary><para type="description">With -Scheduler Slurm: the CSV the shards are merged into (Id, Formula,
+    /// Predicted, Unit, StdDev, Model, Property, Source, Error). Locally, pipe the output to Export-Csv
+    /// instead.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     public string? OutputPath { get; set; }
 
