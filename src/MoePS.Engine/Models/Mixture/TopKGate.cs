@@ -21,7 +21,7 @@ public sealed class TopKGate : nn.Module
         ExtractorCount = extractorCount;
         TopK = topK;
         theta = new Parameter(ones(extractorCount, dtype: ScalarType.Float32));
-        register_parameter("theta", theta);
+        RegisterComponents();
     }
 
     public int ExtractorCount { get; }
