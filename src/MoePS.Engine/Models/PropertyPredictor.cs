@@ -5,9 +5,6 @@ using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models;
 
-/// <summary>A crystal to predict, with its known target (null when unknown).</summary>
-public sealed record PredictionInput(Crystal Crystal, double? Actual);
-
 /// <summary>
 /// Predicts crystals with one or several models of the same property: graphs are built once per
 /// graph setting; with several models Predicted is their mean and StdDev their sample standard deviation.

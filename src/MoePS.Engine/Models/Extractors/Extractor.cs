@@ -8,9 +8,6 @@ using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models.Extractors;
 
-/// <summary>Raw outputs, denormalised predictions and crystal features of a set of crystals, in row order.</summary>
-public sealed record ExtractorOutput(double[] Raw, double[] Predictions, float[][] Features);
-
 /// <summary>
 /// A CGCNN with everything needed to use it alone: its element-feature table, graph settings,
 /// label normaliser, source task, metrics and provenance. Its feature for a crystal is
