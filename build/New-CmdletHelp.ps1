@@ -32,7 +32,8 @@
     parameter sets, mandatory, position, pipeline input and aliases from [Parameter]/[Alias], "accepts
     wildcards" from [SupportsWildcards], accepted values from enum types and [ValidateSet], default values
     from a new instance of the class, input types from pipeline parameters, output types from [OutputType],
-    and -WhatIf/-Confirm from SupportsShouldProcess.
+    and -WhatIf/-Confirm from SupportsShouldProcess. A cmdlet's dynamic parameters (IDynamicParameters) are
+    documented the same way, on the class of the object its GetDynamicParameters returns.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModuleDir,
@@ -154,6 +155,14 @@ function Get-CmdletHelp([Type] $Type, [System.Management.Automation.CmdletAttrib
     $instance = try { [Activator]::CreateInstance($Type) } catch { Write-Warning "${name}: no default values in help, the class could not be created: $_"; $null }
     $metadata = [System.Management.Automation.CommandMetadata]::new($Type)
     $parameters = @(foreach ($p in $metadata.Parameters.Values) { Get-ParameterInfo $Type $p $instance })
+    # Dynamic parameters declared as a class of their own (e.g. the Slurm ones): documented where they are declared.
+    $dynamic = if ($instance -is [System.Management.Automation.IDynamicParameters]) { $instance.GetDynamicParameters() }
+    if ($null -ne $dynamic) {
+        $dynamicType = $dynamic.GetType()
+        $parameters += foreach ($p in [System.Management.Automation.CommandMetadata]::new($dynamicType).Parameters.Values) {
+            Get-ParameterInfo $dynamicType $p $dynamic
+        }
+    }
     if ($Attribute.SupportsShouldProcess) {
         $parameters += foreach ($entry in $shouldProcessParameters.GetEnumerator()) {
             $set = [pscustomobject]@{ Position = [int]::MinValue; IsMandatory = $false; ValueFromPipeline = $false; ValueFromPipelineByPropertyName = $false }

@@ -28,7 +28,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../MoePS/MoePS.psd1')
 
-$slurm = @{ Scheduler = 'Slurm'; Shards = $Shards; OutputPath = $OutputPath; TimeLimit = $TimeLimit; GpusPerShard = $GpusPerShard }
+$slurm = @{ Scheduler = 'Slurm'; Shards = $Shards; OutputPath = $OutputPath; TimeLimit = $TimeLimit; GpusPerTask = $GpusPerShard }
 if ($Partition) { $slurm.Partition = $Partition }
 $job = Invoke-PropertyPrediction -Model $Model -Path (Join-Path $Candidates '*.cif') @slurm
 Write-Host "Slurm job $($job.SlurmJobId): $(@($job.ChildJobs).Count) shards; follow it with Get-MoeSlurmJob -ResultPath $OutputPath"

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Bench;
 

@@ -3,6 +3,7 @@ using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Bench;
 

@@ -1,4 +1,5 @@
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Bench;
 

@@ -4,6 +4,7 @@ using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Bench;
 

@@ -6,6 +6,7 @@ using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Mixture.Packing;
 using MoePS.Engine.Training;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Bench;
 

@@ -31,7 +31,9 @@ public abstract class CrystalBatchCmdlet : MoeCmdlet
     [ArgumentCompleter(typeof(DeviceNameCompleter))]
     public string? Device { get; set; }
 
-    /// <summary><para type="description">Also process crystals with atoms that have no neighbour within the graph radius (8 Å), which are refused otherwise: CGCNN sees only padding around such atoms, so the result ignores their surroundings.</para></summary>
+    /// <summary><para type="description">Also process crystals with atoms that have no neighbour within the graph
+    /// radius (8 Å), which are refused otherwise: CGCNN sees only padding around such atoms, so the result ignores
+    /// their surroundings.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 

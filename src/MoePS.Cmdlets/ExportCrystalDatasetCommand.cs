@@ -4,9 +4,16 @@ using MoePS.Engine.Crystals;
 namespace MoePS.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Writes a crystal dataset as a Matminer JSON file (.json or gzip-compressed .json.gz) that Import-CrystalDataset, pandas and Matminer read.</para>
-/// <para type="description">The file has the layout of the paper's task files and of Matbench: pandas' orient="split" ({"index", "columns", "data"}), with a structure column of pymatgen Structure.as_dict() objects, the target column, and the dataset's extra columns (for example those kept by New-CrystalDataset). The index holds the crystal ids, so Import-CrystalDataset reads back the same atoms, lattices, targets and ids. A path ending in .gz is gzip-compressed. The unit and the train/validation/test split are not part of the format: give them again after importing.</para>
-/// <para type="description">The file is written atomically (a temporary file, then a rename); an existing file is replaced only with -Force. When -Path is an existing folder, the dataset goes to &lt;folder&gt;/&lt;dataset name&gt;.json.gz.</para>
+/// <para type="synopsis">Writes a crystal dataset as a Matminer JSON file (.json or gzip-compressed .json.gz) that
+/// Import-CrystalDataset, pandas and Matminer read.</para>
+/// <para type="description">The file has the layout of the paper's task files and of Matbench: pandas' orient="split"
+/// ({"index", "columns", "data"}), with a structure column of pymatgen Structure.as_dict() objects, the target column,
+/// and the dataset's extra columns (for example those kept by New-CrystalDataset). The index holds the crystal ids, so
+/// Import-CrystalDataset reads back the same atoms, lattices, targets and ids. A path ending in .gz is gzip-compressed.
+/// The unit and the train/validation/test split are not part of the format: give them again after importing.</para>
+/// <para type="description">The file is written atomically (a temporary file, then a rename); an existing file is
+/// replaced only with -Force. When -Path is an existing folder, the dataset goes to &lt;folder&gt;/&lt;dataset
+/// name&gt;.json.gz.</para>
 /// </summary>
 /// <example>
 /// <code>Import-Csv gaps.csv | New-CrystalDataset -Structure { "cifs/$($_.id).cif" } -Target band_gap -Id id | Export-CrystalDataset gaps.json.gz</code>

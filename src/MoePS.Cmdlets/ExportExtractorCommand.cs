@@ -7,7 +7,10 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Writes an extractor to a self-contained MoePS bundle (.moex).</para>
-/// <para type="description">The bundle holds the weights (safetensors), architecture, graph settings, element table, normaliser, source task, metrics and provenance — all that is needed to use the extractor on another machine. Written atomically; an existing file is only replaced with -Force. When -Path is an existing folder, each extractor goes to &lt;folder&gt;/&lt;name&gt;.moex.</para>
+/// <para type="description">The bundle holds the weights (safetensors), architecture, graph settings, element table,
+/// normaliser, source task, metrics and provenance — all that is needed to use the extractor on another machine.
+/// Written atomically; an existing file is only replaced with -Force. When -Path is an existing folder, each extractor
+/// goes to &lt;folder&gt;/&lt;name&gt;.moex.</para>
 /// <example><code>Get-Extractor mp_eform | Export-Extractor -Path ./mp_eform.moex</code></example>
 /// </summary>
 [Cmdlet(VerbsData.Export, "Extractor", SupportsShouldProcess = true)]

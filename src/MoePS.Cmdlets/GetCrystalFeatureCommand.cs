@@ -8,7 +8,10 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Computes an extractor's feature vector (embedding) of each crystal.</para>
-/// <para type="description">The feature is Softplus of the mean atom features after the extractor's last convolution — 64 numbers for the paper's extractors, the representation the mixture of experts combines. Streams from the pipeline, batching internally. A crystal with atoms that have no neighbour within the graph radius (8 Å) is refused with an error naming it, unless -Force.</para>
+/// <para type="description">The feature is Softplus of the mean atom features after the extractor's last convolution —
+/// 64 numbers for the paper's extractors, the representation the mixture of experts combines. Streams from the
+/// pipeline, batching internally. A crystal with atoms that have no neighbour within the graph radius (8 Å) is refused
+/// with an error naming it, unless -Force.</para>
 /// <example><code>Import-Crystal *.cif | Get-CrystalFeature -Extractor (Get-Extractor mp_eform)</code></example>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "CrystalFeature", DefaultParameterSetName = "Crystal")]

@@ -1,12 +1,18 @@
 using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Loads the MoE paper's pre-trained extractors by name.</para>
-/// <para type="description">Looks in $env:MOEPS_DATA_PATH (extractors/&lt;name&gt;.safetensors + .json, atom_init.json at the root; or extractors/pytorch/&lt;name&gt;.pth.tar) and the user cache; otherwise downloads the public checkpoint (pinned URL and SHA-256, with a progress bar) and converts it once. A download fails after 30 s without a connection or 60 s without data ($env:MOEPS_DOWNLOAD_CONNECT_SECONDS, $env:MOEPS_DOWNLOAD_STALL_SECONDS), with an error naming the URL and the path where the file can be put by hand; $env:MOEPS_DOWNLOAD_MIRROR fetches from a mirror instead, $env:MOEPS_OFFLINE=1 forbids downloads. Without -Name, all 18. Names accept wildcards.</para>
+/// <para type="description">Looks in $env:MOEPS_DATA_PATH (extractors/&lt;name&gt;.safetensors + .json, atom_init.json
+/// at the root; or extractors/pytorch/&lt;name&gt;.pth.tar) and the user cache; otherwise downloads the public
+/// checkpoint (pinned URL and SHA-256, with a progress bar) and converts it once. A download fails after 30 s without a
+/// connection or 60 s without data ($env:MOEPS_DOWNLOAD_CONNECT_SECONDS, $env:MOEPS_DOWNLOAD_STALL_SECONDS), with an
+/// error naming the URL and the path where the file can be put by hand; $env:MOEPS_DOWNLOAD_MIRROR fetches from a
+/// mirror instead, $env:MOEPS_OFFLINE=1 forbids downloads. Without -Name, all 18. Names accept wildcards.</para>
 /// <example><code>Get-Extractor mp_eform, jarvis_eform</code></example>
 /// <example><code>Get-Extractor | New-MixtureModel -TopK 4</code></example>
 /// </summary>

@@ -5,7 +5,8 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Shows how much a mixture relies on each extractor (its gate scores).</para>
-/// <para type="description">One row per extractor: Extractor, SourceTask, Score, Rank and Active (in the top k). The scores of a model sum to 1 with exactly k non-zero — the paper's interpretability result (its Fig. 4).</para>
+/// <para type="description">One row per extractor: Extractor, SourceTask, Score, Rank and Active (in the top k). The
+/// scores of a model sum to 1 with exactly k non-zero — the paper's interpretability result (its Fig. 4).</para>
 /// </summary>
 /// <example>
 /// <code>Get-ExtractorScore -Model $m | Sort-Object Rank | Select-Object -First 4</code>

@@ -6,7 +6,11 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Gets the Slurm jobs that MoePS submitted for a result file, as PowerShell jobs, from any shell.</para>
-/// <para type="description">Invoke-MoeBenchmark -Scheduler Slurm (and the other -Scheduler Slurm cmdlets) save a record of each job array next to the file it writes (results.jsonl.slurm/job-ID.json). Get-MoeSlurmJob reads those records and returns one job per submission, oldest first, with one child job per array task; the jobs join this session's job list, so Get-Job, Wait-Job, Receive-Job, Stop-Job and Remove-Job work on them as on the job the submitting shell got. A job this session already has is returned as it is.</para>
+/// <para type="description">Invoke-MoeBenchmark -Scheduler Slurm (and the other -Scheduler Slurm cmdlets) save a record
+/// of each job array next to the file it writes (results.jsonl.slurm/job-ID.json). Get-MoeSlurmJob reads those records
+/// and returns one job per submission, oldest first, with one child job per array task; the jobs join this session's
+/// job list, so Get-Job, Wait-Job, Receive-Job, Stop-Job and Remove-Job work on them as on the job the submitting shell
+/// got. A job this session already has is returned as it is.</para>
 /// </summary>
 /// <example>
 /// <code>Get-MoeSlurmJob -ResultPath results/table3.jsonl | Wait-Job | Receive-Job | Measure-MoeBenchmark</code>
@@ -20,7 +24,9 @@ namespace MoePS.Cmdlets;
 [OutputType(typeof(SlurmJob))]
 public sealed class GetMoeSlurmJobCommand : MoeCmdlet
 {
-    /// <summary><para type="description">The file the jobs write: a benchmark's result file, a pre-training checkpoint or a prediction output; or a folder, for the jobs of every file in it (a -CheckpointPath folder).</para></summary>
+    /// <summary><para type="description">The file the jobs write: a benchmark's result file, a pre-training checkpoint
+    /// or a prediction output; or a folder, for the jobs of every file in it (a -CheckpointPath
+    /// folder).</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Path", "Target", "CheckpointPath", "OutputPath")]
     public string[] ResultPath { get; set; } = Array.Empty<string>();

@@ -5,7 +5,10 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Imports crystal structures from CIF, POSCAR/CONTCAR, extended XYZ or pymatgen/Matminer JSON files, one Crystal per structure.</para>
-/// <para type="description">The format is chosen by extension (.cif, .vasp, .xyz, .json, optionally .gz), by name (POSCAR*, CONTCAR*) or by content. CIF symmetry operations are applied and duplicate positions merged; every CIF data block, XYZ frame or dataset row gives one Crystal. Crystals stream out as each file is read; a bad file is reported as a non-terminating error naming the file and line, and the remaining files are still imported.</para>
+/// <para type="description">The format is chosen by extension (.cif, .vasp, .xyz, .json, optionally .gz), by name
+/// (POSCAR*, CONTCAR*) or by content. CIF symmetry operations are applied and duplicate positions merged; every CIF
+/// data block, XYZ frame or dataset row gives one Crystal. Crystals stream out as each file is read; a bad file is
+/// reported as a non-terminating error naming the file and line, and the remaining files are still imported.</para>
 /// </summary>
 /// <example>
 /// <code>Get-ChildItem ./structures -Filter *.cif | Import-Crystal</code>

@@ -5,7 +5,15 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Imports a labelled crystal dataset: a Matminer/Matbench JSON(.gz) file, a CGCNN folder, or a dataset by name.</para>
-/// <para type="description">-Path reads a Matminer/Matbench dataset file ({"index","columns","data"} with pymatgen structures, optionally gzip-compressed) or a CGCNN folder (id_prop.csv plus &lt;id&gt;.cif). -Name reads one of the paper's task keys found as tasks/&lt;key&gt;.json.gz under $env:MOEPS_DATA_PATH, or a Matbench v0.1 set (matbench_jdft2d, …), which is downloaded once from its official URL (with a progress bar), checked against its pinned SHA-256 and cached. A download fails after 30 s without a connection or 60 s without data ($env:MOEPS_DOWNLOAD_CONNECT_SECONDS, $env:MOEPS_DOWNLOAD_STALL_SECONDS), with an error naming the URL and the path where the file can be put by hand; $env:MOEPS_DOWNLOAD_MIRROR fetches from a mirror instead, $env:MOEPS_OFFLINE=1 forbids downloads. Rows with a missing, NaN or infinite target (null, or the bare NaN/Infinity that Python's json.dumps writes) are skipped, with a warning giving their number.</para>
+/// <para type="description">-Path reads a Matminer/Matbench dataset file ({"index","columns","data"} with pymatgen
+/// structures, optionally gzip-compressed) or a CGCNN folder (id_prop.csv plus &lt;id&gt;.cif). -Name reads one of the
+/// paper's task keys found as tasks/&lt;key&gt;.json.gz under $env:MOEPS_DATA_PATH, or a Matbench v0.1 set
+/// (matbench_jdft2d, …), which is downloaded once from its official URL (with a progress bar), checked against its
+/// pinned SHA-256 and cached. A download fails after 30 s without a connection or 60 s without data
+/// ($env:MOEPS_DOWNLOAD_CONNECT_SECONDS, $env:MOEPS_DOWNLOAD_STALL_SECONDS), with an error naming the URL and the path
+/// where the file can be put by hand; $env:MOEPS_DOWNLOAD_MIRROR fetches from a mirror instead, $env:MOEPS_OFFLINE=1
+/// forbids downloads. Rows with a missing, NaN or infinite target (null, or the bare NaN/Infinity that Python's
+/// json.dumps writes) are skipped, with a warning giving their number.</para>
 /// </summary>
 /// <example>
 /// <code>Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0</code>
@@ -37,7 +45,8 @@ public sealed class ImportCrystalDatasetCommand : MoeCmdlet, IDisposable
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
-    /// <summary><para type="description">Target column. Default: the task's documented target, else the first numeric column after "structure".</para></summary>
+    /// <summary><para type="description">Target column. Default: the task's documented target, else the first numeric
+    /// column after "structure".</para></summary>
     [Parameter]
     public string? Target { get; set; }
 

@@ -7,7 +7,9 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Reads a pre-trained CGCNN extractor from a file.</para>
-/// <para type="description">Reads safetensors weights with their .json sidecar (the element table atom_init.json is found beside them or in the data folders), PyTorch checkpoints (.pth, .pth.tar) as saved by the CGCNN/MoE code, and MoePS bundles (.moex). Accepts Get-ChildItem output.</para>
+/// <para type="description">Reads safetensors weights with their .json sidecar (the element table atom_init.json is
+/// found beside them or in the data folders), PyTorch checkpoints (.pth, .pth.tar) as saved by the CGCNN/MoE code, and
+/// MoePS bundles (.moex). Accepts Get-ChildItem output.</para>
 /// <example><code>Import-Extractor ./mp_eform.moex</code></example>
 /// <example><code>Get-ChildItem extractors/*.safetensors | Import-Extractor</code></example>
 /// </summary>

@@ -3,12 +3,15 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Loads a mixture saved with Save-MixtureModel.</para>
-/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files named &lt;name&gt;.moex, .safetensors or .pth.tar), then in the paper's extractor library ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
+/// <para type="description">Extractors saved by reference (-ExcludeExtractors) are looked up in -ExtractorPath (files
+/// named &lt;name&gt;.moex, .safetensors, .pth.tar, .pth or .pt, in this order), then in the paper's extractor library
+/// ($MOEPS_DATA_PATH, the user cache); their weights must have the recorded hash.</para>
 /// </summary>
 /// <example>
 /// <code>Import-MixtureModel ./exfoliation-moe.moem | Invoke-PropertyPrediction -Crystal (Import-Crystal new/*.cif)</code>
@@ -43,14 +46,12 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
         }
     }
 
-    static readonly string[] ExtractorExtensions = { ExtractorBundle.Extension, ".safetensors", ".pth.tar", ".pth" };
-
     /// <summary>An extractor <paramref name="mixture"/> was saved without: from -ExtractorPath, else from the paper's library.</summary>
     Extractor FindExtractor(string name, string mixture)
     {
         string? folder = ExtractorPath == null ? null : ResolvePath(ExtractorPath);
         if (folder != null)
-            foreach (string ext in ExtractorExtensions)
+            foreach (string ext in ModelFileExtensions.Extractors)
             {
                 string candidate = System.IO.Path.Combine(folder, name + ext);
                 if (File.Exists(candidate)) return ExtractorFiles.Import(candidate);
@@ -58,7 +59,7 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
         if (PaperExtractors.TryFind(name) == null)
             throw new FileNotFoundException(
                 $"'{mixture}' was saved without its extractor '{name}' (-ExcludeExtractors), which is not one of the paper's extractors, and " +
-                (folder == null ? "no -ExtractorPath was given" : $"-ExtractorPath '{folder}' has no {string.Join(", ", ExtractorExtensions.Select(e => name + e))}") +
+                (folder == null ? "no -ExtractorPath was given" : $"-ExtractorPath '{folder}' has no {string.Join(", ", ModelFileExtensions.Extractors.Select(e => name + e))}") +
                 $". Give the folder that holds {name}{ExtractorBundle.Extension} (or .safetensors, .pth.tar) with -ExtractorPath.");
         using var download = new DownloadProgressBar(this);
         return ExtractorLibrary.Load(name, WriteVerbose, download);

@@ -7,33 +7,17 @@ using MoePS.Engine.Crystals;
 namespace MoePS.Cmdlets;
 
 /// <summary>Invoke-MoeBenchmark -Scheduler Slurm: the plan's pending runs as one Slurm job array.</summary>
-public sealed partial class InvokeMoeBenchmarkCommand
+public sealed partial class InvokeMoeBenchmarkCommand : IDynamicParameters
 {
-    /// <summary><para type="description">Local (default): run here, one run after another. Slurm: submit the pending runs as one sbatch job array and return a job at once.</para></summary>
+    /// <summary><para type="description">Local (default): run here, one run after another. Slurm: submit the pending
+    /// runs as one sbatch job array and return a job at once.</para></summary>
     [Parameter]
     public JobScheduler Scheduler { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the partition (sbatch --partition). Default: the cluster's.</para></summary>
-    [Parameter]
-    public string? Partition { get; set; }
+    readonly SlurmArrayParameters slurmParameters = new();
 
-    /// <summary><para type="description">With -Scheduler Slurm: the account to charge (sbatch --account).</para></summary>
-    [Parameter]
-    public string? Account { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: wall-time limit of each run, e.g. 02:00:00 (sbatch --time). Default: the partition's.</para></summary>
-    [Parameter]
-    public TimeSpan? TimeLimit { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: GPUs per run (sbatch --gpus-per-task); 0 asks for none.</para></summary>
-    [Parameter]
-    [ValidateRange(0, 64)]
-    public int GpusPerRun { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: at most this many runs at once (the array's %N).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int? MaxConcurrent { get; set; }
+    /// <summary>The Slurm parameters (-Partition, -Account, -TimeLimit, -GpusPerTask, -MaxConcurrent).</summary>
+    public object GetDynamicParameters() => slurmParameters;
 
     void SubmitToSlurm(ExperimentPlan plan, IReadOnlyList<CrystalDataset> datasets)
     {
@@ -61,16 +45,12 @@ public sealed partial class InvokeMoeBenchmarkCommand
             WriteVerbose($"The workbook {plan.ReportPath} is not written by Slurm jobs: run Export-MoeReport on the results when the job has ended.");
 
         var spec = new BenchmarkArraySpec(store.Path, plan.SplitPath, Device ?? plan.Device, pending);
-        var options = new SlurmOptions
-        {
-            Partition = Partition, Account = Account, TimeLimit = TimeLimit, GpusPerTask = GpusPerRun, MaxConcurrent = MaxConcurrent,
-        };
         SlurmJobRecord? record = null;
         try
         {
             record = SlurmSubmission.Submit(slurm, SlurmJobKind.Benchmark, $"moeps-{plan.Name}", store.Path,
                 pending.Select(BenchmarkArraySpec.Label).ToList(), spec.Save,
-                specPath => SlurmTaskCommand.For(typeof(BenchmarkArrayTask), specPath), options);
+                specPath => SlurmTaskCommand.For(typeof(BenchmarkArrayTask), specPath), slurmParameters.ToOptions());
         }
         catch (Exception e) when (e is SlurmException or IOException or UnauthorizedAccessException or ArgumentException)
         {

@@ -5,46 +5,32 @@ using MoePS.Engine.Cluster;
 namespace MoePS.Cmdlets;
 
 /// <summary>Invoke-PropertyPrediction -Path … -Scheduler Slurm: a screening split into shards, one Slurm array task each, merged in input order.</summary>
-public sealed partial class InvokePropertyPredictionCommand
+public sealed partial class InvokePropertyPredictionCommand : IDynamicParameters
 {
-
     /// <summary>Default shard size when -Shards is not given.</summary>
     const int FilesPerShard = 1000;
 
-    /// <summary><para type="description">Local (default): predict here. Slurm: with -Path and -OutputPath, submit the prediction as -Shards Slurm array tasks and return a job at once.</para></summary>
+    /// <summary><para type="description">Local (default): predict here. Slurm: with -Path and -OutputPath, submit the
+    /// prediction as -Shards Slurm array tasks and return a job at once.</para></summary>
     [Parameter]
     public JobScheduler Scheduler { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the number of shards (array tasks), each a consecutive slice of the files. Default: one per 1000 files.</para></summary>
+    /// <summary><para type="description">With -Scheduler Slurm: the number of shards (array tasks), each a consecutive
+    /// slice of the files. Default: one per 1000 files.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateRange(1, 100000)]
     public int? Shards { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the CSV the shards are merged into (Id, Formula, Predicted, Unit, StdDev, Model, Property, Source, Error). Locally, pipe the output to Export-Csv instead.</para></summary>
+    /// <summary><para type="description">With -Scheduler Slurm: the CSV the shards are merged into (Id, Formula,
+    /// Predicted, Unit, StdDev, Model, Property, Source, Error). Locally, pipe the output to Export-Csv
+    /// instead.</para></summary>
     [Parameter(ParameterSetName = PathSet)]
     public string? OutputPath { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the partition (sbatch --partition). Default: the cluster's.</para></summary>
-    [Parameter]
-    public string? Partition { get; set; }
+    readonly SlurmArrayParameters slurmParameters = new();
 
-    /// <summary><para type="description">With -Scheduler Slurm: the account to charge (sbatch --account).</para></summary>
-    [Parameter]
-    public string? Account { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: wall-time limit of each shard, e.g. 00:30:00. Default: the partition's.</para></summary>
-    [Parameter]
-    public TimeSpan? TimeLimit { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: GPUs per shard (sbatch --gpus-per-task); 0 asks for none.</para></summary>
-    [Parameter]
-    [ValidateRange(0, 64)]
-    public int GpusPerShard { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: at most this many shards at once (the array's %N).</para></summary>
-    [Parameter]
-    [ValidateRange(1, int.MaxValue)]
-    public int? MaxConcurrent { get; set; }
+    /// <summary>The Slurm parameters (-Partition, -Account, -TimeLimit, -GpusPerTask, -MaxConcurrent).</summary>
+    public object GetDynamicParameters() => slurmParameters;
 
     void CheckScheduler()
     {
@@ -68,7 +54,7 @@ public sealed partial class InvokePropertyPredictionCommand
                 Enumerable.Range(0, slices.Count).Select(k => $"shard {k}").ToList(),
                 specPath => PredictionArraySpec.Create(specPath, Model, files, shards, Device ?? "auto", output, Force),
                 specPath => SlurmTaskCommand.For(typeof(PredictionArrayTask), specPath),
-                new SlurmOptions { Partition = Partition, Account = Account, TimeLimit = TimeLimit, GpusPerTask = GpusPerShard, MaxConcurrent = MaxConcurrent });
+                slurmParameters.ToOptions());
             WriteVerbose($"Submitted {files.Count} structure file(s) in {slices.Count} shard(s) as Slurm job array {record.JobId}; merged rows go to {output}.");
             WriteObject(StartSlurmJob(record, slurm));
         }

@@ -8,8 +8,17 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Predicts a property of crystals with a trained model or extractor.</para>
-/// <para type="description">One Prediction per crystal: Id, Formula, Predicted, Unit, and Actual and AbsoluteError when the target is known (-Dataset). An extractor predicts its own source property. With several models (e.g. several seeds) Predicted is their mean and StdDev their spread. Streams from the pipeline, batching internally. A crystal with atoms that have no neighbour within the graph radius (8 Å) is refused with an error naming it, unless -Force.</para>
-/// <para type="description">With -Path, the crystals come from structure files (CIF, POSCAR, extended XYZ, pymatgen JSON). With -Scheduler Slurm, the files are split into -Shards consecutive shards, each predicted by one Slurm array task with the given models (saved into the job folder, so models from memory work too), and the cmdlet returns a job at once; the rows, one per structure in input order (a file that cannot be read, or a structure the model cannot take, gets a row with its Error), are merged into the CSV -OutputPath when the last shard ends, and Receive-Job gives them as Predictions (and errors).</para>
+/// <para type="description">One Prediction per crystal: Id, Formula, Predicted, Unit, and Actual and AbsoluteError when
+/// the target is known (-Dataset). An extractor predicts its own source property. With several models (e.g. several
+/// seeds) Predicted is their mean and StdDev their spread. Streams from the pipeline, batching internally. A crystal
+/// with atoms that have no neighbour within the graph radius (8 Å) is refused with an error naming it, unless
+/// -Force.</para>
+/// <para type="description">With -Path, the crystals come from structure files (CIF, POSCAR, extended XYZ, pymatgen
+/// JSON). With -Scheduler Slurm, the files are split into -Shards consecutive shards, each predicted by one Slurm array
+/// task with the given models (saved into the job folder, so models from memory work too), and the cmdlet returns a job
+/// at once; the rows, one per structure in input order (a file that cannot be read, or a structure the model cannot
+/// take, gets a row with its Error), are merged into the CSV -OutputPath when the last shard ends, and Receive-Job
+/// gives them as Predictions (and errors).</para>
 /// <example><code>Import-Crystal new/*.cif | Invoke-PropertyPrediction -Model (Get-Extractor mp_eform)</code></example>
 /// <example><code>$job = Invoke-PropertyPrediction -Model m.moem -Path 'candidates/*.cif' -Scheduler Slurm -Shards 100 -OutputPath preds.csv
 /// $job | Wait-Job; Import-Csv preds.csv | Sort-Object { [double]$_.Predicted } | Select-Object -First 20</code></example>
@@ -18,7 +27,8 @@ namespace MoePS.Cmdlets;
 [OutputType(typeof(Prediction), typeof(SlurmJob))]
 public sealed partial class InvokePropertyPredictionCommand : CrystalBatchCmdlet
 {
-    /// <summary><para type="description">The model(s): extractors or trained models, or their files (.moem, .moex, .safetensors, .pth); several are averaged.</para></summary>
+    /// <summary><para type="description">The model(s): extractors or trained models, or their files (.moem, .moex,
+    /// .safetensors, .pth); several are averaged.</para></summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ModelFileTransformation]
     public IPropertyModel[] Model { get; set; } = Array.Empty<IPropertyModel>();

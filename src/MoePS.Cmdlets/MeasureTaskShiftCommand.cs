@@ -8,8 +8,13 @@ using MoePS.Engine.Models.Extractors;
 namespace MoePS.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Measures how far a target task is from a reference task: central moment discrepancy in an extractor's feature space and in label space.</para>
-/// <para type="description">The paper's transferability analysis: both tasks' crystals are turned into the extractor's features, squashed into (0, 1) by a sigmoid, and compared by the central moment discrepancy (Zellinger et al. 2017) with moments up to -Moments (50); the labels are standardised per task (the tasks measure different properties), squashed the same way and compared likewise. 0 means the same distribution; larger is farther. Rows without a target are left out of the label comparison.</para>
+/// <para type="synopsis">Measures how far a target task is from a reference task: central moment discrepancy in an
+/// extractor's feature space and in label space.</para>
+/// <para type="description">The paper's transferability analysis: both tasks' crystals are turned into the extractor's
+/// features, squashed into (0, 1) by a sigmoid, and compared by the central moment discrepancy (Zellinger et al. 2017)
+/// with moments up to -Moments (50); the labels are standardised per task (the tasks measure different properties),
+/// squashed the same way and compared likewise. 0 means the same distribution; larger is farther. Rows without a target
+/// are left out of the label comparison.</para>
 /// </summary>
 /// <example>
 /// <code>$mp = Import-CrystalDataset -Name mp_poisson_ratio

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Cmdlets;
 

@@ -6,9 +6,19 @@ using MoePS.Engine.Crystals;
 namespace MoePS.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Builds a crystal dataset from your own table: rows from Import-Csv, ImportExcel's Import-Excel or Import-Crystal, each with a structure and a numeric target.</para>
-/// <para type="description">Each pipeline row gives a structure and a target. -Structure names the row's property holding a structure file path (or a Crystal), or is a script block that computes it from the row ($_), such as { "cifs/$($_.id).cif" }; relative paths are resolved from the current location. Without -Structure, a row that is a Crystal (Import-Crystal output with the target added by Add-Member or Select-Object) or that has a Crystal property is used as it is. -Target names the property holding the number; text such as "1.25" (as Import-Csv gives) is read in the invariant culture.</para>
-/// <para type="description">A bad row — a missing or unreadable structure file, an empty or non-numeric target — is a non-terminating error naming its row number (counting the pipeline's rows from 1) and the value, and the other rows go on; a warning at the end says how many rows were left out. The row's other simple properties (text, numbers, booleans) are kept as extra columns, which Export-CrystalDataset writes beside the target. The dataset has no split yet: pipe it to Split-CrystalDataset.</para>
+/// <para type="synopsis">Builds a crystal dataset from your own table: rows from Import-Csv, ImportExcel's Import-Excel
+/// or Import-Crystal, each with a structure and a numeric target.</para>
+/// <para type="description">Each pipeline row gives a structure and a target. -Structure names the row's property
+/// holding a structure file path (or a Crystal), or is a script block that computes it from the row ($_), such as {
+/// "cifs/$($_.id).cif" }; relative paths are resolved from the current location. Without -Structure, a row that is a
+/// Crystal (Import-Crystal output with the target added by Add-Member or Select-Object) or that has a Crystal property
+/// is used as it is. -Target names the property holding the number; text such as "1.25" (as Import-Csv gives) is read
+/// in the invariant culture.</para>
+/// <para type="description">A bad row — a missing or unreadable structure file, an empty or non-numeric target — is a
+/// non-terminating error naming its row number (counting the pipeline's rows from 1) and the value, and the other rows
+/// go on; a warning at the end says how many rows were left out. The row's other simple properties (text, numbers,
+/// booleans) are kept as extra columns, which Export-CrystalDataset writes beside the target. The dataset has no split
+/// yet: pipe it to Split-CrystalDataset.</para>
 /// </summary>
 /// <example>
 /// <code>Import-Csv gaps.csv | New-CrystalDataset -Structure { "cifs/$($_.id).cif" } -Target band_gap -Id id -Unit eV</code>
@@ -46,12 +56,15 @@ public sealed class NewCrystalDatasetCommand : MoeCmdlet
     [ValidateNotNullOrEmpty]
     public string Target { get; set; } = "";
 
-    /// <summary><para type="description">Where each row's structure is: the name of a property holding a file path, FileInfo or Crystal, or a script block computing one from the row ($_). Default: the row itself when it is a Crystal, else its Crystal property.</para></summary>
+    /// <summary><para type="description">Where each row's structure is: the name of a property holding a file path,
+    /// FileInfo or Crystal, or a script block computing one from the row ($_). Default: the row itself when it is a
+    /// Crystal, else its Crystal property.</para></summary>
     [Parameter(Position = 1)]
     [ValidateNotNullOrEmpty]
     public object? Structure { get; set; }
 
-    /// <summary><para type="description">Name of the property holding each row's id. Default: the structure's own id (a CIF's data block name, a POSCAR's file name).</para></summary>
+    /// <summary><para type="description">Name of the property holding each row's id. Default: the structure's own id (a
+    /// CIF's data block name, a POSCAR's file name).</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Id { get; set; }
@@ -61,7 +74,8 @@ public sealed class NewCrystalDatasetCommand : MoeCmdlet
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
 
-    /// <summary><para type="description">Name of the target as the dataset shows it and Export-CrystalDataset writes it (default: the -Target property's name).</para></summary>
+    /// <summary><para type="description">Name of the target as the dataset shows it and Export-CrystalDataset writes it
+    /// (default: the -Target property's name).</para></summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? TargetName { get; set; }
@@ -70,7 +84,8 @@ public sealed class NewCrystalDatasetCommand : MoeCmdlet
     [Parameter]
     public string? Unit { get; set; }
 
-    /// <summary><para type="description">Reject (default) refuses structure files with partly occupied sites; MajoritySpecies keeps the majority element.</para></summary>
+    /// <summary><para type="description">Reject (default) refuses structure files with partly occupied sites;
+    /// MajoritySpecies keeps the majority element.</para></summary>
     [Parameter]
     public DisorderPolicy Disorder { get; set; } = DisorderPolicy.Reject;
 

@@ -6,7 +6,10 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Saves a mixture to one self-contained file (.moem).</para>
-/// <para type="description">The file holds the fine-tuned layers, gate, head(s), normaliser, training history and, unless -ExcludeExtractors, every extractor's weights; predictions after Import-MixtureModel are bit-identical. With -ExcludeExtractors the extractors are recorded by name and weights hash and found again on import (e.g. the paper's library). Written atomically; an existing file is only replaced with -Force.</para>
+/// <para type="description">The file holds the fine-tuned layers, gate, head(s), normaliser, training history and,
+/// unless -ExcludeExtractors, every extractor's weights; predictions after Import-MixtureModel are bit-identical. With
+/// -ExcludeExtractors the extractors are recorded by name and weights hash and found again on import (e.g. the paper's
+/// library). Written atomically; an existing file is only replaced with -Force.</para>
 /// </summary>
 /// <example>
 /// <code>$m | Save-MixtureModel -Path ./exfoliation-moe.moem</code>

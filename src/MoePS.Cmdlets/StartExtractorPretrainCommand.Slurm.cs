@@ -8,9 +8,8 @@ using MoePS.Engine.Models.Formats;
 namespace MoePS.Cmdlets;
 
 /// <summary>Start-ExtractorPretrain -Scheduler Slurm: the training as a requeue-able Slurm job that checkpoints before its time limit.</summary>
-public sealed partial class StartExtractorPretrainCommand
+public sealed partial class StartExtractorPretrainCommand : IDynamicParameters
 {
-
     /// <summary>The checkpoint signal comes this long before the time limit: time for the epoch in progress to stop and the job to requeue.</summary>
     static readonly TimeSpan SignalLead = TimeSpan.FromSeconds(120);
 
@@ -18,22 +17,10 @@ public sealed partial class StartExtractorPretrainCommand
     [Parameter]
     public JobScheduler Scheduler { get; set; }
 
-    /// <summary><para type="description">With -Scheduler Slurm: the partition (sbatch --partition). Default: the cluster's.</para></summary>
-    [Parameter]
-    public string? Partition { get; set; }
+    readonly SlurmParameters slurmParameters = new();
 
-    /// <summary><para type="description">With -Scheduler Slurm: the account to charge (sbatch --account).</para></summary>
-    [Parameter]
-    public string? Account { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: wall-time limit of each stretch of the job, e.g. 04:00:00; before it ends the job checkpoints and requeues itself. Default: the partition's.</para></summary>
-    [Parameter]
-    public TimeSpan? TimeLimit { get; set; }
-
-    /// <summary><para type="description">With -Scheduler Slurm: GPUs for the job (sbatch --gpus-per-task); 0 asks for none.</para></summary>
-    [Parameter]
-    [ValidateRange(0, 64)]
-    public int Gpus { get; set; }
+    /// <summary>The Slurm parameters (-Partition, -Account, -TimeLimit, -GpusPerTask).</summary>
+    public object GetDynamicParameters() => slurmParameters;
 
     void SubmitToSlurm(CgcnnArchitecture architecture)
     {
@@ -56,7 +43,7 @@ public sealed partial class StartExtractorPretrainCommand
             var spec = PretrainArraySpec.For(Dataset, options, architecture, Name, Device ?? "auto", model);
             var record = SlurmSubmission.Submit(slurm, SlurmJobKind.Pretrain, $"moeps-pretrain-{name}", checkpoint,
                 new[] { $"{name} on {Dataset.Name}" }, spec.Save, specPath => SlurmTaskCommand.For(typeof(PretrainArrayTask), specPath),
-                new SlurmOptions { Partition = Partition, Account = Account, TimeLimit = TimeLimit, GpusPerTask = Gpus, CheckpointSignalLead = SignalLead });
+                slurmParameters.ToOptions() with { CheckpointSignalLead = SignalLead });
             WriteVerbose($"Submitted the training of {name} as Slurm job {record.JobId}; checkpoint {checkpoint}, model {model}.");
             WriteObject(StartSlurmJob(record, slurm));
         }

@@ -20,7 +20,7 @@ namespace MoePS.Cmdlets;
 /// $e.Training.History | Export-Csv history.csv</code></example>
 /// <example><code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -Seed 1 | Start-ExtractorPretrain -Name my_eform -CheckpointPath ./eform.ckpt -Resume | Export-Extractor ./my_eform.moex</code></example>
 /// </summary>
-/// <example><code>$job = $ds | Start-ExtractorPretrain -Name big_eform -Epochs 1000 -Scheduler Slurm -Partition gpu -Gpus 1 -TimeLimit 04:00:00 -CheckpointPath /shared/ckpt/
+/// <example><code>$job = $ds | Start-ExtractorPretrain -Name big_eform -Epochs 1000 -Scheduler Slurm -Partition gpu -GpusPerTask 1 -TimeLimit 04:00:00 -CheckpointPath /shared/ckpt/
 /// $job | Wait-Job | Receive-Job | Export-Extractor big_eform.moex</code></example>
 [Cmdlet(VerbsLifecycle.Start, "ExtractorPretrain")]
 [OutputType(typeof(Extractor), typeof(SlurmJob))]

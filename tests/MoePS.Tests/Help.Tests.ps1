@@ -106,6 +106,21 @@ Describe 'The generated help' {
     It 'names the output type from [OutputType]' {
         (Get-Help Import-Crystal -Full).returnValues.returnValue.type.name | Should -Be 'MoePS.Engine.Crystals.Crystal'
     }
+
+    It 'documents the Slurm parameters, declared once, on each cmdlet that submits to Slurm, with the earlier GPU names as aliases' {
+        foreach ($command in 'Invoke-MoeBenchmark', 'Invoke-PropertyPrediction', 'Start-ExtractorPretrain') {
+            $parameters = (Get-Help $command -Full).parameters.parameter
+            $gpus = $parameters | Where-Object name -EQ GpusPerTask
+            $gpus.aliases | Should -Be 'GpusPerRun, GpusPerShard, Gpus' -Because $command
+            $gpus.defaultValue | Should -Be '0' -Because $command
+            (Get-Command $command).Parameters.GpusPerTask.Aliases | Should -Be 'GpusPerRun', 'GpusPerShard', 'Gpus'
+            foreach ($name in 'Partition', 'Account', 'TimeLimit') {
+                ($parameters | Where-Object name -EQ $name).description.Text | Should -BeLike 'With -Scheduler Slurm:*' -Because "$command -$name"
+            }
+        }
+        (Get-Command Invoke-PropertyPrediction).Parameters.Keys | Should -Contain MaxConcurrent
+        (Get-Command Start-ExtractorPretrain).Parameters.Keys | Should -Not -Contain MaxConcurrent
+    }
 }
 
 Describe 'build/New-CmdletHelp.ps1 on a sample cmdlet assembly' {

@@ -148,7 +148,8 @@ public sealed class SlurmJob : Job2
     static string Summary(IReadOnlyList<SlurmTaskStatus> statuses) =>
         string.Join(", ", statuses.GroupBy(s => s.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
 
-    /// <summary>Running while any task runs or some have ended and others wait; once all have ended: Failed if any failed, else Stopped if any was cancelled, else Completed.</summary>
+    /// <summary>Running while any task runs or some have ended and others wait; once all have ended: Failed if any
+    /// failed, else Stopped if any was cancelled, else Completed.</summary>
     void UpdateOwnState()
     {
         var states = ChildJobs.Select(c => c.JobStateInfo.State).ToList();

@@ -1,5 +1,5 @@
-using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Engine.Benchmarks;
 

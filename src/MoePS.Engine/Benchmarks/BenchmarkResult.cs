@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Benchmarks;
 

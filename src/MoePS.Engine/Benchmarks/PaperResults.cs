@@ -1,14 +1,6 @@
-using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Benchmarks;
-
-/// <summary>A test MAE the paper reports, with where it comes from.</summary>
-public sealed record PaperValue(double Mean, double? Std, string Source);
-
-/// <summary>One row of the paper's Table 3: test MAE mean ± std over 5 seeds.</summary>
-public sealed record PaperTaskRow(string Task, int Rows, string? Unit,
-    PaperValue STL, PaperValue TL, PaperValue MoE, bool DataAvailable);
 
 /// <summary>
 /// The paper's published test MAEs: R. Chang, Y.-X. Wang, E. Ertekin, npj Comput. Mater. 8, 242

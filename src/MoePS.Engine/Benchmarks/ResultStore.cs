@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Benchmarks;
 

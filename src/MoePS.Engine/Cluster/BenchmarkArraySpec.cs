@@ -1,6 +1,4 @@
-using System.Text.Json;
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Cluster;
 
@@ -13,23 +11,9 @@ namespace MoePS.Engine.Cluster;
 /// <param name="Device">cpu, cuda, cuda:N, or auto: each node's first GPU, else its CPU.</param>
 /// <param name="Runs">The runs, in array order.</param>
 public sealed record BenchmarkArraySpec(string ResultPath, string? SplitPath, string Device, IReadOnlyList<PlannedRun> Runs)
+    : SlurmJobSpec(Device)
 {
-    public void Save(string path) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, SlurmJobFolder.Json), overwrite: true);
-
-    public static BenchmarkArraySpec Load(string path)
-    {
-        BenchmarkArraySpec? spec;
-        try
-        {
-            spec = JsonSerializer.Deserialize<BenchmarkArraySpec>(File.ReadAllText(path), SlurmJobFolder.Json);
-        }
-        catch (JsonException e)
-        {
-            throw new SlurmException($"{path} is not a MoePS benchmark job spec: {e.Message}", e);
-        }
-        return spec ?? throw new SlurmException($"{path} is not a MoePS benchmark job spec.");
-    }
+    public static BenchmarkArraySpec Load(string path) => Load<BenchmarkArraySpec>(path, "benchmark");
 
     /// <summary>The label of each run, as the job's child jobs show it.</summary>
     public static string Label(PlannedRun run)

@@ -1,5 +1,4 @@
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Cluster;
 
@@ -16,11 +15,9 @@ public static class BenchmarkArrayTask
     static int Execute(string specPath, int index, CancellationToken cancellation)
     {
         var spec = BenchmarkArraySpec.Load(specPath);
-        if (index >= spec.Runs.Count)
-            throw new SlurmException($"Array task {index} has no run: {specPath} lists {spec.Runs.Count}.");
-        var run = spec.Runs[index];
+        var run = SlurmArrayTask.ItemOf(spec.Runs, index, specPath, "run");
         var store = new ResultStore(spec.ResultPath);
-        var device = ComputeDevice.Parse(spec.Device == "auto" ? null : spec.Device);
+        var device = spec.ResolveDevice();
         using var trainer = new BenchmarkTrainer(new BenchmarkTasks(spec.SplitPath), device);
         var runner = new BenchmarkRunner(store, trainer);
         SlurmArrayTask.Log($"{BenchmarkArraySpec.Label(run)} ({run.Key}) on {device.Name}, results in {store.Path}");

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
-using MoePS.Engine.Models;
 using MoePS.Engine.Models.Formats;
-using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Library;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Cluster;
 
@@ -18,7 +17,7 @@ namespace MoePS.Engine.Cluster;
 /// <param name="ShardFolder">Where each shard's CSV goes.</param>
 /// <param name="Force">Also predict structures with atoms that have no neighbour within the graph radius (refused otherwise, as locally).</param>
 public sealed record PredictionArraySpec(IReadOnlyList<string> ModelPaths, IReadOnlyList<IReadOnlyList<string>> Shards, string Device,
-    string OutputPath, string ShardFolder, bool Force)
+    string OutputPath, string ShardFolder, bool Force) : SlurmJobSpec(Device)
 {
     const string SpecSuffix = ".spec.json";
 
@@ -65,19 +64,5 @@ public sealed record PredictionArraySpec(IReadOnlyList<string> ModelPaths, IRead
         return files.Count == 1 ? Path.GetFileName(files[0]) : $"{Path.GetFileName(files[0])} … {Path.GetFileName(files[^1])} ({files.Count} files)";
     }
 
-    public void Save(string path) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, SlurmJobFolder.Json), overwrite: true);
-
-    public static PredictionArraySpec Load(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<PredictionArraySpec>(File.ReadAllText(path), SlurmJobFolder.Json)
-                ?? throw new JsonException("the file holds null");
-        }
-        catch (JsonException e)
-        {
-            throw new SlurmException($"{path} is not a MoePS prediction job spec: {e.Message}", e);
-        }
-    }
+    public static PredictionArraySpec Load(string path) => Load<PredictionArraySpec>(path, "prediction");
 }

@@ -1,9 +1,10 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
-using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Library;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Cluster;
 
@@ -20,14 +21,12 @@ public static class PredictionArrayTask
     static int Execute(string specPath, int index, CancellationToken cancellation)
     {
         var spec = PredictionArraySpec.Load(specPath);
-        if (index >= spec.Shards.Count)
-            throw new SlurmException($"Array task {index} has no shard: {specPath} lists {spec.Shards.Count}.");
-        var device = ComputeDevice.Parse(spec.Device == "auto" ? null : spec.Device);
+        var files = SlurmArrayTask.ItemOf(spec.Shards, index, specPath, "shard");
+        var device = spec.ResolveDevice();
         var models = spec.ModelPaths.Select(p => ModelFile.Read(p)).ToList();
         try
         {
             PropertyPredictor.CheckCompatible(models);
-            var files = spec.Shards[index];
             SlurmArrayTask.Log($"shard {index}: {files.Count} structure file(s) on {device.Name}");
             var rows = Predict(models, files, spec.Force, device, cancellation);
             PredictionCsv.Write(spec.ShardPath(index), rows);

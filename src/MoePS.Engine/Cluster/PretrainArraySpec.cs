@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
-using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Cluster;
@@ -16,7 +14,7 @@ namespace MoePS.Engine.Cluster;
 /// </summary>
 public sealed record PretrainArraySpec(
     string DatasetPath, string DatasetName, string TargetName, string? Unit, int Rows, string RowsHash, DatasetSplit Split,
-    TrainingOptions Options, CgcnnArchitecture Architecture, string? Name, string Device, string ModelPath)
+    TrainingOptions Options, CgcnnArchitecture Architecture, string? Name, string Device, string ModelPath) : SlurmJobSpec(Device)
 {
     /// <summary>The spec for training <paramref name="dataset"/> (split, and read from a file).</summary>
     public static PretrainArraySpec For(CrystalDataset dataset, TrainingOptions options, CgcnnArchitecture architecture,
@@ -52,19 +50,5 @@ public sealed record PretrainArraySpec(
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    public void Save(string path) =>
-        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(this, SlurmJobFolder.Json), overwrite: true);
-
-    public static PretrainArraySpec Load(string path)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<PretrainArraySpec>(File.ReadAllText(path), SlurmJobFolder.Json)
-                ?? throw new JsonException("the file holds null");
-        }
-        catch (JsonException e)
-        {
-            throw new SlurmException($"{path} is not a MoePS pre-training job spec: {e.Message}", e);
-        }
-    }
+    public static PretrainArraySpec Load(string path) => Load<PretrainArraySpec>(path, "pre-training");
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
-using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Cluster;
 
@@ -22,7 +21,7 @@ public static class PretrainArrayTask
     {
         var spec = PretrainArraySpec.Load(specPath);
         var dataset = spec.ReadDataset();
-        var device = ComputeDevice.Parse(spec.Device == "auto" ? null : spec.Device);
+        var device = spec.ResolveDevice();
         // A requeued task continues from its checkpoint whatever the first start was asked to do.
         bool restarted = int.TryParse(Environment.GetEnvironmentVariable("SLURM_RESTART_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out int restarts)
             && restarts > 0;

@@ -25,6 +25,13 @@ public static class SlurmArrayTask
         }
     }
 
+    /// <summary>What this array task works on: item <paramref name="index"/> of what the spec lists (its runs, its shards).</summary>
+    public static T ItemOf<T>(IReadOnlyList<T> items, int index, string specPath, string noun)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return index < items.Count ? items[index] : throw new SlurmException($"Array task {index} has no {noun}: {specPath} lists {items.Count}.");
+    }
+
     /// <summary>One line of the task's log, with the time (UTC, milliseconds).</summary>
     public static void Log(string line)
     {

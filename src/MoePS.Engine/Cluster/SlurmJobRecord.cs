@@ -29,11 +29,3 @@ public sealed record SlurmJobRecord
 
     public DateTimeOffset Submitted { get; init; }
 }
-
-/// <summary>The kinds of work MoePS hands to Slurm.</summary>
-public enum SlurmJobKind
-{
-    Benchmark,
-    Pretrain,
-    Prediction,
-}

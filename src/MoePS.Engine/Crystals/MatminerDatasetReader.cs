@@ -55,7 +55,7 @@ public static class MatminerDatasetReader
         }
         catch (InvalidDataException e)
         {
-            throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e);
+            throw StructureFileOpener.CorruptGzip(path, e);
         }
         return builder.Finish();
     }

@@ -1,3 +1,5 @@
+using MoePS.Engine.Runtime;
+
 namespace MoePS.Engine.Crystals;
 
 /// <summary>
@@ -15,23 +17,16 @@ public static class RandomSplit
             throw new ArgumentOutOfRangeException(nameof(validationFraction),
                 $"The validation fraction must be ≥ 0 and train + validation ≤ 1 (got {trainFraction} + {validationFraction}).");
         var order = Enumerable.Range(0, rows).ToArray();
-        ulong state = (ulong)(long)seed;
+        // Modulo draws, not SplitMix64.Shuffle's unbiased ones: the splits stay those of earlier versions.
+        var random = new SplitMix64((ulong)(long)seed);
         for (int i = rows - 1; i > 0; i--)
         {
-            int j = (int)(SplitMix64(ref state) % (ulong)(i + 1));
+            int j = (int)(random.NextUInt64() % (ulong)(i + 1));
             (order[i], order[j]) = (order[j], order[i]);
         }
         int train = (int)Math.Floor(rows * trainFraction);
         int validation = Math.Min((int)Math.Floor(rows * validationFraction), rows - train);
         return new DatasetSplit(order[..train], order[train..(train + validation)], order[(train + validation)..],
             FormattableString.Invariant($"random seed {seed}, {trainFraction:0.###}/{validationFraction:0.###}"));
-    }
-
-    static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

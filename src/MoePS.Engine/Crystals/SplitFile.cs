@@ -17,15 +17,7 @@ public static class SplitFile
     /// <summary>The split of <paramref name="task"/>, or null when the file has none for it (<paramref name="tasks"/> lists those it has).</summary>
     public static DatasetSplit? TryRead(string path, string task, out IReadOnlyList<string> tasks)
     {
-        JsonDocument doc;
-        try
-        {
-            using var stream = StructureFileOpener.Open(path);
-            using var json = new StreamingJson(stream);
-            doc = json.ReadValue();
-        }
-        catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
-        using (doc)
+        using (var doc = StructureFileOpener.ReadJson(path))
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new CrystalFormatException("$: expected an object keyed by task.", path);

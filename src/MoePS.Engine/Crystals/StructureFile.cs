@@ -63,16 +63,7 @@ public static class StructureFile
     static IEnumerable<Crystal> ReadJson(string path, StructureReadOptions options)
     {
         StructureFileHead.RequireJsonObject(path);
-        JsonDocument doc;
-        try
-        {
-            using var stream = StructureFileOpener.Open(path);
-            using var json = new StreamingJson(stream);
-            doc = json.ReadValue();
-        }
-        catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
-        catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }
-        using (doc)
+        using (var doc = StructureFileOpener.ReadJson(path))
         {
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("columns", out _) && root.TryGetProperty("data", out _))

@@ -23,7 +23,7 @@ public static class StructureFileHead
         var head = new char[Length];
         int n;
         try { n = reader.ReadBlock(head, 0, head.Length); }
-        catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }
+        catch (InvalidDataException e) { throw StructureFileOpener.CorruptGzip(path, e); }
         StructureFileOpener.RequireText(head.AsSpan(0, n), path, 1);
         return new string(head, 0, n).Split('\n').Select(l => l.Trim()).ToArray();
     }

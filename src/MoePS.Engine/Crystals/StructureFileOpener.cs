@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
 
 namespace MoePS.Engine.Crystals;
 
@@ -29,6 +30,22 @@ public static class StructureFileOpener
         }
     }
 
+    /// <summary>The whole (decompressed) file as one JSON document; invalid JSON or corrupt gzip data is a <see cref="CrystalFormatException"/>.</summary>
+    public static JsonDocument ReadJson(string path)
+    {
+        try
+        {
+            using var stream = Open(path);
+            using var json = new StreamingJson(stream);
+            return json.ReadValue();
+        }
+        catch (JsonException e) { throw new CrystalFormatException($"invalid JSON: {e.Message}", path, (int?)e.LineNumber + 1, e); }
+        catch (InvalidDataException e) { throw CorruptGzip(path, e); }
+    }
+
+    /// <summary>The error for gzip data that does not decompress (a <see cref="GZipStream"/> read threw <paramref name="e"/>).</summary>
+    internal static CrystalFormatException CorruptGzip(string path, InvalidDataException e) => new($"corrupt gzip data: {e.Message}", path, inner: e);
+
     /// <summary>
     /// The whole (decompressed) file as text; an empty or corrupt file is a <see cref="CrystalFormatException"/>, and so
     /// is binary data, found as it is read (so a large binary file is refused after its first bytes, not its whole size).
@@ -48,7 +65,7 @@ public static class StructureFileOpener
                 text.Append(chunk, 0, n);
             }
         }
-        catch (InvalidDataException e) { throw new CrystalFormatException($"corrupt gzip data: {e.Message}", path, inner: e); }
+        catch (InvalidDataException e) { throw CorruptGzip(path, e); }
         string result = text.ToString();
         if (string.IsNullOrWhiteSpace(result)) throw new CrystalFormatException("the file is empty.", path);
         return result;

@@ -2,9 +2,6 @@ using MoePS.Engine.Crystals;
 
 namespace MoePS.Engine.Graphs;
 
-/// <summary>A structure with atoms that have no neighbour within the graph radius; <see cref="Index"/> is its place in the list searched.</summary>
-public sealed record IsolatedStructure(int Index, Crystal Crystal, int[] Atoms);
-
 /// <summary>
 /// Finds atoms with no neighbour within the graph radius (one atom in a 1000 Å cell, a molecule in much vacuum).
 /// CGCNN gives such an atom only padding neighbours (index 0 at radius + 1, whose Gaussian features are ≈ 0), so

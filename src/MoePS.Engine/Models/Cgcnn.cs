@@ -40,6 +40,20 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
 
     public int ConvCount => Architecture.ConvCount;
 
+    /// <summary>
+    /// Copies <paramref name="tensors"/> (by state_dict name, converted to each tensor's dtype and shape) into this network's
+    /// state: a state of this architecture, such as another network's copy. A file's tensors go through
+    /// <see cref="Formats.CgcnnWeights.LoadStrict(Cgcnn, IReadOnlyDictionary{string, Tensor}, string)"/>, which checks them first.
+    /// </summary>
+    public void CopyState(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        foreach (var (name, target) in state_dict())
+            target.copy_(tensors[name].to(target.dtype).reshape(target.shape));
+    }
+
     /// <summary>The convolution layer <paramref name="index"/> (0-based), e.g. to fine-tune or freeze it.</summary>
     public CgcnnConvLayer Conv(int index) => convs[index];
 

@@ -1,6 +1,6 @@
-using MoePS.Engine.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Models;
 

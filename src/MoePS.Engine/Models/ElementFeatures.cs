@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Runtime;
-using MoePS.Engine.Models.Formats;
 
 namespace MoePS.Engine.Models;
 

@@ -1,10 +1,5 @@
-using MoePS.Engine.Models.Extractors;
-
 namespace MoePS.Engine.Models;
 
 /// <summary>A model's prediction for one crystal; Actual and AbsoluteError when the target is known, StdDev over several models.</summary>
 public sealed record Prediction(string Id, string Formula, double Predicted, string? Unit, double? Actual, double? AbsoluteError,
     double? StdDev, string Model, string Property);
-
-/// <summary>An extractor's feature vector (embedding) of one crystal.</summary>
-public sealed record CrystalFeature(string Id, string Formula, string Extractor, float[] Feature);

@@ -1,12 +1,9 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
-using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models;
-
-/// <summary>A crystal to predict, with its known target (null when unknown).</summary>
-public sealed record PredictionInput(Crystal Crystal, double? Actual);
 
 /// <summary>
 /// Predicts crystals with one or several models of the same property: graphs are built once per
@@ -51,11 +48,11 @@ public static class PropertyPredictor
         return results;
     }
 
-    /// <summary>The extractor's feature vector of each crystal.</summary>
-    public static IReadOnlyList<CrystalFeature> Features(Extractor extractor, IReadOnlyList<Crystal> crystals, ComputeDevice device)
+    /// <summary>The expert's feature vector of each crystal.</summary>
+    public static IReadOnlyList<CrystalFeature> Features(IExpert expert, IReadOnlyList<Crystal> crystals, ComputeDevice device)
     {
         if (crystals.Count == 0) return Array.Empty<CrystalFeature>();
-        var features = extractor.Features(GraphBatchBuilder.BuildAll(crystals, extractor.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
-        return crystals.Select((c, i) => new CrystalFeature(c.Id, c.Formula, extractor.Name, features[i])).ToList();
+        var features = expert.Features(GraphBatchBuilder.BuildAll(crystals, expert.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
+        return crystals.Select((c, i) => new CrystalFeature(c.Id, c.Formula, expert.Name, features[i])).ToList();
     }
 }

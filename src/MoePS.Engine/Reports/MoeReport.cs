@@ -1,14 +1,7 @@
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Reports;
-
-/// <summary>What <see cref="MoeReport.Write"/> produced.</summary>
-public sealed record ReportFiles(string Workbook, IReadOnlyList<string> Images, IReadOnlyList<string> Sheets)
-{
-    public override string ToString() => $"{Workbook} (+{Images.Count} PNG)";
-}
 
 /// <summary>
 /// The benchmark workbook: Summary (task × method: mean ± std over seeds beside the paper, paired wins over STL and

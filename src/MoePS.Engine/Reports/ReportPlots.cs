@@ -1,11 +1,8 @@
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Models;
 using ScottPlot;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Reports;
-
-/// <summary>One rendered figure: a file-name stem, a title and PNG bytes.</summary>
-public sealed record ReportImage(string Name, string Title, byte[] Png, int Width, int Height);
 
 /// <summary>The report's figures, drawn with ScottPlot and returned as PNG bytes.</summary>
 public static class ReportPlots

@@ -1,6 +1,6 @@
 using System.Globalization;
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Reports;

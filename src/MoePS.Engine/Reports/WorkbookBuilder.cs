@@ -7,14 +7,6 @@ using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
 
 namespace MoePS.Engine.Reports;
 
-/// <summary>One cell to write: text or a number (null = empty), in a style.</summary>
-public readonly record struct CellData(string? Text, double? Number, ReportStyle Style)
-{
-    public static CellData Of(string? text, ReportStyle style = ReportStyle.Default) => new(text, null, style);
-    public static CellData Of(double? number, ReportStyle style) =>
-        new(null, number is double d && double.IsFinite(d) ? d : null, style);
-}
-
 /// <summary>
 /// A small xlsx writer over the Open XML SDK: sheets made of a header row and data rows, each
 /// sheet's data an Excel table with column widths fitted to the content, colour scales, and
@@ -214,21 +206,5 @@ sealed class WorkbookBuilder : IDisposable
         string name = "";
         for (int n = index + 1; n > 0; n = (n - 1) / 26) name = (char)('A' + (n - 1) % 26) + name;
         return name;
-    }
-}
-
-/// <summary>A two-colour scale over a block of columns (header in row 1), like the paper's Fig. 4 shading.</summary>
-public sealed record ColourScale(int FirstColumn, int LastColumn, string LowColour = "FFFFFFFF", string HighColour = "FF2E75B6")
-{
-    internal ConditionalFormatting ToConditionalFormatting(int lastRow)
-    {
-        string range = $"{WorkbookBuilder.ColumnName(FirstColumn)}2:{WorkbookBuilder.ColumnName(LastColumn)}{lastRow}";
-        var rule = new ConditionalFormattingRule(new DocumentFormat.OpenXml.Spreadsheet.ColorScale(
-            new ConditionalFormatValueObject { Type = ConditionalFormatValueObjectValues.Number, Val = "0" },
-            new ConditionalFormatValueObject { Type = ConditionalFormatValueObjectValues.Max },
-            new DocumentFormat.OpenXml.Spreadsheet.Color { Rgb = LowColour },
-            new DocumentFormat.OpenXml.Spreadsheet.Color { Rgb = HighColour }))
-        { Type = ConditionalFormatValues.ColorScale, Priority = 1 };
-        return new ConditionalFormatting(rule) { SequenceOfReferences = new ListValue<StringValue> { InnerText = range } };
     }
 }

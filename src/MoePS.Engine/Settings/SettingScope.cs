@@ -1,4 +1,4 @@
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Settings;
 

@@ -1,10 +1,6 @@
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Training;
-
-/// <summary>A set of parameters that learn at one rate.</summary>
-public sealed record ParameterGroup(string Name, IReadOnlyList<TorchSharp.Modules.Parameter> Parameters, double LearningRate);
 
 /// <summary>
 /// A model bound to one dataset on one device, as the <c>Trainer</c> drives it. The model owns

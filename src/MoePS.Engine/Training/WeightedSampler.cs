@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 namespace MoePS.Engine.Training;
 
 /// <summary>

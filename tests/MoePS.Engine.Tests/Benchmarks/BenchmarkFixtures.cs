@@ -1,5 +1,6 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Tests.Benchmarks;
 

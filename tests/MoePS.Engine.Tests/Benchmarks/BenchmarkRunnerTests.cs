@@ -2,6 +2,7 @@ using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
 using MoePS.Engine.Training;
 using Xunit;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Tests.Benchmarks;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
 using Xunit;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Tests.Benchmarks;
 

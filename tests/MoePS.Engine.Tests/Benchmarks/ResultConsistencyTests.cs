@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using MoePS.Engine.Benchmarks;
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Mixture;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Benchmarks;

@@ -1,5 +1,4 @@
 using Xunit;
-using System.Diagnostics;
 using MoePS.Engine.Crystals;
 
 namespace MoePS.Engine.Tests.Crystals;
@@ -7,11 +6,9 @@ namespace MoePS.Engine.Tests.Crystals;
 public class MatminerDatasetReaderTests
 {
     [Fact]
-    public void ReadsExptEformWithTargetsIdsAndUnitQuickly()
+    public void ReadsExptEformWithTargetsIdsAndUnit()
     {
-        var watch = Stopwatch.StartNew();
         var (ds, skipped) = MatminerDatasetReader.Read(TestData.PathOf("tasks", "expt_eform.json.gz"));
-        watch.Stop();
         Assert.Equal(1709, ds.Count);
         Assert.Equal(0, skipped);
         Assert.Equal("expt_eform", ds.Name);
@@ -23,7 +20,6 @@ public class MatminerDatasetReaderTests
         Assert.StartsWith("mp-", ds.Entries[0].Crystal.Id);
         Assert.Equal(ds.Entries[0].Crystal.Id, ds.Entries[0].Extras["mpid"]);
         Assert.Equal(ds.Entries[0].Target, (double)ds.Entries[0].Crystal.Properties["Target"]!);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"reading took {watch.Elapsed}");
     }
 
     [Fact]

@@ -86,6 +86,33 @@ public class SplitTests
     }
 
     [Fact]
+    public void RandomSplitGivesTheSplitsItAlwaysGave()
+    {
+        // Recorded from the generator as written before it was shared with training (SplitMix64, modulo draws).
+        var a = RandomSplit.Create(20, seed: 7);
+        Assert.Equal(new[] { 4, 1, 2, 15, 16, 18, 9, 6, 13, 3, 8, 5, 19, 12 }, a.Train);
+        Assert.Equal(new[] { 17, 10, 11 }, a.Validation);
+        Assert.Equal(new[] { 0, 14, 7 }, a.Test);
+        var b = RandomSplit.Create(20, seed: -3);
+        Assert.Equal(new[] { 16, 19, 7, 0, 10, 14, 6, 18, 2, 17, 1, 8, 4, 3 }, b.Train);
+        Assert.Equal(new[] { 11, 15, 12 }, b.Validation);
+        Assert.Equal(new[] { 5, 9, 13 }, b.Test);
+    }
+
+    [Fact]
+    public void ACorruptGzipSplitFileIsAClearError()
+    {
+        using var tmp = new TempFolder();
+        string path = System.IO.Path.Combine(tmp.Path, "seed0.json.gz");
+        // A gzip header, then a deflate block of the reserved type 3, which no decompressor accepts.
+        File.WriteAllBytes(path, new byte[] { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff });
+
+        var e = Assert.Throws<CrystalFormatException>(() => SplitFile.Read(path, "t"));
+        Assert.Equal(path, e.Path);
+        Assert.Contains("corrupt gzip data", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RandomSplitRejectsBadFractions()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => RandomSplit.Create(10, 0, 0.9, 0.2));

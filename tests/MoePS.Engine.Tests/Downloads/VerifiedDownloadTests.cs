@@ -6,6 +6,7 @@ using MoePS.Engine.Runtime;
 using MoePS.Engine.Tests.Models;
 using MoePS.Engine.Tests.Training;
 using Xunit;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Engine.Tests.Downloads;
 

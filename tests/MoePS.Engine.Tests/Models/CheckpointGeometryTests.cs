@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using MoePS.Engine.Models;
 using MoePS.Engine.Models.Formats;
 using Xunit;
 

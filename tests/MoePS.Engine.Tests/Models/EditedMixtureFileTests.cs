@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Mixture;

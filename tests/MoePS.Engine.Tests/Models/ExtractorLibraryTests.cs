@@ -1,8 +1,8 @@
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
 using Xunit;
-using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.Engine.Tests.Models;
 

@@ -6,6 +6,7 @@ using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Mixture;
 using Xunit;
 using static TorchSharp.torch;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Tests.Models;
 

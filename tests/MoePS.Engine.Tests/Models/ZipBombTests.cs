@@ -3,6 +3,7 @@ using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Mixture;
 using Xunit;
+using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Tests.Models;
 

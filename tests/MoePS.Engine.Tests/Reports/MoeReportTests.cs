@@ -7,6 +7,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Reports;
 using MoePS.Engine.Tests.Benchmarks;
 using Xunit;
+using MoePS.Engine.Models.Mixture;
 
 namespace MoePS.Engine.Tests.Reports;
 

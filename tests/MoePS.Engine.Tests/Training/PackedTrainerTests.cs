@@ -2,6 +2,7 @@ using MoePS.Engine.Crystals;
 using MoePS.Engine.Training;
 using MoePS.Engine.Training.Packing;
 using Xunit;
+using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Tests.Training;
 

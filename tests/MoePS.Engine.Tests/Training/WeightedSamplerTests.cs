@@ -1,5 +1,6 @@
 using MoePS.Engine.Training;
 using Xunit;
+using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Tests.Training;
 

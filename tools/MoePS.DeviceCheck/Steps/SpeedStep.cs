@@ -6,6 +6,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Training;
+using MoePS.Engine.Models.Library;
 
 namespace MoePS.DeviceCheck.Steps;
 

@@ -3,7 +3,6 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using MoePS.Engine.Models;
 
 namespace MoePS.Engine.Models.Extractors;
 
@@ -74,7 +73,7 @@ public sealed class CgcnnTrainingTarget : ITrainingTarget, IDisposable
         return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().MoveToOuterDisposeScope());
     }
 
-    public void RestoreState(IReadOnlyDictionary<string, Tensor> state) => CgcnnWeights.LoadStrict(model, state, "captured training state");
+    public void RestoreState(IReadOnlyDictionary<string, Tensor> state) => model.CopyState(state);
 
     public void Dispose()
     {

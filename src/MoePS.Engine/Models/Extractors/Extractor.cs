@@ -4,19 +4,16 @@ using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using MoePS.Engine.Models;
+using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models.Extractors;
-
-/// <summary>Raw outputs, denormalised predictions and crystal features of a set of crystals, in row order.</summary>
-public sealed record ExtractorOutput(double[] Raw, double[] Predictions, float[][] Features);
 
 /// <summary>
 /// A CGCNN with everything needed to use it alone: its element-feature table, graph settings,
 /// label normaliser, source task, metrics and provenance. Its feature for a crystal is
 /// Softplus(mean over atoms after the last conv).
 /// </summary>
-public sealed class Extractor : IPropertyModel, IDisposable
+public sealed class Extractor : IPropertyModel, IExpert, IDisposable
 {
     /// <summary>Crystals per forward pass when predicting or extracting features.</summary>
     public const int EvaluationBatchSize = 256;
@@ -134,7 +131,7 @@ public sealed class Extractor : IPropertyModel, IDisposable
         lock (sync)
         {
             using var scope = NewDisposeScope();
-            CgcnnWeights.LoadStrict(copy, Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu()), $"extractor '{Name}'");
+            copy.CopyState(Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu()));
         }
         return new Extractor(name ?? Name, copy, Elements, GraphSettings, Normaliser, SourceTask, metrics ?? Metrics, provenance ?? Provenance);
     }

@@ -15,7 +15,7 @@ namespace MoePS.Engine.Models.Formats;
 /// </summary>
 public static class ExtractorBundle
 {
-    public const string Extension = ".moex";
+    public const string Extension = ModelFileExtensions.ExtractorBundle;
     public const string FormatName = "moeps-extractor";
     public const int FormatVersion = 1;
     const string WeightsEntry = "weights.safetensors";

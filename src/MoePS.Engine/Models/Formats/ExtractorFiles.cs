@@ -9,22 +9,21 @@ namespace MoePS.Engine.Models.Formats;
 /// <summary>Reads an extractor from any file MoePS understands: safetensors + sidecar, PyTorch checkpoint, or .moex bundle.</summary>
 public static class ExtractorFiles
 {
-    public static bool IsCheckpoint(string path) =>
-        path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pth.tar", StringComparison.OrdinalIgnoreCase)
-        || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCheckpoint(string path) => ModelFileExtensions.Among(path, ModelFileExtensions.Checkpoints) != null;
 
     /// <summary>Imports by extension; <paramref name="elements"/> overrides the element table for formats that do not carry one.</summary>
     public static Extractor Import(string path, ElementFeatures? elements = null)
     {
         TorchRuntime.EnsureLoaded();
         if (!File.Exists(path)) throw new FileNotFoundException($"Extractor file not found: {path}", path);
-        if (path.EndsWith(ExtractorBundle.Extension, StringComparison.OrdinalIgnoreCase))
+        if (ModelFileExtensions.Has(path, ModelFileExtensions.ExtractorBundle))
             return ExtractorBundle.Read(path);
-        if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
+        if (ModelFileExtensions.Has(path, ModelFileExtensions.Safetensors))
             return ExtractorSidecar.Load(path, elements ?? ElementTableNear(path));
         if (IsCheckpoint(path))
             return FromCheckpoint(path, elements);
-        throw new ArgumentException($"'{path}' is not an extractor file MoePS reads: use .safetensors (with its .json sidecar), .pth, .pth.tar or {ExtractorBundle.Extension}.");
+        throw new ArgumentException($"'{path}' is not an extractor file MoePS reads: use {ModelFileExtensions.Safetensors} (with its .json sidecar), " +
+            $"{string.Join(", ", ModelFileExtensions.Checkpoints)} or {ModelFileExtensions.ExtractorBundle}.");
     }
 
     /// <summary>
@@ -57,9 +56,8 @@ public static class ExtractorFiles
     static string StemOf(string path)
     {
         string name = Path.GetFileName(path);
-        foreach (string ext in new[] { ".pth.tar", ".pth", ".pt" })
-            if (name.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) return name[..^ext.Length];
-        return Path.GetFileNameWithoutExtension(name);
+        string? extension = ModelFileExtensions.Among(name, ModelFileExtensions.Checkpoints);
+        return extension != null ? name[..^extension.Length] : Path.GetFileNameWithoutExtension(name);
     }
 
     /// <summary>atom_init.json beside the weights or up to two folders above them (the data-folder layout), else the data folders.</summary>

@@ -17,7 +17,7 @@ namespace MoePS.Engine.Models.Formats;
 /// </summary>
 public static class MixtureFile
 {
-    public const string Extension = ".moem";
+    public const string Extension = ModelFileExtensions.Mixture;
     const string NetworkEntry = "network.safetensors";
 
     static readonly PackageManifest Package = new("moeps-mixture", 1, "mixture.json", "mixture", new JsonSerializerOptions

@@ -6,13 +6,6 @@ using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Models.Golden;
 
-/// <summary>One structure of the golden file with its reference neighbour list (as the paper's code built it) and its JSON entry.</summary>
-public sealed record GoldenStructure(string Task, int Row, Crystal Crystal, CrystalGraph Graph, JsonElement Json)
-{
-    /// <summary>The reference outputs of <paramref name="extractor"/> on this structure (raw_output, prediction, conv_feature).</summary>
-    public JsonElement Output(string extractor) => Json.GetProperty("outputs").GetProperty(extractor);
-}
-
 /// <summary>
 /// The data folder's golden/cgcnn_golden.json: structures of three paper tasks with the neighbour lists and the float32
 /// eval-mode outputs that the paper's own code (rees-c/MoE) computed for three of its extractors. A re-implementation

@@ -29,7 +29,7 @@ internal sealed class FrozenConvolutions : nn.Module
                 stacked.Add(new StackedConvLayer(g.Members.Select(i => ConvLayerWeights.Of(extractors[i].Model.Conv(depth))).ToArray()));
             layers.Add(stacked);
         }
-        register_module("layers", layers);
+        RegisterComponents();
         foreach (var p in parameters()) p.requires_grad = false;
     }
 

@@ -17,12 +17,13 @@ namespace MoePS.Engine.Models.Mixture;
 internal sealed class MixtureNetwork : nn.Module
 {
     readonly IReadOnlyList<ExtractorGroup> groups;
+    // The submodules in the order of their parameters (RegisterComponents takes the fields in declaration order).
+    readonly FrozenConvolutions? frozen;
     readonly ModuleList<ModuleList<StackedConvLayer>> convs = new();
     readonly TopKGate gate;
     readonly ModuleList<MlpHead> heads = new();
     readonly int[] featureLengths;
     readonly Aggregation aggregation;
-    readonly FrozenConvolutions? frozenConvs;
     readonly bool runsFrozenConvolutions;
 
     public MixtureNetwork(IReadOnlyList<Extractor> extractors, MixtureOptions options, int topK) : base(nameof(MixtureNetwork))
@@ -43,10 +44,7 @@ internal sealed class MixtureNetwork : nn.Module
         // The one place the mode is branched on: whether the mixture keeps frozen convolutions of its own (Adapt, Batch),
         // whether they re-estimate their statistics once (Adapt) or run in every step (Batch).
         if (FrozenNormalization != FrozenNormalization.Source)
-        {
-            frozenConvs = new FrozenConvolutions(extractors, groups, options.FineTuneLayers);
-            register_module("frozen", frozenConvs);
-        }
+            frozen = new FrozenConvolutions(extractors, groups, options.FineTuneLayers);
         AdaptsFrozenStatistics = FrozenNormalization == FrozenNormalization.Adapt;
         runsFrozenConvolutions = FrozenNormalization == FrozenNormalization.Batch;
         gate = new TopKGate(extractors.Count, topK);
@@ -54,9 +52,7 @@ internal sealed class MixtureNetwork : nn.Module
             foreach (int f in featureLengths) heads.Add(new MlpHead(f, options.HeadLayers, options.HiddenSize));
         else
             heads.Add(new MlpHead(aggregation.IsConcatenation() ? featureLengths.Sum() : featureLengths[0], options.HeadLayers, options.HiddenSize));
-        register_module("convs", convs);
-        register_module("gate", gate);
-        register_module("heads", heads);
+        RegisterComponents();
     }
 
     public int FineTuneLayers { get; }
@@ -71,13 +67,13 @@ internal sealed class MixtureNetwork : nn.Module
     public IReadOnlyList<ExtractorGroup> Groups => groups;
 
     /// <summary>The frozen convolutions with the mixture's own statistics (Adapt and Batch), or null (Source).</summary>
-    public FrozenConvolutions? FrozenConvolutions => frozenConvs;
+    public FrozenConvolutions? FrozenConvolutions => frozen;
 
     /// <summary>
     /// How many convolutions of its own network an extractor runs to give the frozen features: all frozen ones with
     /// Source; none (only the embedding) when the mixture has its own frozen convolutions.
     /// </summary>
-    public int ExtractorConvs(ExtractorGroup group) => frozenConvs == null ? group.Architecture.ConvCount - FineTuneLayers : 0;
+    public int ExtractorConvs(ExtractorGroup group) => frozen == null ? group.Architecture.ConvCount - FineTuneLayers : 0;
 
     /// <summary>The fine-tuned layer at <paramref name="depth"/> (0 = first fine-tuned) of extractor <paramref name="extractor"/>.</summary>
     public ConvLayerWeights FineTunedLayer(int extractor, int depth)
@@ -121,12 +117,12 @@ internal sealed class MixtureNetwork : nn.Module
     /// <summary>
     /// Normalised predictions [crystals] of a batch.
     /// </summary>
-    /// <param name="frozen">Per group, the cached frozen atom features of every atom of the data, [atoms, members, F] (see <see cref="FrozenFeatures"/>).</param>
+    /// <param name="frozenAtoms">Per group, the cached frozen atom features of every atom of the data, [atoms, members, F] (see <see cref="FrozenFeatures"/>).</param>
     /// <param name="batch">The crystals.</param>
     /// <param name="active">The active extractors (from the gate), ascending.</param>
-    public Tensor Forward(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
+    public Tensor Forward(IReadOnlyList<Tensor> frozenAtoms, GraphBatch batch, int[] active)
     {
-        var features = ExtractorFeatures(frozen, batch, active);
+        var features = ExtractorFeatures(frozenAtoms, batch, active);
         return Combine(features, ExtractorWeights(active), active, batch.CrystalCount);
     }
 
@@ -137,7 +133,7 @@ internal sealed class MixtureNetwork : nn.Module
     public Tensor ExtractorWeights(int[] active) => aggregation == Aggregation.PaperConcat ? gate.Theta.alias() : gate.Scores(active);
 
     /// <summary>E_i(x) for each active extractor i, [crystals, F_i], keyed by extractor index.</summary>
-    public Dictionary<int, Tensor> ExtractorFeatures(IReadOnlyList<Tensor> frozen, GraphBatch batch, int[] active)
+    public Dictionary<int, Tensor> ExtractorFeatures(IReadOnlyList<Tensor> frozenAtoms, GraphBatch batch, int[] active)
     {
         var result = new Dictionary<int, Tensor>();
         long n = batch.AtomIndex.shape[0];
@@ -146,9 +142,9 @@ internal sealed class MixtureNetwork : nn.Module
         {
             int[] local = groups[g].LocalPositions(active);
             if (local.Length == 0) continue;
-            var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozen[g].device);
-            var x = frozen[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
-            if (runsFrozenConvolutions) x = frozenConvs!.Run(g, local, x, batch.NeighbourIndex, edges);
+            var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozenAtoms[g].device);
+            var x = frozenAtoms[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
+            if (runsFrozenConvolutions) x = frozen!.Run(g, local, x, batch.NeighbourIndex, edges);
             foreach (var layer in convs[g]) x = layer.Forward(local, x, batch.NeighbourIndex, edges);
             long k = local.Length, f = x.shape[2];
             var pooled = Cgcnn.FeatureFromAtoms(x.reshape(n, k * f), batch).view(batch.CrystalCount, k, f);

@@ -19,8 +19,10 @@ public sealed class StackedConvLayer : nn.Module
     /// <summary>PyTorch's BatchNorm momentum: the weight of a training batch's statistics in the running ones.</summary>
     public const double DefaultMomentum = 0.1;
 
-    readonly Parameter wSelf, wNbr, wEdge, bias, bn1Weight, bn1Bias, bn2Weight, bn2Bias;
-    readonly Tensor bn1Mean, bn1Var, bn2Mean, bn2Var;
+#pragma warning disable IDE1006 // the state_dict names, which saved mixtures hold
+    readonly Parameter w_self, w_nbr, w_edge, bias, bn1_weight, bn1_bias, bn2_weight, bn2_bias;
+    readonly Tensor bn1_running_mean, bn1_running_var, bn2_running_mean, bn2_running_var;
+#pragma warning restore IDE1006
     readonly int[] passes;
 
     public StackedConvLayer(IReadOnlyList<ConvLayerWeights> layers) : base(nameof(StackedConvLayer))
@@ -37,31 +39,20 @@ public sealed class StackedConvLayer : nn.Module
         using (no_grad())
         {
             var fc = stack(layers.Select(l => l.FcWeight.to(ScalarType.Float32)).ToArray());
-            wSelf = new Parameter(fc[.., .., ..f].contiguous());
-            wNbr = new Parameter(fc[.., .., f..(2 * f)].contiguous());
-            wEdge = new Parameter(fc[.., .., (2 * f)..].contiguous());
+            w_self = new Parameter(fc[.., .., ..f].contiguous());
+            w_nbr = new Parameter(fc[.., .., f..(2 * f)].contiguous());
+            w_edge = new Parameter(fc[.., .., (2 * f)..].contiguous());
             bias = new Parameter(stack(layers.Select(l => l.FcBias).ToArray()).to(ScalarType.Float32));
-            bn1Weight = new Parameter(stack(layers.Select(l => l.Bn1Weight).ToArray()).to(ScalarType.Float32));
-            bn1Bias = new Parameter(stack(layers.Select(l => l.Bn1Bias).ToArray()).to(ScalarType.Float32));
-            bn2Weight = new Parameter(stack(layers.Select(l => l.Bn2Weight).ToArray()).to(ScalarType.Float32));
-            bn2Bias = new Parameter(stack(layers.Select(l => l.Bn2Bias).ToArray()).to(ScalarType.Float32));
-            bn1Mean = stack(layers.Select(l => l.Bn1RunningMean).ToArray()).to(ScalarType.Float32);
-            bn1Var = stack(layers.Select(l => l.Bn1RunningVar).ToArray()).to(ScalarType.Float32);
-            bn2Mean = stack(layers.Select(l => l.Bn2RunningMean).ToArray()).to(ScalarType.Float32);
-            bn2Var = stack(layers.Select(l => l.Bn2RunningVar).ToArray()).to(ScalarType.Float32);
+            bn1_weight = new Parameter(stack(layers.Select(l => l.Bn1Weight).ToArray()).to(ScalarType.Float32));
+            bn1_bias = new Parameter(stack(layers.Select(l => l.Bn1Bias).ToArray()).to(ScalarType.Float32));
+            bn2_weight = new Parameter(stack(layers.Select(l => l.Bn2Weight).ToArray()).to(ScalarType.Float32));
+            bn2_bias = new Parameter(stack(layers.Select(l => l.Bn2Bias).ToArray()).to(ScalarType.Float32));
+            bn1_running_mean = stack(layers.Select(l => l.Bn1RunningMean).ToArray()).to(ScalarType.Float32);
+            bn1_running_var = stack(layers.Select(l => l.Bn1RunningVar).ToArray()).to(ScalarType.Float32);
+            bn2_running_mean = stack(layers.Select(l => l.Bn2RunningMean).ToArray()).to(ScalarType.Float32);
+            bn2_running_var = stack(layers.Select(l => l.Bn2RunningVar).ToArray()).to(ScalarType.Float32);
         }
-        register_parameter("w_self", wSelf);
-        register_parameter("w_nbr", wNbr);
-        register_parameter("w_edge", wEdge);
-        register_parameter("bias", bias);
-        register_parameter("bn1_weight", bn1Weight);
-        register_parameter("bn1_bias", bn1Bias);
-        register_parameter("bn2_weight", bn2Weight);
-        register_parameter("bn2_bias", bn2Bias);
-        register_buffer("bn1_running_mean", bn1Mean);
-        register_buffer("bn1_running_var", bn1Var);
-        register_buffer("bn2_running_mean", bn2Mean);
-        register_buffer("bn2_running_var", bn2Var);
+        RegisterComponents();
     }
 
     public int Count { get; }
@@ -105,10 +96,10 @@ public sealed class StackedConvLayer : nn.Module
     internal void ResetRunningStatistics()
     {
         using var _ = no_grad();
-        bn1Mean.zero_();
-        bn2Mean.zero_();
-        bn1Var.fill_(1);
-        bn2Var.fill_(1);
+        bn1_running_mean.zero_();
+        bn2_running_mean.zero_();
+        bn1_running_var.fill_(1);
+        bn2_running_var.fill_(1);
     }
 
     Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges, double momentum)
@@ -118,17 +109,17 @@ public sealed class StackedConvLayer : nn.Module
 
         // v_i and v_j projections per extractor: [k, n, F] × [k, F, 2F] → [n, k, 2F].
         var atomsByExtractor = atoms.transpose(0, 1);
-        var self = matmul(atomsByExtractor, wSelf.index_select(0, selected).transpose(1, 2)).transpose(0, 1)
+        var self = matmul(atomsByExtractor, w_self.index_select(0, selected).transpose(1, 2)).transpose(0, 1)
             + bias.index_select(0, selected);
-        var nbr = matmul(atomsByExtractor, wNbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
+        var nbr = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
         // u_ij projection of all k extractors at once: [n·M, E] × [E, k·2F].
-        var edgeWeights = wEdge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
+        var edgeWeights = w_edge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
         var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)));
         z = (z.view(n, m, k, 2 * f) + self.unsqueeze(1)).view(n * m, k * 2 * f);
 
-        z = BatchNorm(z, selected, bn1Weight, bn1Bias, bn1Mean, bn1Var, momentum).view(n, m, k, 2, f);
+        z = BatchNorm(z, selected, bn1_weight, bn1_bias, bn1_running_mean, bn1_running_var, momentum).view(n, m, k, 2, f);
         var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
-        summed = BatchNorm(summed.view(n, k * f), selected, bn2Weight, bn2Bias, bn2Mean, bn2Var, momentum).view(n, k, f);
+        summed = BatchNorm(summed.view(n, k * f), selected, bn2_weight, bn2_bias, bn2_running_mean, bn2_running_var, momentum).view(n, k, f);
         return nn.functional.softplus(atoms + summed);
     }
 
@@ -158,8 +149,8 @@ public sealed class StackedConvLayer : nn.Module
     {
         using var _ = no_grad();
         return new ConvLayerWeights(
-            cat(new[] { wSelf[index], wNbr[index], wEdge[index] }, 1).clone(), bias[index].clone(),
-            bn1Weight[index].clone(), bn1Bias[index].clone(), bn1Mean[index].clone(), bn1Var[index].clone(),
-            bn2Weight[index].clone(), bn2Bias[index].clone(), bn2Mean[index].clone(), bn2Var[index].clone());
+            cat(new[] { w_self[index], w_nbr[index], w_edge[index] }, 1).clone(), bias[index].clone(),
+            bn1_weight[index].clone(), bn1_bias[index].clone(), bn1_running_mean[index].clone(), bn1_running_var[index].clone(),
+            bn2_weight[index].clone(), bn2_bias[index].clone(), bn2_running_mean[index].clone(), bn2_running_var[index].clone());
     }
 }

@@ -20,7 +20,7 @@ public sealed class TopKGate : nn.Module
         ExtractorCount = extractorCount;
         TopK = topK;
         theta = new Parameter(ones(extractorCount, dtype: ScalarType.Float32));
-        register_parameter("theta", theta);
+        RegisterComponents();
     }
 
     /// <summary>Why k = <paramref name="topK"/> cannot gate <paramref name="extractorCount"/> extractors, or null when it can.</summary>

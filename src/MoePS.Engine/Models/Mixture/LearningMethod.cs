@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
-using MoePS.Engine.Models.Mixture;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>
 /// How a model learns its task, in the names the paper compares (Chang, Wang &amp; Ertekin, npj Comput.

@@ -1,8 +1,8 @@
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
-using MoePS.Engine.Models;
 
-namespace MoePS.Engine.Models.Extractors;
+namespace MoePS.Engine.Models.Library;
 
 /// <summary>
 /// Finds the paper's extractors by name: in each data folder ($MOEPS_DATA_PATH, then the user
@@ -43,12 +43,12 @@ public static class ExtractorLibrary
             string dir = Path.Combine(folder, "extractors");
             string[] candidates =
             {
-                Path.Combine(dir, name + ".safetensors"),
-                Path.Combine(dir, name + ExtractorBundle.Extension),
-                Path.Combine(dir, "pytorch", name + ".pth.tar"),
+                Path.Combine(dir, name + ModelFileExtensions.Safetensors),
+                Path.Combine(dir, name + ModelFileExtensions.ExtractorBundle),
+                Path.Combine(dir, "pytorch", name + ModelFileExtensions.TorchCheckpoint),
             };
             foreach (string c in candidates)
-                if (File.Exists(c) && (!c.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || File.Exists(ExtractorSidecar.SidecarPathOf(c))))
+                if (File.Exists(c) && (!ModelFileExtensions.Has(c, ModelFileExtensions.Safetensors) || File.Exists(ExtractorSidecar.SidecarPathOf(c))))
                     return c;
         }
         return null;
@@ -58,8 +58,8 @@ public static class ExtractorLibrary
         CancellationToken cancel)
     {
         string cache = DataLocations.CacheFolder();
-        string bundle = Path.Combine(cache, "extractors", entry.Name + ExtractorBundle.Extension);
-        string checkpoint = Path.Combine(cache, "extractors", "pytorch", entry.Name + ".pth.tar");
+        string bundle = Path.Combine(cache, "extractors", entry.Name + ModelFileExtensions.ExtractorBundle);
+        string checkpoint = Path.Combine(cache, "extractors", "pytorch", entry.Name + ModelFileExtensions.TorchCheckpoint);
         string elementTable = Path.Combine(cache, ElementFeatures.DefaultFileName);
         if (VerifiedDownload.DisabledBy() != null)
             throw new FileNotFoundException(WhereToPut(entry, checkpoint, elementTable, "downloads are disabled ($" + VerifiedDownload.OfflineVariable + ")"), entry.Name);
@@ -96,7 +96,7 @@ public static class ExtractorLibrary
     /// <summary>The failure, and where the files can be put by hand: the download's own cache paths first.</summary>
     static string WhereToPut(PaperExtractorEntry entry, string checkpoint, string elementTable, string reason) =>
         $"Extractor '{entry.Name}' was not found locally and {reason}. Download {entry.DownloadUrl} yourself and save it as {checkpoint}, " +
-        $"with {PaperExtractors.RawUrl(PaperExtractors.ElementTablePath)} as {elementTable}; or put extractors/{entry.Name}.safetensors with its .json sidecar " +
-        $"(and atom_init.json at the folder's root), or extractors/pytorch/{entry.Name}.pth.tar, under one of: " +
+        $"with {PaperExtractors.RawUrl(PaperExtractors.ElementTablePath)} as {elementTable}; or put extractors/{entry.Name}{ModelFileExtensions.Safetensors} with its .json sidecar " +
+        $"(and atom_init.json at the folder's root), or extractors/pytorch/{entry.Name}{ModelFileExtensions.TorchCheckpoint}, under one of: " +
         string.Join(", ", DataLocations.DataFolders()) + $" (set ${DataLocations.DataPathVariable}).";
 }

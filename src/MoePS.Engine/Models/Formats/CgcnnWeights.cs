@@ -3,9 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
-using MoePS.Engine.Models.Formats;
 
-namespace MoePS.Engine.Models;
+namespace MoePS.Engine.Models.Formats;
 
 /// <summary>Moves a <see cref="Cgcnn"/>'s state (parameters and BatchNorm buffers) in and out, by PyTorch state_dict names.</summary>
 public static class CgcnnWeights
@@ -30,10 +29,7 @@ public static class CgcnnWeights
             if (!bothScalar && !target.shape.SequenceEqual(given.shape))
                 throw new ExtractorFormatException(source, $"tensor '{name}' has shape {Shape(given.shape)}; the architecture needs {Shape(target.shape)}.");
         }
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        foreach (var (name, target) in expected)
-            target.copy_(tensors[name].to(target.dtype).reshape(target.shape));
+        model.CopyState(tensors);
     }
 
     public static void LoadStrict(Cgcnn model, SafetensorsFile file, string source)

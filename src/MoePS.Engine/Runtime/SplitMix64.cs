@@ -1,4 +1,4 @@
-namespace MoePS.Engine.Training;
+namespace MoePS.Engine.Runtime;
 
 /// <summary>
 /// A small deterministic random generator (SplitMix64). Its sequence depends only on the seed,

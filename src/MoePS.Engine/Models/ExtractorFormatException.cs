@@ -1,5 +1,5 @@
 
-namespace MoePS.Engine.Models.Formats;
+namespace MoePS.Engine.Models;
 
 /// <summary>A weight file, sidecar, checkpoint or bundle is malformed or does not fit the model.</summary>
 public sealed class ExtractorFormatException : Exception

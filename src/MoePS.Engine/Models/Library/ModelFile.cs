@@ -1,7 +1,8 @@
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Mixture;
 
-namespace MoePS.Engine.Models.Formats;
+namespace MoePS.Engine.Models.Library;
 
 /// <summary>Any model file by its extension: a mixture (.moem), or an extractor (.moex, .safetensors, .pth, .pth.tar).</summary>
 public static class ModelFile
