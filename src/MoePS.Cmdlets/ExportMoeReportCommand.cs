@@ -6,7 +6,15 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Writes benchmark results to an Excel workbook with summary, runs, gate scores and plots.</para>
-/// <para type="description">The workbook has a Summary sheet (task × method: mean and std of test MAE over the seeds, best per task in bold, the paper's mean ± std, the paired difference and seeds won against STL and TL), a Details sheet (the rest of each summary row: k, extractors, rows, improvement over STL, the paper's numbers apart, the distance to them, validation MAE, time), a Runs sheet (every run), a GateScores sheet (task × extractor with a colour scale, as the paper's Fig. 4) and a Plots sheet. The plots — improvement over STL vs dataset size (Fig. 2), the gate-score heatmap (Fig. 4) and predicted-vs-actual parity plots per task — are also written as PNG files beside the workbook, named &lt;workbook&gt;.&lt;plot&gt;.png. Files are written atomically and together: an existing workbook or PNG is replaced only with -Force (without it, an error names each), and an export that fails leaves none of them behind.</para>
+/// <para type="description">The workbook has a Summary sheet (task × method: mean and std of test MAE over the seeds,
+/// best per task in bold, the paper's mean ± std, the paired difference and seeds won against STL and TL), a Details
+/// sheet (the rest of each summary row: k, extractors, rows, improvement over STL, the paper's numbers apart, the
+/// distance to them, validation MAE, time), a Runs sheet (every run), a GateScores sheet (task × extractor with a
+/// colour scale, as the paper's Fig. 4) and a Plots sheet. The plots — improvement over STL vs dataset size (Fig. 2),
+/// the gate-score heatmap (Fig. 4) and predicted-vs-actual parity plots per task — are also written as PNG files beside
+/// the workbook, named &lt;workbook&gt;.&lt;plot&gt;.png. Files are written atomically and together: an existing
+/// workbook or PNG is replaced only with -Force (without it, an error names each), and an export that fails leaves none
+/// of them behind.</para>
 /// <example><code>Export-MoeReport -ResultPath results.jsonl -Path results.xlsx</code></example>
 /// <example><code>Invoke-MoeBenchmark -Config examples/quick.yaml | Export-MoeReport quick.xlsx -Force -PassThru</code></example>
 /// </summary>

@@ -13,10 +13,38 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Runs a benchmark — tasks × methods × seeds of STL, TL and mixtures — appending each result to a result file as it finishes.</para>
-/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations (or MoE with -Aggregation), PaperEnsemble and PaperConcat the paper code's forms of them (its Table 1). One BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run claimed by another live benchmark is left to it with a warning, and waited for once this benchmark's own runs are done (its result is read back from the file, or the run is done here if the other gives it up), so that each benchmark outputs the whole plan in plan order. A failed run is a non-terminating error naming its task, method and seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
-/// <para type="description">TL and mixture runs that differ only in their seed (the seeds of one method on one task) train together as one pack: the crystal graphs and frozen features are built once, the runs' parameters are stacked and stepped by one optimiser, and each run keeps its own split, shuffling, head initialisation, label normaliser, early stop and best model, so its result is the one it would have alone (equal to the last bit on the tested CPU). Each run of a pack is appended to -ResultPath as soon as it ends (one that stops early does not wait for the others), runs already in the result file or claimed by another benchmark are left out of the pack, and each run of the pack is claimed. STL runs, Ensemble mixtures with -TopK below their number of extractors, and runs under -Scheduler Slurm (one run per array task) train one by one; -NoPack trains every run on its own.</para>
-/// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the file's; paths given as parameters are relative to the current location.</para>
-/// <para type="description">With -Scheduler Slurm, the plan's pending runs go to Slurm as one job array (one array task per run) and the cmdlet returns at once with a job (Get-Job, Wait-Job, Receive-Job for the BenchmarkResults, Stop-Job, Remove-Job; Get-MoeSlurmJob re-attaches from another shell). Each array task runs this installation of MoePS on its node's device and appends its result to the same result file, so the result file and the module must be on a file system the nodes share.</para>
+/// <para type="description">Each run trains on split K of its task for seed K (splits/seedK.json of the paper where it
+/// has the task, else a random 70/15/15 split by the seed) and tests on the test rows. STL is a CGCNN trained from
+/// scratch; TL a mixture of one extractor (-TransferFrom, default mp_eform); MoE a gated mixture of -Extractor
+/// (default: every paper extractor available) with k = -TopK; Ensemble and Concat are mixtures with those aggregations
+/// (or MoE with -Aggregation), PaperEnsemble and PaperConcat the paper code's forms of them (its Table 1). One
+/// BenchmarkResult per run of the plan is written to the pipeline in plan order (flat, so Export-Csv and Export-Excel
+/// work), and each run trained is appended at once to -ResultPath (JSON Lines), so a killed benchmark loses only the
+/// run in progress. Rerunning with the same -ResultPath doesn't redo the runs already in it (same task, method, seed
+/// and settings): they are read back and output with FromResultFile set, so the output of a resumed benchmark is still
+/// the whole plan. Several Invoke-MoeBenchmark (on one machine or many sharing the folder) may write to the same
+/// -ResultPath: each run is claimed in the folder "&lt;ResultPath&gt;.claims" before it starts and done once; a run
+/// claimed by another live benchmark is left to it with a warning, and waited for once this benchmark's own runs are
+/// done (its result is read back from the file, or the run is done here if the other gives it up), so that each
+/// benchmark outputs the whole plan in plan order. A failed run is a non-terminating error naming its task, method and
+/// seed, and the others go on; Ctrl+C stops after saving what is finished.</para>
+/// <para type="description">TL and mixture runs that differ only in their seed (the seeds of one method on one task)
+/// train together as one pack: the crystal graphs and frozen features are built once, the runs' parameters are stacked
+/// and stepped by one optimiser, and each run keeps its own split, shuffling, head initialisation, label normaliser,
+/// early stop and best model, so its result is the one it would have alone (equal to the last bit on the tested CPU).
+/// Each run of a pack is appended to -ResultPath as soon as it ends (one that stops early does not wait for the
+/// others), runs already in the result file or claimed by another benchmark are left out of the pack, and each run of
+/// the pack is claimed. STL runs, Ensemble mixtures with -TopK below their number of extractors, and runs under
+/// -Scheduler Slurm (one run per array task) train one by one; -NoPack trains every run on its own.</para>
+/// <para type="description">With -Config, the plan comes from a YAML experiment file (examples/*.yaml); its relative
+/// resultPath, reportPath and splitPath are relative to the YAML file's folder, and a reportPath gets the workbook
+/// (Export-MoeReport) of every result in the file when the plan ends. -ResultPath, -SplitPath and -Device override the
+/// file's; paths given as parameters are relative to the current location.</para>
+/// <para type="description">With -Scheduler Slurm, the plan's pending runs go to Slurm as one job array (one array task
+/// per run) and the cmdlet returns at once with a job (Get-Job, Wait-Job, Receive-Job for the BenchmarkResults,
+/// Stop-Job, Remove-Job; Get-MoeSlurmJob re-attaches from another shell). Each array task runs this installation of
+/// MoePS on its node's device and appends its result to the same result file, so the result file and the module must be
+/// on a file system the nodes share.</para>
 /// </summary>
 /// <example>
 /// <code>Invoke-MoeBenchmark -Task jarvis_2d_gap_tbmbj, jarvis_2d_exfoliation -Method STL, TL, MoE -Seed (0..4) -ResultPath results.jsonl</code>
@@ -49,12 +77,14 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ConfigSet)]
     public string Config { get; set; } = "";
 
-    /// <summary><para type="description">Tasks: the paper's task keys (or Matbench set names), or CrystalDataset objects (Import-CrystalDataset), which may come from the pipeline.</para></summary>
+    /// <summary><para type="description">Tasks: the paper's task keys (or Matbench set names), or CrystalDataset
+    /// objects (Import-CrystalDataset), which may come from the pipeline.</para></summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TaskSet)]
     [ArgumentCompleter(typeof(DatasetNameCompleter))]
     public object[] Task { get; set; } = Array.Empty<object>();
 
-    /// <summary><para type="description">Methods to compare: STL, TL, MoE, Ensemble, Concat, and the paper code's PaperEnsemble and PaperConcat (every extractor, no -TopK). Default: STL, TL, MoE.</para></summary>
+    /// <summary><para type="description">Methods to compare: STL, TL, MoE, Ensemble, Concat, and the paper code's
+    /// PaperEnsemble and PaperConcat (every extractor, no -TopK). Default: STL, TL, MoE.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public LearningMethod[] Method { get; set; } = { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE };
 
@@ -68,11 +98,14 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int? TopK { get; set; }
 
-    /// <summary><para type="description">Aggregation of -Method MoE: Add (the paper's), Concat, Ensemble, PaperConcat or PaperEnsemble; MoE runs are then reported as that method.</para></summary>
+    /// <summary><para type="description">Aggregation of -Method MoE: Add (the paper's), Concat, Ensemble, PaperConcat
+    /// or PaperEnsemble; MoE runs are then reported as that method.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public Aggregation? Aggregation { get; set; }
 
-    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50; within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol) or Fast (200 epochs, patience 50;
+    /// within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on
+    /// larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
 
@@ -81,7 +114,8 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int Epochs { get; set; } = RunSettings.Epochs.Default;
 
-    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default: the paper's (that of -Preset).</para></summary>
+    /// <summary><para type="description">Early stop after this many epochs without a better validation MAE. Default:
+    /// the paper's (that of -Preset).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(1, int.MaxValue)]
     public int Patience { get; set; } = RunSettings.Patience.Default;
@@ -91,7 +125,8 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int BatchSize { get; set; } = RunSettings.BatchSize.Default;
 
-    /// <summary><para type="description">Base learning rate (of STL with -StlRecipe PaperText, and of the head and gate of TL and mixtures). Default: the paper's.</para></summary>
+    /// <summary><para type="description">Base learning rate (of STL with -StlRecipe PaperText, and of the head and gate
+    /// of TL and mixtures). Default: the paper's.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     [ValidateRange(double.Epsilon, double.MaxValue)]
     public double LearningRate { get; set; } = RunSettings.LearningRate.Default;
@@ -116,7 +151,9 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ValidateRange(0.0, double.MaxValue)]
     public double GateRegularization { get; set; } = RunSettings.GateRegularization.Default;
 
-    /// <summary><para type="description">BatchNorm statistics of the extractors' frozen layers in TL and mixtures: Source (the default, the extractors' own), Adapt (re-estimated on each run's training rows) or Batch (the paper's code: train mode every step; slow). See New-MixtureModel.</para></summary>
+    /// <summary><para type="description">BatchNorm statistics of the extractors' frozen layers in TL and mixtures:
+    /// Source (the default, the extractors' own), Adapt (re-estimated on each run's training rows) or Batch (the
+    /// paper's code: train mode every step; slow). See New-MixtureModel.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public FrozenNormalization FrozenNormalization { get; set; } = RunSettings.FrozenNormalization.Default;
 
@@ -135,24 +172,32 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     [ValidateRange(0, int.MaxValue)]
     public int FineTuneLayers { get; set; } = RunSettings.FineTuneLayers.Default;
 
-    /// <summary><para type="description">Where the mixtures' gate θ starts: Ones (the paper's, the default) or Probe (from a relevance probe of each extractor on the run's training and validation rows). See New-MixtureModel.</para></summary>
+    /// <summary><para type="description">Where the mixtures' gate θ starts: Ones (the paper's, the default) or Probe
+    /// (from a relevance probe of each extractor on the run's training and validation rows). See
+    /// New-MixtureModel.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public GateStart GateStart { get; set; } = RunSettings.GateStart.Default;
 
-    /// <summary><para type="description">STL's optimiser: PaperText (the default: Adam at 0.01, as the paper's text says) or PaperCode (SGD at 0.02, momentum 0.9, cosine to 1e-5: the paper's main_singletask.py, which produced its Table 3 STL column).</para></summary>
+    /// <summary><para type="description">STL's optimiser: PaperText (the default: Adam at 0.01, as the paper's text
+    /// says) or PaperCode (SGD at 0.02, momentum 0.9, cosine to 1e-5: the paper's main_singletask.py, which produced
+    /// its Table 3 STL column).</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public SingleTaskRecipe StlRecipe { get; set; } = RunSettings.StlRecipe.Default;
 
-    /// <summary><para type="description">Folder of the split files seedK.json. Default: splits/ under $env:MOEPS_DATA_PATH; tasks without a split there get a random split by seed.</para></summary>
+    /// <summary><para type="description">Folder of the split files seedK.json. Default: splits/ under
+    /// $env:MOEPS_DATA_PATH; tasks without a split there get a random split by seed.</para></summary>
     [Parameter]
     public string? SplitPath { get; set; }
 
-    /// <summary><para type="description">The JSON Lines result file: finished runs are appended as they end and skipped on a rerun. Required with -Task; with -Config it replaces the plan's resultPath.</para></summary>
+    /// <summary><para type="description">The JSON Lines result file: finished runs are appended as they end and skipped
+    /// on a rerun. Required with -Task; with -Config it replaces the plan's resultPath.</para></summary>
     [Parameter(Mandatory = true, ParameterSetName = TaskSet)]
     [Parameter(ParameterSetName = ConfigSet)]
     public string? ResultPath { get; set; }
 
-    /// <summary><para type="description">Train every run on its own, one after another, instead of the seeds of a TL or mixture method on a task as one pack. Packing gives the same results and is not slower on the CPU (bench: pack.speed); this switch is for comparing the two.</para></summary>
+    /// <summary><para type="description">Train every run on its own, one after another, instead of the seeds of a TL or
+    /// mixture method on a task as one pack. Packing gives the same results and is not slower on the CPU (bench:
+    /// pack.speed); this switch is for comparing the two.</para></summary>
     [Parameter]
     public SwitchParameter NoPack { get; set; }
 

@@ -8,7 +8,10 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Combines pre-trained extractors into an (untrained) mixture of experts.</para>
-/// <para type="description">The gate θ starts at ones and keeps the TopK largest (G = Softmax(KeepTopK(θ, k))); Add sums the gated extractor features, Concat puts them side by side, Ensemble gives each extractor its own head and weights the predictions by the gate. Each extractor's last -FineTuneLayers convolution layers are fine-tuned, the rest stay frozen. One extractor is pairwise transfer learning (TL). Train it with Start-MixtureTraining.</para>
+/// <para type="description">The gate θ starts at ones (the paper's; -GateStart Probe starts it from a relevance probe of
+/// each extractor) and keeps the TopK largest (G = Softmax(KeepTopK(θ, k))); Add sums the gated extractor features, Concat puts them side by side, Ensemble gives each extractor its own head and
+/// weights the predictions by the gate. Each extractor's last -FineTuneLayers convolution layers are fine-tuned, the
+/// rest stay frozen. One extractor is pairwise transfer learning (TL). Train it with Start-MixtureTraining.</para>
 /// </summary>
 /// <example>
 /// <code>Get-Extractor | New-MixtureModel -TopK 4</code>
@@ -33,7 +36,10 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
     [Parameter]
     public int TopK { get; set; }
 
-    /// <summary><para type="description">Add (the paper's), Concat or Ensemble (gated by the top-k scores, regularised), or the paper code's forms of its Table 1: PaperConcat (features times raw learnable scales, concatenated) and PaperEnsemble (a head per extractor, predictions weighted by a softmax), which use every extractor and no regulariser.</para></summary>
+    /// <summary><para type="description">Add (the paper's), Concat or Ensemble (gated by the top-k scores,
+    /// regularised), or the paper code's forms of its Table 1: PaperConcat (features times raw learnable scales,
+    /// concatenated) and PaperEnsemble (a head per extractor, predictions weighted by a softmax), which use every
+    /// extractor and no regulariser.</para></summary>
     [Parameter]
     public Aggregation Aggregation { get; set; } = RunSettings.Aggregation.Default;
 
@@ -57,11 +63,17 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
     [Parameter]
     public double FineTuneLearningRate { get; set; } = RunSettings.FineTuneLearningRate.Default;
 
-    /// <summary><para type="description">BatchNorm statistics of the frozen layers: Source (the default: the extractors' own, cached once; measured better than or level with the others on the paper's small tasks, see README), Adapt (re-estimated once on the training rows, then cached) or Batch (the paper's code: train mode in every step, running statistics saved with the best model; slow).</para></summary>
+    /// <summary><para type="description">BatchNorm statistics of the frozen layers: Source (the default: the
+    /// extractors' own, cached once; measured better than or level with the others on the paper's small tasks, see
+    /// README), Adapt (re-estimated once on the training rows, then cached) or Batch (the paper's code: train mode in
+    /// every step, running statistics saved with the best model; slow).</para></summary>
     [Parameter]
     public FrozenNormalization FrozenNormalization { get; set; } = RunSettings.FrozenNormalization.Default;
 
-    /// <summary><para type="description">Where the gate's θ starts: Ones (the paper's; the first k extractors by order start active) or Probe (from a ridge regression on each extractor's frozen features, fitted on the training rows and scored on the validation rows before training: the k best-probed extractors start active, weighted by 1/MAE).</para></summary>
+    /// <summary><para type="description">Where the gate's θ starts: Ones (the paper's; the first k extractors by order
+    /// start active) or Probe (from a ridge regression on each extractor's frozen features, fitted on the training rows
+    /// and scored on the validation rows before training: the k best-probed extractors start active, weighted by
+    /// 1/MAE).</para></summary>
     [Parameter]
     public GateStart GateStart { get; set; } = RunSettings.GateStart.Default;
 

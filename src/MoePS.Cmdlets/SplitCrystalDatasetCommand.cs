@@ -5,7 +5,12 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Splits a crystal dataset into train, validation and test rows, randomly by seed or from one of the paper's split files.</para>
-/// <para type="description">-Seed shuffles the rows with a documented generator (SplitMix64 + Fisher–Yates), so a seed gives the same split everywhere; train = ⌊n·TrainFraction⌋, validation = ⌊n·ValidationFraction⌋, test = the rest. -SplitFile reads a seedK.json of the paper ({task: {train, val, test}}) for -Task (default: the dataset's name). A split that puts a row in two parts (e.g. train and test), or twice in one part, is refused with the rows named. Rows in no part are counted: a warning when they are more than 1% of the dataset (a split file of another dataset, say), else a verbose message (the paper's own split files leave out up to 2 rows of a task).</para>
+/// <para type="description">-Seed shuffles the rows with a documented generator (SplitMix64 + Fisher–Yates), so a seed
+/// gives the same split everywhere; train = ⌊n·TrainFraction⌋, validation = ⌊n·ValidationFraction⌋, test = the rest.
+/// -SplitFile reads a seedK.json of the paper ({task: {train, val, test}}) for -Task (default: the dataset's name). A
+/// split that puts a row in two parts (e.g. train and test), or twice in one part, is refused with the rows named. Rows
+/// in no part are counted: a warning when they are more than 1% of the dataset (a split file of another dataset, say),
+/// else a verbose message (the paper's own split files leave out up to 2 rows of a task).</para>
 /// </summary>
 /// <example>
 /// <code>Import-CrystalDataset -Name expt_eform | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json</code>

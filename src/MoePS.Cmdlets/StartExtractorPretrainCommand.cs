@@ -10,10 +10,28 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Trains a new CGCNN extractor from scratch on a split crystal dataset (single-task learning or pre-training).</para>
-/// <para type="description">Trains the paper's CGCNN on the dataset's training rows with the paper's recipe: Adam at 1e-2, MSE on labels normalised by the train+validation mean and standard deviation, batches of 250 (or the whole training set when smaller), cosine annealing over the epoch budget, up to 1000 epochs, early stop after 500 epochs without a better validation MAE, and the best-validation weights restored at the end. Graphs are built once (and cached on disk) and kept on the device as tensors for every epoch.</para>
-/// <para type="description">Returns the trained Extractor, usable like the paper's (Invoke-PropertyPrediction, Get-CrystalFeature, Export-Extractor, New-MixtureModel). Its Metrics hold the train, validation and test MAE and the best epoch; its Training property holds the whole run: History (one row per epoch: loss, train and validation MAE, learning rate, seconds), Device, StoppedEarly, Cancelled and Elapsed.</para>
-/// <para type="description">With -Scheduler Slurm the training runs as a Slurm job and the cmdlet returns a job at once (Receive-Job gives the Extractor when it has finished). The job is requeue-able and gets SIGUSR1 two minutes before its time limit: it then stops, keeps the checkpoint of its last finished epoch (saved every epoch unless -CheckpointEvery says otherwise) and requeues itself, and the requeued job resumes from the checkpoint, so a long pre-training runs through any number of time limits and preemptions and ends with the same model as an uninterrupted run with the same seed. -CheckpointPath is then required (a file, or a folder for NAME.ckpt, NAME being -Name or &lt;dataset&gt;-stl-seed&lt;Seed&gt;); the extractor is written beside it as NAME.moex. The dataset must come from a file the nodes can read.</para>
-/// <para type="description">Progress shows epoch, loss, validation MAE, best so far and time left; -Verbose writes one line per epoch. Ctrl+C ends training at the next batch and returns the best model so far. With -CheckpointPath (a file, or a folder for NAME.ckpt) the run is saved atomically every -CheckpointEvery epochs; -Resume continues from that file after a crash and gives the same result as an uninterrupted run with the same seed. The same seed on the same device gives identical results on the CPU.</para>
+/// <para type="description">Trains the paper's CGCNN on the dataset's training rows with the paper's recipe: Adam at
+/// 1e-2, MSE on labels normalised by the train+validation mean and standard deviation, batches of 250 (or the whole
+/// training set when smaller), cosine annealing over the epoch budget, up to 1000 epochs, early stop after 500 epochs
+/// without a better validation MAE, and the best-validation weights restored at the end. Graphs are built once (and
+/// cached on disk) and kept on the device as tensors for every epoch.</para>
+/// <para type="description">Returns the trained Extractor, usable like the paper's (Invoke-PropertyPrediction,
+/// Get-CrystalFeature, Export-Extractor, New-MixtureModel). Its Metrics hold the train, validation and test MAE and the
+/// best epoch; its Training property holds the whole run: History (one row per epoch: loss, train and validation MAE,
+/// learning rate, seconds), Device, StoppedEarly, Cancelled and Elapsed.</para>
+/// <para type="description">With -Scheduler Slurm the training runs as a Slurm job and the cmdlet returns a job at once
+/// (Receive-Job gives the Extractor when it has finished). The job is requeue-able and gets SIGUSR1 two minutes before
+/// its time limit: it then stops, keeps the checkpoint of its last finished epoch (saved every epoch unless
+/// -CheckpointEvery says otherwise) and requeues itself, and the requeued job resumes from the checkpoint, so a long
+/// pre-training runs through any number of time limits and preemptions and ends with the same model as an uninterrupted
+/// run with the same seed. -CheckpointPath is then required (a file, or a folder for NAME.ckpt, NAME being -Name or
+/// &lt;dataset&gt;-stl-seed&lt;Seed&gt;); the extractor is written beside it as NAME.moex. The dataset must come from a
+/// file the nodes can read.</para>
+/// <para type="description">Progress shows epoch, loss, validation MAE, best so far and time left; -Verbose writes one
+/// line per epoch. Ctrl+C ends training at the next batch and returns the best model so far. With -CheckpointPath (a
+/// file, or a folder for NAME.ckpt) the run is saved atomically every -CheckpointEvery epochs; -Resume continues from
+/// that file after a crash and gives the same result as an uninterrupted run with the same seed. The same seed on the
+/// same device gives identical results on the CPU.</para>
 /// <example><code>$ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -SplitFile $env:MOEPS_DATA_PATH/splits/seed0.json
 /// $e = $ds | Start-ExtractorPretrain -Epochs 300 -Patience 100 -Verbose
 /// $e.Metrics

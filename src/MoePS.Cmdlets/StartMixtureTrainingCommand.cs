@@ -7,7 +7,13 @@ namespace MoePS.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Trains a mixture of experts (or TL model) on a split dataset.</para>
-/// <para type="description">The paper's recipe: Adam, head and gate at -LearningRate (0.01), each extractor's fine-tuned layer(s) at the mixture's fine-tune rate (0.005), every other extractor layer frozen in eval mode, batch 250, cosine annealing, up to 1000 epochs, early stop after 500 without a better validation MAE, best-validation weights restored. The frozen part of every extractor is computed once; each step runs only the active extractors. The input model is not changed: a trained copy is returned, so one model can be trained with several seeds. -CheckpointPath may be a folder: the checkpoint is then &lt;dataset&gt;-&lt;method&gt;-seed&lt;Seed&gt;.ckpt in it (e.g. jarvis_2d_gap_tbmbj-MoE-seed0.ckpt).</para>
+/// <para type="description">The paper's recipe: Adam, head and gate at -LearningRate (0.01), each extractor's
+/// fine-tuned layer(s) at the mixture's fine-tune rate (0.005), every other extractor layer frozen in eval mode, batch
+/// 250, cosine annealing, up to 1000 epochs, early stop after 500 without a better validation MAE, best-validation
+/// weights restored. The frozen part of every extractor is computed once; each step runs only the active extractors.
+/// The input model is not changed: a trained copy is returned, so one model can be trained with several seeds.
+/// -CheckpointPath may be a folder: the checkpoint is then &lt;dataset&gt;-&lt;method&gt;-seed&lt;Seed&gt;.ckpt in it
+/// (e.g. jarvis_2d_gap_tbmbj-MoE-seed0.ckpt).</para>
 /// </summary>
 /// <example>
 /// <code>$ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj | Split-CrystalDataset -Seed 0

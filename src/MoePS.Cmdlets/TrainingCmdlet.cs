@@ -18,7 +18,10 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
 
     TrainingCmdletRunner? runner;
 
-    /// <summary><para type="description">Paper (the default: the paper's protocol, for reproducing it) or Fast (200 epochs with the cosine over 200, early stop after 50 epochs without improvement; within the seed-to-seed spread of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets -Epochs and -Patience unless they are given.</para></summary>
+    /// <summary><para type="description">Paper (the default: the paper's protocol, for reproducing it) or Fast (200
+    /// epochs with the cosine over 200, early stop after 50 epochs without improvement; within the seed-to-seed spread
+    /// of Paper on the paper's two smallest tasks, but it can stop a mixture short on larger ones, see README). Sets
+    /// -Epochs and -Patience unless they are given.</para></summary>
     [Parameter]
     public TrainingPreset Preset { get; set; } = TrainingPreset.Paper;
 
@@ -41,7 +44,9 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [Parameter]
     public double LearningRate { get; set; } = RunSettings.LearningRate.Default;
 
-    /// <summary><para type="description">The floor η_min the cosine schedule anneals every learning rate to. Default: the paper's (0). The paper's code trained STL with -Optimizer SGD -LearningRate 0.02 -MinimumLearningRate 1e-5.</para></summary>
+    /// <summary><para type="description">The floor η_min the cosine schedule anneals every learning rate to. Default:
+    /// the paper's (0). The paper's code trained STL with -Optimizer SGD -LearningRate 0.02 -MinimumLearningRate
+    /// 1e-5.</para></summary>
     [Parameter]
     [ValidateRange(0.0, double.MaxValue)]
     public double MinimumLearningRate { get; set; } = Paper.MinimumLearningRate;
@@ -54,7 +59,8 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [Parameter]
     public int Seed { get; set; }
 
-    /// <summary><para type="description">Draw training rows with probability proportional to 1/count of their label bin (the paper's sampler for skewed labels).</para></summary>
+    /// <summary><para type="description">Draw training rows with probability proportional to 1/count of their label bin
+    /// (the paper's sampler for skewed labels).</para></summary>
     [Parameter]
     public SwitchParameter WeightedSampling { get; set; }
 
@@ -63,7 +69,8 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int Bins { get; set; } = Paper.Bins;
 
-    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at the end; or a folder (existing, or ending in '/'), for a file named as the cmdlet's help says.</para></summary>
+    /// <summary><para type="description">File to save a checkpoint to (atomically) every -CheckpointEvery epochs and at
+    /// the end; or a folder (existing, or ending in '/'), for a file named as the cmdlet's help says.</para></summary>
     [Parameter]
     public string? CheckpointPath { get; set; }
 
@@ -72,7 +79,10 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ValidateRange(1, int.MaxValue)]
     public int CheckpointEvery { get; set; } = Paper.CheckpointEvery;
 
-    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their order, TopK, aggregation, head, recipe or split, or split rows whose structures or targets changed) is refused with an error naming each setting that differs.</para></summary>
+    /// <summary><para type="description">Continue from -CheckpointPath when it exists; the result equals an
+    /// uninterrupted run with the same seed. A checkpoint of a different run (another model kind, extractors or their
+    /// order, TopK, aggregation, head, recipe or split, or split rows whose structures or targets changed) is refused
+    /// with an error naming each setting that differs.</para></summary>
     [Parameter]
     public SwitchParameter Resume { get; set; }
 
@@ -81,11 +91,14 @@ public abstract class TrainingCmdlet : MoeCmdlet, IDisposable
     [ArgumentCompleter(typeof(DeviceNameCompleter))]
     public string? Device { get; set; }
 
-    /// <summary><para type="description">Train even when structures of the dataset have atoms with no neighbour within the graph radius (8 Å), which is refused otherwise with the rows named: CGCNN sees only padding around such atoms.</para></summary>
+    /// <summary><para type="description">Train even when structures of the dataset have atoms with no neighbour within
+    /// the graph radius (8 Å), which is refused otherwise with the rows named: CGCNN sees only padding around such
+    /// atoms.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>The error naming the dataset's rows whose structures have atoms with no neighbour within the radius; null when there are none, or with -Force.</summary>
+    /// <summary>The error naming the dataset's rows whose structures have atoms with no neighbour within the radius;
+    /// null when there are none, or with -Force.</summary>
     protected ErrorRecord? IsolatedAtomsError(CrystalDataset dataset, GraphSettings settings)
     {
         if (Force) return null;
