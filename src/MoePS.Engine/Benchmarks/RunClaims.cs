@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -211,80 +210,4 @@ public sealed class RunClaims
 
     /// <summary>A claim file as found: its owner (null when it can't be read), when it was last touched, and whether its writer holds it locked to write it.</summary>
     sealed record ClaimFile(ClaimOwner? Owner, DateTime TouchedUtc, bool BeingWritten);
-}
-
-/// <summary>Who claimed a run: host, process (id and start time) and a token that tells one claim from another.</summary>
-public sealed record ClaimOwner(string Host, int Pid, DateTimeOffset ProcessStart, string Token)
-{
-    /// <summary>The run claimed (its key), for people reading the file.</summary>
-    public string? Run { get; init; }
-    public DateTimeOffset Claimed { get; init; }
-
-    internal static ClaimOwner OfThisProcess()
-    {
-        using var me = Process.GetCurrentProcess();
-        return new ClaimOwner(Environment.MachineName, me.Id, me.StartTime.ToUniversalTime(), "");
-    }
-
-    /// <summary>Whether process <paramref name="pid"/> runs on this host and started at <paramref name="start"/> (not a reused id).</summary>
-    internal static bool IsRunning(int pid, DateTimeOffset start)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            if (process.HasExited) return false;
-            return (process.StartTime.ToUniversalTime() - start.UtcDateTime).Duration() < TimeSpan.FromSeconds(2);
-        }
-        catch (ArgumentException)
-        {
-            return false; // no such process
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
-        {
-            return true; // can't tell: assume it lives
-        }
-    }
-
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"process {Pid} on {Host} since {Claimed.ToLocalTime():yyyy-MM-dd HH:mm:ss}");
-}
-
-/// <summary>A claim held on one run: kept fresh while held, removed on dispose.</summary>
-public sealed class RunClaim : IDisposable
-{
-    readonly string token;
-    readonly Timer heartbeat;
-    int disposed;
-
-    internal RunClaim(string path, string token, TimeSpan interval)
-    {
-        Path = path;
-        this.token = token;
-        heartbeat = new Timer(_ => Touch(), null, interval, interval);
-    }
-
-    /// <summary>The claim file.</summary>
-    public string Path { get; }
-
-    void Touch()
-    {
-        try { File.SetLastWriteTimeUtc(Path, DateTime.UtcNow); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // judged stale later if it persists
-    }
-
-    /// <summary>Stops the heartbeat and deletes the claim file if it is still this claim.</summary>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-        heartbeat.Dispose();
-        try
-        {
-            var owner = JsonSerializer.Deserialize<ClaimOwner>(File.ReadAllBytes(Path));
-            if (owner?.Token == token) File.Delete(Path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            // Gone, or taken over: nothing of ours to remove.
-        }
-    }
 }

@@ -1,52 +1,5 @@
 namespace MoePS.Engine.Crystals;
 
-/// <summary>One CIF value with the line it came from.</summary>
-public sealed record CifValue(string Text, int Line, bool Quoted)
-{
-    /// <summary>"?" (unknown) and "." (not applicable) mean no value.</summary>
-    public bool IsMissing => !Quoted && (Text == "?" || Text == ".");
-}
-
-/// <summary>A CIF loop: column tags and rows of values.</summary>
-public sealed class CifLoop
-{
-    public CifLoop(IReadOnlyList<string> tags, IReadOnlyList<CifValue[]> rows, int line)
-    {
-        Tags = tags;
-        Rows = rows;
-        Line = line;
-    }
-
-    public IReadOnlyList<string> Tags { get; }
-    public IReadOnlyList<CifValue[]> Rows { get; }
-    public int Line { get; }
-
-    /// <summary>Column index of a (normalised) tag, or -1.</summary>
-    public int Column(string tag)
-    {
-        for (int i = 0; i < Tags.Count; i++) if (Tags[i] == tag) return i;
-        return -1;
-    }
-}
-
-/// <summary>One data_ block: single items and loops. Tags are lower-case with DDLm dots turned into underscores.</summary>
-public sealed class CifBlock
-{
-    public CifBlock(string name, int line)
-    {
-        Name = name;
-        Line = line;
-    }
-
-    public string Name { get; }
-    public int Line { get; }
-    public Dictionary<string, CifValue> Items { get; } = new();
-    public List<CifLoop> Loops { get; } = new();
-
-    public CifValue? Item(string tag) => Items.TryGetValue(tag, out var v) ? v : null;
-    public CifLoop? FindLoop(string tag) => Loops.FirstOrDefault(l => l.Column(tag) >= 0);
-}
-
 /// <summary>
 /// Tokenises and parses CIF 1.1 text: data blocks, items, loops in any column order, quoted strings,
 /// semicolon text fields and comments. Save frames are skipped. Errors name the file and line.

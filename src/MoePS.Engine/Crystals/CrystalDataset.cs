@@ -1,30 +1,5 @@
 namespace MoePS.Engine.Crystals;
 
-/// <summary>One labelled row of a dataset: a structure, its target (NaN when unknown) and extra columns.</summary>
-public sealed class CrystalEntry
-{
-    public CrystalEntry(Crystal crystal, double target, IReadOnlyDictionary<string, object?>? extras = null)
-    {
-        Crystal = crystal;
-        Target = target;
-        Extras = extras ?? new Dictionary<string, object?>();
-    }
-
-    public Crystal Crystal { get; }
-    public double Target { get; }
-    public bool HasTarget => !double.IsNaN(Target);
-    public IReadOnlyDictionary<string, object?> Extras { get; }
-}
-
-/// <summary>Row indices (into <see cref="CrystalDataset.Entries"/>) of train, validation and test.</summary>
-public sealed record DatasetSplit(int[] Train, int[] Validation, int[] Test, string Origin)
-{
-    /// <summary>How many of a dataset's <paramref name="rows"/> are in no part (a valid split has each row at most once).</summary>
-    public int UnusedOf(int rows) => rows - Train.Length - Validation.Length - Test.Length;
-
-    public override string ToString() => $"{Train.Length}/{Validation.Length}/{Test.Length} ({Origin})";
-}
-
 /// <summary>A named, labelled set of crystals; optionally split into train/validation/test.</summary>
 public sealed class CrystalDataset
 {

@@ -1,11 +1,5 @@
 namespace MoePS.Engine.Crystals;
 
-/// <summary>One downloadable dataset file: where it comes from and the SHA-256 it must have.</summary>
-public sealed record DatasetSource(string Name, string Url, string Sha256, string? Unit, bool HasStructures)
-{
-    public string FileName => Name + ".json.gz";
-}
-
 /// <summary>
 /// The Matbench v0.1 datasets. URLs and SHA-256 hashes are those of matminer's
 /// matminer/datasets/dataset_metadata.json (hackingmaterials/matminer, commit 9c9451f79199ede470b6c865a510e62a4ebaf496);

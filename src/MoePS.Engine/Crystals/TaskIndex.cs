@@ -2,9 +2,6 @@ using System.Text.Json;
 
 namespace MoePS.Engine.Crystals;
 
-/// <summary>What a tasks/index.json (the layout of the paper's data folder) says about one dataset file.</summary>
-public sealed record TaskInfo(string Key, string? TargetName, string? Unit);
-
 /// <summary>Looks up a dataset file's task metadata in the index.json beside it.</summary>
 public static class TaskIndex
 {

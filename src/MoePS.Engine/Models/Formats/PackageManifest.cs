@@ -3,16 +3,6 @@ using System.Text.Json;
 
 namespace MoePS.Engine.Models.Formats;
 
-/// <summary>What every manifest of a MoePS zip package starts with.</summary>
-internal interface IPackageManifest
-{
-    /// <summary>The format's name, e.g. "moeps-extractor".</summary>
-    string Format { get; }
-
-    /// <summary>The version of the format the file was written in.</summary>
-    int Version { get; }
-}
-
 /// <summary>
 /// The JSON manifest entry of one kind of MoePS zip package (.moex, .moem): written, and read back
 /// only when it is this format in a version this MoePS reads. Every error names the file.

@@ -2,9 +2,6 @@ using static TorchSharp.torch;
 
 namespace MoePS.Engine.Models.Formats;
 
-/// <summary>A storage of a PyTorch checkpoint as its pickle names it: the zip entry of its bytes, the dtype and the element count it claims.</summary>
-internal sealed record PickledStorage(string Entry, ScalarType DType, long ElementCount);
-
 /// <summary>
 /// A tensor of a PyTorch checkpoint as its pickle describes it (torch._utils._rebuild_tensor_v2): a view of a storage
 /// from an element offset with a size and a stride per dimension. Nothing is allocated until <see cref="Build"/>, which

@@ -1,17 +1,7 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 
 namespace MoePS.Engine.Models.Formats;
-
-/// <summary>One tensor of a safetensors file: name, dtype ("F32", "I64"), shape and raw little-endian bytes.</summary>
-public sealed record SafetensorsTensor(string Name, string DType, long[] Shape, byte[] Data)
-{
-    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
-}
-
-/// <summary>The content of a safetensors file: tensors in file order plus the string metadata.</summary>
-public sealed record SafetensorsFile(IReadOnlyList<SafetensorsTensor> Tensors, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// Reader and writer of the safetensors format: 8-byte little-endian header length, a JSON header

@@ -8,9 +8,6 @@ using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
 
-/// <summary>One extractor's gate score in a mixture.</summary>
-public sealed record ExtractorScore(string Model, string Extractor, string SourceTask, double Score, int Rank, bool Active);
-
 /// <summary>
 /// A gated mixture of pre-trained extractors with a new head (Chang, Wang &amp; Ertekin 2022).
 /// One extractor is pairwise transfer learning (TL). The extractors themselves are never
