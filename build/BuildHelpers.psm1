@@ -76,7 +76,8 @@ function Invoke-XunitSuite {
     New-Item -ItemType Directory -Force $results | Out-Null
     $trx = Join-Path $results 'engine.trx'
     Remove-Item $trx -ErrorAction SilentlyContinue
-    $arguments = @('test', (Join-Path $Root 'tests/MoePS.Engine.Tests/MoePS.Engine.Tests.csproj'), '-c', $Configuration,
+    # --blame: when the test host crashes, the log names the test that was running.
+    $arguments = @('test', (Join-Path $Root 'tests/MoePS.Engine.Tests/MoePS.Engine.Tests.csproj'), '-c', $Configuration, '--blame',
         '--logger', 'trx;LogFileName=engine.trx', '--logger', 'console;verbosity=minimal', '--results-directory', $results, '-nologo')
     if ($Filter) { $arguments += @('--filter', $Filter) }
     & dotnet @arguments | Out-Host
@@ -87,7 +88,10 @@ function Invoke-XunitSuite {
     }
     [xml] $doc = Get-Content -Raw $trx
     $c = $doc.TestRun.ResultSummary.Counters
-    [pscustomobject]@{ Suite = 'xunit'; Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout; Crashed = $false }
+    # A crashed test host still writes a result file, counting only the tests that ran before it died: that is a failure.
+    $aborted = @($doc.TestRun.ResultSummary.RunInfos.RunInfo | Where-Object { $_.Text -match 'aborted' } | ForEach-Object Text)
+    foreach ($reason in $aborted) { Write-Warning "xunit: $reason (exit code $exit); the tests it had not run are counted as one failure." }
+    [pscustomobject]@{ Suite = 'xunit'; Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + $aborted.Count; Crashed = $aborted.Count -gt 0 }
 }
 
 function Get-PesterManifest {
