@@ -15,6 +15,9 @@ namespace MoePS.Engine.Tests.Downloads;
 public sealed class VerifiedDownloadTests : IDisposable
 {
     static readonly DownloadOptions Impatient = new() { ConnectTimeout = TimeSpan.FromSeconds(5), StallTimeout = TimeSpan.FromSeconds(1) };
+
+    /// <summary>For a download that should succeed: a loaded machine can keep the loopback server from answering within 1 s.</summary>
+    static readonly DownloadOptions Patient = new() { ConnectTimeout = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.FromSeconds(30) };
     static readonly string NoSuchHash = new('0', 64);
     readonly TempFolder folder = new();
 
@@ -54,7 +57,7 @@ public sealed class VerifiedDownloadTests : IDisposable
         using var server = LoopbackServer.Serving(body);
         var reports = new List<DownloadProgress>();
         string target = folder.File("sub/file.bin");
-        VerifiedDownload.Fetch(server.Url("file.bin"), target, Sha256(body), Impatient, new SyncProgress<DownloadProgress>(reports.Add));
+        VerifiedDownload.Fetch(server.Url("file.bin"), target, Sha256(body), Patient, new SyncProgress<DownloadProgress>(reports.Add));
         Assert.Equal(body, File.ReadAllBytes(target));
         Assert.Equal(200_000, reports[^1].BytesReceived);
         Assert.Equal(100, reports[^1].PercentComplete);
