@@ -19,6 +19,12 @@ public sealed class StackedConvLayer : nn.Module
     /// <summary>PyTorch's BatchNorm momentum: the weight of a training batch's statistics in the running ones.</summary>
     public const double DefaultMomentum = 0.1;
 
+    /// <summary>
+    /// The alpha of this layer's additions, held for the process: TorchSharp 0.107 passes an implicitly converted Scalar's
+    /// handle to native code and keeps no reference to it, so the finalizer can free it during the call (README, Reliability).
+    /// </summary>
+    static readonly Scalar One = 1.ToScalar();
+
 #pragma warning disable IDE1006 // the state_dict names, which saved mixtures hold
     readonly Parameter w_self, w_nbr, w_edge, bias, bn1_weight, bn1_bias, bn2_weight, bn2_bias;
     readonly Tensor bn1_running_mean, bn1_running_var, bn2_running_mean, bn2_running_var;
@@ -110,17 +116,17 @@ public sealed class StackedConvLayer : nn.Module
         // v_i and v_j projections per extractor: [k, n, F] × [k, F, 2F] → [n, k, 2F].
         var atomsByExtractor = atoms.transpose(0, 1);
         var self = matmul(atomsByExtractor, w_self.index_select(0, selected).transpose(1, 2)).transpose(0, 1)
-            + bias.index_select(0, selected);
+            .add(bias.index_select(0, selected), One);
         var nbr = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
         // u_ij projection of all k extractors at once: [n·M, E] × [E, k·2F].
         var edgeWeights = w_edge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
-        var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)));
-        z = (z.view(n, m, k, 2 * f) + self.unsqueeze(1)).view(n * m, k * 2 * f);
+        var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)), One);
+        z = z.view(n, m, k, 2 * f).add(self.unsqueeze(1), One).view(n * m, k * 2 * f);
 
         z = BatchNorm(z, selected, bn1_weight, bn1_bias, bn1_running_mean, bn1_running_var, momentum).view(n, m, k, 2, f);
         var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
         summed = BatchNorm(summed.view(n, k * f), selected, bn2_weight, bn2_bias, bn2_running_mean, bn2_running_var, momentum).view(n, k, f);
-        return nn.functional.softplus(atoms + summed);
+        return nn.functional.softplus(atoms.add(summed, One));
     }
 
     /// <summary>
