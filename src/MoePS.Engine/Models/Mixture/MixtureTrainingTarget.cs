@@ -1,5 +1,6 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
@@ -18,7 +19,6 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     readonly MixtureModel model;
     readonly FrozenFeatures frozen;
     readonly bool ownsFrozen;
-    const int ProbeChunkRows = 256;
 
     /// <param name="model">The mixture to train (it is trained in place).</param>
     /// <param name="graphs">The dataset's crystal graphs, in row order.</param>
@@ -132,9 +132,12 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         model.Network.Gate.Start(RelevanceProbe.GateStart(errors));
     }
 
-    /// <summary>E_i(x) of one extractor for <paramref name="rows"/> through the fine-tuned path, as the mixture computes it.</summary>
+    /// <summary>
+    /// E_i(x) of one extractor for <paramref name="rows"/> through the fine-tuned path, as the mixture computes it, in the
+    /// network's current mode (a Batch mixture's train-mode features are tested through it, so not Inference.InChunks).
+    /// </summary>
     internal float[][] ExtractorFeatures(int[] rows, int extractor) =>
-        rows.Chunk(ProbeChunkRows).SelectMany(chunk => ExtractorFeaturesOf(chunk, extractor)).ToArray();
+        rows.Chunk(Extractor.EvaluationBatchSize).SelectMany(chunk => ExtractorFeaturesOf(chunk, extractor)).ToArray();
 
     float[][] ExtractorFeaturesOf(int[] rows, int extractor)
     {
