@@ -34,8 +34,9 @@ $ds = if ($local) {
 }
 $ds | Format-Table
 
-# 2. The paper's 18 pre-trained extractors, each a CGCNN trained on a large source task.
-$extractors = Get-Extractor
+# 2. The paper's 18 pre-trained extractors, each a CGCNN trained on a large source task (Get-Extractor also lists
+#    the TensorNet universal potential when the data folder has it; this demo keeps to the paper's experts).
+$extractors = Get-Extractor | Where-Object Kind -eq CGCNN
 $extractors | Format-Table
 
 # 3. A sparse mixture: the gate picks the 4 most useful extractors while a new head learns the task.

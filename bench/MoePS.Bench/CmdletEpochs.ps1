@@ -28,7 +28,7 @@ $training = if ($Kind -eq 'stl') {
     { Start-ExtractorPretrain -Dataset $ds -Epochs $Epochs -Optimizer SGD -LearningRate 0.02 -Verbose 4>&1 }
 } else {
     $mixture = if ($TopK -gt 0) { @{ TopK = $TopK } } else { @{} }
-    { Get-Extractor | New-MixtureModel @mixture | Start-MixtureTraining -Dataset $ds -Epochs $Epochs -Verbose 4>&1 }
+    { Get-Extractor | Where-Object Kind -eq CGCNN | New-MixtureModel @mixture | Start-MixtureTraining -Dataset $ds -Epochs $Epochs -Verbose 4>&1 }
 }
 $trained = & $training | ForEach-Object {
     if ($_ -isnot [Management.Automation.VerboseRecord]) { return $_ }

@@ -2,6 +2,8 @@ using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Experts;
+using MoePS.Engine.Runtime;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Library;
 
@@ -37,7 +39,7 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
             string path = ResolvePath(p);
             try
             {
-                WriteObject(MixtureFile.Read(path, name => FindExtractor(name, path)));
+                WriteObject(MixtureFile.Read(path, (name, kind) => kind == null ? FindExtractor(name, path) : FindFrozenExpert(name, kind, path)));
             }
             catch (Exception e) when (e is not PipelineStoppedException)
             {
@@ -64,4 +66,11 @@ public sealed class ImportMixtureModelCommand : MoeCmdlet
         using var download = new DownloadProgressBar(this);
         return ExtractorLibrary.Load(name, WriteVerbose, download);
     }
+
+    /// <summary>A frozen expert (always saved by name): from a data folder.</summary>
+    IExpert FindFrozenExpert(string name, string kind, string mixture) =>
+        ExpertLibrary.FindFrozenExpert(name) != null ? ExpertLibrary.Load(name, WriteVerbose)
+        : throw new FileNotFoundException(
+            $"'{mixture}' uses the {kind} expert '{name}', which is saved by name only; no data folder has " +
+            $"{ExpertLibrary.FrozenExpertFolder}/{name}/ (searched {string.Join(", ", DataLocations.DataFolders())}). Put it there or set $env:{DataLocations.DataPathVariable}.");
 }

@@ -90,7 +90,7 @@ public sealed partial class InvokePropertyPredictionCommand : CrystalBatchCmdlet
         foreach (var m in Model) m.CheckSupports(crystal);
     }
 
-    protected override IEnumerable<GraphSettings> GraphSettingsUsed => Model.Select(m => m.GraphSettings);
+    protected override IEnumerable<GraphSettings> GraphSettingsUsed => Model.Select(m => m.GraphSettings).OfType<GraphSettings>();
 
     protected override string Action => "predict it";
 

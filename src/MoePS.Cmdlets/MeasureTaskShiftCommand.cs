@@ -3,7 +3,7 @@ using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Runtime;
-using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Cmdlets;
 
@@ -42,7 +42,7 @@ public sealed class MeasureTaskShiftCommand : MoeCmdlet
 
     /// <summary><para type="description">The extractor whose features define the feature space.</para></summary>
     [Parameter(Mandatory = true)]
-    public Extractor Extractor { get; set; } = null!;
+    public IExpert Extractor { get; set; } = null!;
 
     /// <summary><para type="description">Highest central moment compared (K). The paper: 50.</para></summary>
     [Parameter]

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
-using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Settings;
 
 namespace MoePS.Cmdlets;
@@ -25,12 +25,12 @@ namespace MoePS.Cmdlets;
 [OutputType(typeof(MixtureModel))]
 public sealed class NewMixtureModelCommand : MoeCmdlet
 {
-    readonly List<Extractor> extractors = new();
+    readonly List<IExpert> extractors = new();
 
     /// <summary><para type="description">The extractors (e.g. from Get-Extractor or Import-Extractor).</para></summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0)]
     [AllowEmptyCollection]
-    public Extractor[] Extractor { get; set; } = Array.Empty<Extractor>();
+    public IExpert[] Extractor { get; set; } = Array.Empty<IExpert>();
 
     /// <summary><para type="description">How many extractors are active at once (k). Default: all of them.</para></summary>
     [Parameter]

@@ -45,7 +45,7 @@ public sealed class StartMixtureTrainingCommand : TrainingCmdlet
         if (Dataset.Split == null)
             Fail(new ArgumentException($"Dataset '{Dataset.Name}' has no train/validation/test split; pipe it through Split-CrystalDataset first."),
                 Dataset, "DatasetNotSplit");
-        if (IsolatedAtomsError(Dataset, Model.GraphSettings) is { } isolated) ThrowTerminatingError(isolated);
+        if (Model.GraphSettings is { } graphs && IsolatedAtomsError(Dataset, graphs) is { } isolated) ThrowTerminatingError(isolated);
         var options = BuildOptions();
         var device = ResolveDevice(Device);
         try

@@ -2,7 +2,7 @@ BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     $script:ds = Import-CrystalDataset -Name jarvis_2d_gap_tbmbj |
         Split-CrystalDataset -SplitFile (Join-Path $DataPath 'splits/seed0.json')
-    $script:extractors = Get-Extractor
+    $script:extractors = Get-Extractor | Where-Object Kind -eq CGCNN
     $script:trained = $extractors | New-MixtureModel -TopK 4 | Start-MixtureTraining -Dataset $ds -Epochs 40 -Seed 0
     $script:cifs = Get-ChildItem (Join-Path $DataPath 'cgcnn-sample/*.cif') | Import-Crystal
 }

@@ -1,15 +1,16 @@
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Library;
 
 namespace MoePS.Engine.Benchmarks;
 
 /// <summary>
-/// The paper's extractors that a benchmark's TL and mixture runs use, each loaded once with
-/// <see cref="ExtractorLibrary.Load"/> and shared by every run (runs never modify them).
+/// The experts that a benchmark's TL and mixture runs use (the paper's extractors, frozen experts such as TensorNet), each
+/// loaded once with <see cref="ExpertLibrary.Load"/> and shared by every run (runs never modify them).
 /// </summary>
 public sealed class BenchmarkExtractors : IDisposable
 {
-    readonly Dictionary<string, Extractor> loaded = new(StringComparer.Ordinal);
+    readonly Dictionary<string, IExpert> loaded = new(StringComparer.Ordinal);
     readonly object sync = new();
 
     /// <summary>
@@ -22,14 +23,14 @@ public sealed class BenchmarkExtractors : IDisposable
         return local.Count > 0 ? local : PaperExtractors.Names;
     }
 
-    /// <summary>The named extractors, in the order given, loading each the first time it is asked for.</summary>
-    public IReadOnlyList<Extractor> Get(IReadOnlyList<string> names)
+    /// <summary>The named experts, in the order given, loading each the first time it is asked for.</summary>
+    public IReadOnlyList<IExpert> Get(IReadOnlyList<string> names)
     {
         lock (sync)
         {
             return names.Select(name =>
             {
-                if (!loaded.TryGetValue(name, out var e)) loaded[name] = e = ExtractorLibrary.Load(name);
+                if (!loaded.TryGetValue(name, out var e)) loaded[name] = e = ExpertLibrary.Load(name);
                 return e;
             }).ToList();
         }

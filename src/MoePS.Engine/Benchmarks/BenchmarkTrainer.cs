@@ -140,10 +140,8 @@ public sealed partial class BenchmarkTrainer : IPackingBenchmarkExecutor, IDispo
     {
         var rows = dataset.Rows(dataset.Split!.Test).ToList();
         var crystals = rows.Select(r => r.Crystal).ToList();
-        var ids = crystals.Select(c => c.Id).ToList();
-        var graphs = GraphBatchBuilder.BuildAll(crystals, model.GraphSettings, cache: graphCache, cancellationToken: cancellation);
-        var predicted = model.Predict(graphs, ids, device);
-        return new ParityData(ids.ToArray(), rows.Select(r => r.Target).ToArray(), predicted);
+        var predicted = model.Predict(new CrystalInputs(crystals, graphCache, cancellation: cancellation), device);
+        return new ParityData(crystals.Select(c => c.Id).ToArray(), rows.Select(r => r.Target).ToArray(), predicted);
     }
 
     public void Dispose() => extractors.Dispose();

@@ -49,7 +49,7 @@ public static class PredictionArrayTask
         CancellationToken cancellation)
     {
         var first = models[0];
-        var graphSettings = models.Select(m => m.GraphSettings).Distinct().ToList();
+        var graphSettings = models.Select(m => m.GraphSettings).OfType<GraphSettings>().Distinct().ToList();
         string modelName = string.Join(", ", models.Select(m => m.Name));
         var rows = new List<PredictionRow?>();
         var batch = new List<(int Row, Crystal Crystal, string Source)>();

@@ -24,7 +24,7 @@ public sealed class GraphCache
     public string PathOf(Crystal crystal, GraphSettings settings) =>
         PathOf(GraphCacheKey.Compute(crystal, settings));
 
-    string PathOf(byte[] key) => Path.Combine(Folder, GraphCacheKey.ToHex(key) + Extension);
+    string PathOf(byte[] key) => Path.Combine(Folder, StructureKey.ToHex(key) + Extension);
 
     /// <summary>The cached graph, or false when there is no valid entry (missing, truncated, damaged, or for other atoms).</summary>
     public bool TryLoad(Crystal crystal, GraphSettings settings, out CrystalGraph graph) =>

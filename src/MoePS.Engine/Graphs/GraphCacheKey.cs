@@ -1,43 +1,11 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
 using MoePS.Engine.Crystals;
 
 namespace MoePS.Engine.Graphs;
 
-/// <summary>
-/// The content key of a cached graph: SHA-256 of a canonical binary encoding of the structure
-/// (lattice matrix, then per site atomic number and fractional coordinates, all bit-exact,
-/// little-endian) and the graph settings' <see cref="GraphSettings.Key"/>.
-/// </summary>
+/// <summary>The content key of a cached graph: the <see cref="StructureKey"/> of the structure under the graph settings' <see cref="GraphSettings.Key"/>.</summary>
 public static class GraphCacheKey
 {
     const string Domain = "moeps-graph-v1";
 
-    public static byte[] Compute(Crystal crystal, GraphSettings settings)
-    {
-        string prefix = $"{Domain}\0{settings.Key}\0";
-        int prefixLength = Encoding.UTF8.GetByteCount(prefix);
-        int length = prefixLength + 9 * 8 + 4 + crystal.AtomCount * (4 + 3 * 8);
-        var buffer = length <= 4096 ? stackalloc byte[length] : new byte[length];
-        int at = Encoding.UTF8.GetBytes(prefix, buffer);
-        for (int r = 0; r < 3; r++)
-            for (int c = 0; c < 3; c++) at = Write(buffer, at, crystal.Lattice[r, c]);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer[at..], crystal.AtomCount); at += 4;
-        foreach (var site in crystal.Sites)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(buffer[at..], site.Element.Number); at += 4;
-            for (int k = 0; k < 3; k++) at = Write(buffer, at, site.Fractional[k]);
-        }
-        return SHA256.HashData(buffer);
-    }
-
-    /// <summary>The key as lowercase hex, used as the cache file name.</summary>
-    public static string ToHex(byte[] key) => Convert.ToHexString(key).ToLowerInvariant();
-
-    static int Write(Span<byte> buffer, int at, double value)
-    {
-        BinaryPrimitives.WriteInt64LittleEndian(buffer[at..], BitConverter.DoubleToInt64Bits(value));
-        return at + 8;
-    }
+    public static byte[] Compute(Crystal crystal, GraphSettings settings) => StructureKey.Compute(crystal, $"{Domain}\0{settings.Key}\0");
 }

@@ -1,5 +1,4 @@
 using MoePS.Engine.Crystals;
-using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Models.Experts;
 
@@ -7,7 +6,8 @@ namespace MoePS.Engine.Models;
 
 /// <summary>
 /// Predicts crystals with one or several models of the same property: graphs are built once per
-/// graph setting; with several models Predicted is their mean and StdDev their sample standard deviation.
+/// graph setting (<see cref="CrystalInputs"/>); with several models Predicted is their mean and StdDev their sample
+/// standard deviation.
 /// </summary>
 public static class PropertyPredictor
 {
@@ -26,14 +26,8 @@ public static class PropertyPredictor
         CheckCompatible(models);
         if (inputs.Count == 0) return Array.Empty<Prediction>();
         var crystals = inputs.Select(i => i.Crystal).ToList();
-        var ids = crystals.Select(c => c.Id).ToList();
-        var graphsBySettings = new Dictionary<GraphSettings, IReadOnlyList<CrystalGraph>>();
-        var perModel = models.Select(m =>
-        {
-            if (!graphsBySettings.TryGetValue(m.GraphSettings, out var graphs))
-                graphsBySettings[m.GraphSettings] = graphs = GraphBatchBuilder.BuildAll(crystals, m.GraphSettings);
-            return m.Predict(graphs, ids, device);
-        }).ToList();
+        var shared = new CrystalInputs(crystals);
+        var perModel = models.Select(m => m.Predict(shared, device)).ToList();
 
         string modelName = string.Join(", ", models.Select(m => m.Name));
         var results = new Prediction[inputs.Count];
@@ -52,7 +46,7 @@ public static class PropertyPredictor
     public static IReadOnlyList<CrystalFeature> Features(IExpert expert, IReadOnlyList<Crystal> crystals, ComputeDevice device)
     {
         if (crystals.Count == 0) return Array.Empty<CrystalFeature>();
-        var features = expert.Features(GraphBatchBuilder.BuildAll(crystals, expert.GraphSettings), crystals.Select(c => c.Id).ToList(), device);
+        var features = expert.Features(new CrystalInputs(crystals), device);
         return crystals.Select((c, i) => new CrystalFeature(c.Id, c.Formula, expert.Name, features[i])).ToList();
     }
 }

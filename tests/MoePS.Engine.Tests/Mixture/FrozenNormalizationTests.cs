@@ -56,7 +56,7 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
         var extractorsBefore = Two.Select(e => Snapshot(e.Model)).ToArray();
         var train = f.Dataset.Split!.Train;
 
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu, new BatchNormAdaptation(train, 250));
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu, new BatchNormAdaptation(train, 250));
 
         var after = model.Network.state_dict();
         Assert.Equal(before.Keys.Order(), after.Keys.Order());
@@ -87,7 +87,7 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
         var model = new MixtureModel(Two, new MixtureOptions { FrozenNormalization = FrozenNormalization.Adapt });
         var train = f.Dataset.Split!.Train;
         const int batchSize = 30; // 84 training rows: three batches of 30, 30 and 24
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu, new BatchNormAdaptation(train, batchSize));
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu, new BatchNormAdaptation(train, batchSize));
 
         for (int e = 0; e < 2; e++)
         {
@@ -133,7 +133,7 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
     public void BatchReproducesThePaperCodesTrainModeForwardAndStatistics()
     {
         var model = new MixtureModel(Two, new MixtureOptions { FrozenNormalization = FrozenNormalization.Batch });
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         target.SetTraining(true);
         var rows = f.Dataset.Split!.Train.Take(40).ToArray();
 
@@ -194,7 +194,7 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
         CgcnnWeights.LoadStrict(reference.Model, state, "reference");
         reference.Model.eval();
         var rows = f.Dataset.Split!.Test;
-        using var target = new MixtureTrainingTarget(trained, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(trained, f.Inputs, f.Cpu);
         target.SetTraining(false);
         var (set, batch) = BatchOf(reference, rows);
         using (set)
@@ -214,13 +214,12 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
         string folder = Directory.CreateTempSubdirectory("moeps-frozen").FullName;
         try
         {
-            var graphs = f.Graphs.Take(15).ToList();
-            var ids = f.Ids.Take(15).ToList();
+            var crystals = f.InputsOf(Enumerable.Range(0, 15));
             string path = Path.Combine(folder, "m.moem");
             MixtureFile.Write(trained, path);
-            var loaded = MixtureFile.Read(path, _ => throw new InvalidOperationException("all extractors are embedded"));
+            var loaded = MixtureFile.Read(path, (_, _) => throw new InvalidOperationException("all extractors are embedded"));
             Assert.Equal(mode, loaded.Options.FrozenNormalization);
-            Assert.Equal(trained.Predict(graphs, ids, f.Cpu), loaded.Predict(graphs, ids, f.Cpu));
+            Assert.Equal(trained.Predict(crystals, f.Cpu), loaded.Predict(crystals, f.Cpu));
             // The statistics differ from the source's, so a model that lost them would predict differently.
             var source = new MixtureModel(Two, new MixtureOptions { FrozenNormalization = mode });
             Assert.False(Same(source.Network.FrozenConvolutions!.Layer(0, 0).Bn2RunningMean, loaded.Network.FrozenConvolutions!.Layer(0, 0).Bn2RunningMean));
@@ -237,7 +236,7 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
         var source = new MixtureModel(Two, new MixtureOptions());
         Assert.Null(source.Network.FrozenConvolutions);
         Assert.DoesNotContain(source.Network.state_dict().Keys, k => k.StartsWith("frozen.", StringComparison.Ordinal));
-        using var target = new MixtureTrainingTarget(source, f.Graphs.Take(5).ToList(), f.Ids.Take(5).ToList(), f.Cpu);
+        using var target = new MixtureTrainingTarget(source, f.InputsOf(Enumerable.Range(0, 5)), f.Cpu);
         Assert.Equal("Source", target.Identity["FrozenNormalization"]);
         // Frozen parameters never learn: only the fine-tuned layers, the gate and the heads are optimised.
         var batch = new MixtureModel(Two, new MixtureOptions { FrozenNormalization = FrozenNormalization.Batch });

@@ -43,7 +43,7 @@ public sealed class GateStartTests(MixtureFixture f) : IClassFixture<MixtureFixt
 
         var extractors = f.Extractors.Reverse().ToArray(); // the fixture's first two (mp_eform, mp_bandgap) probe best on this band-gap task
         using var probe = new MixtureModel(extractors, new MixtureOptions { TopK = 2, GateStart = GateStart.Probe });
-        using var target = new MixtureTrainingTarget(probe, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(probe, f.Inputs, f.Cpu);
         target.StartGate(labels, split);
         var errors = Enumerable.Range(0, extractors.Length).Select(i => RelevanceProbe.ValidationError(
             target.ExtractorFeatures(split.Train, i), split.Train.Select(r => labels[r]).ToList(),
@@ -66,7 +66,7 @@ public sealed class GateStartTests(MixtureFixture f) : IClassFixture<MixtureFixt
     public void ThePapersGateStillStartsFromOnes()
     {
         using var model = new MixtureModel(f.Extractors, new MixtureOptions { TopK = 2 });
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         target.StartGate(f.Dataset.Entries.Select(e => e.Target).ToArray(), f.Dataset.Split!);
         Assert.All(model.Network.Gate.Theta.detach().data<float>().ToArray(), t => Assert.Equal(1f, t));
     }

@@ -28,5 +28,9 @@ public sealed class MixtureFixture
     public IReadOnlyList<Crystal> Crystals { get; }
     public IReadOnlyList<string> Ids { get; }
     public IReadOnlyList<CrystalGraph> Graphs { get; }
+    /// <summary>All the crystals as a model takes them.</summary>
+    public CrystalInputs Inputs => new(Crystals);
+    /// <summary>The crystals at <paramref name="rows"/> as a model takes them.</summary>
+    public CrystalInputs InputsOf(IEnumerable<int> rows) => new(rows.Select(r => Crystals[r]).ToList());
     public ComputeDevice Cpu { get; } = ComputeDevice.Parse("cpu");
 }

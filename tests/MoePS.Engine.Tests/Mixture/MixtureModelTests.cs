@@ -22,13 +22,13 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
     {
         // The stacked fine-tuned path on cached frozen features must reproduce each CGCNN exactly.
         var model = new MixtureModel(f.Extractors, new MixtureOptions());
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         target.SetTraining(false);
         using var _ = no_grad();
         var rows = Enumerable.Range(0, 20).ToArray();
         for (int i = 0; i < f.Extractors.Length; i++)
         {
-            var expected = f.Extractors[i].Features(rows.Select(r => f.Graphs[r]).ToList(), rows.Select(r => f.Ids[r]).ToList(), f.Cpu);
+            var expected = f.Extractors[i].Features(f.InputsOf(rows), f.Cpu);
             var actual = target.ExtractorFeatures(rows, i);
             for (int r = 0; r < rows.Length; r++)
                 for (int k = 0; k < expected[r].Length; k++)
@@ -40,7 +40,7 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
     public void CachedFrozenFeaturesEqualRecomputedOnes()
     {
         var model = new MixtureModel(f.Extractors, new MixtureOptions { FineTuneLayers = 1 });
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         var e = f.Extractors[2];
         using var set = e.GraphTensors(f.Graphs, f.Ids, f.Cpu);
         using var batch = set.All();
@@ -55,7 +55,7 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
     {
         var model = new MixtureModel(f.Extractors, new MixtureOptions { TopK = 2 });
         using (no_grad()) model.Network.Gate.Theta.copy_(tensor(new float[] { 0.5f, 3f, 0.2f, 2f, 1f }));
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         target.SetTraining(true);
         var rows = f.Dataset.Split!.Train.Take(30).ToArray();
         Assert.Equal(new[] { 1, 3 }, model.Network.Gate.ActiveIndices());
@@ -72,7 +72,7 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
         }
 
         // Prediction runs them once more per chunk of crystals, and no other extractor.
-        model.Predict(rows.Select(r => f.Graphs[r]).ToList(), rows.Select(r => f.Ids[r]).ToList(), f.Cpu);
+        model.Predict(f.InputsOf(rows), f.Cpu);
         Assert.Equal(new[] { 0, 2, 0, 2, 0 }, model.Network.FineTunedPasses());
     }
 
@@ -172,14 +172,13 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
         string folder = Directory.CreateTempSubdirectory("moeps-mix").FullName;
         try
         {
-            var graphs = f.Graphs.Take(15).ToList();
-            var ids = f.Ids.Take(15).ToList();
-            var expected = trained.Predict(graphs, ids, f.Cpu);
+            var crystals = f.InputsOf(Enumerable.Range(0, 15));
+            var expected = trained.Predict(crystals, f.Cpu);
 
             string full = Path.Combine(folder, "m.moem");
             MixtureFile.Write(trained, full);
-            var loaded = MixtureFile.Read(full, name => throw new InvalidOperationException("all extractors are embedded"));
-            Assert.Equal(expected, loaded.Predict(graphs, ids, f.Cpu));
+            var loaded = MixtureFile.Read(full, (name, _) => throw new InvalidOperationException("all extractors are embedded"));
+            Assert.Equal(expected, loaded.Predict(crystals, f.Cpu));
             Assert.Equal(trained.Scores(), loaded.Scores());
             Assert.Equal(trained.Training!.History.Count, loaded.Training!.History.Count);
             Assert.Equal(trained.TestMAE, loaded.TestMAE);
@@ -187,10 +186,10 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
             string slim = Path.Combine(folder, "slim.moem");
             MixtureFile.Write(trained, slim, includeExtractors: false);
             Assert.True(new FileInfo(slim).Length < new FileInfo(full).Length / 2, "a mixture saved without extractors should not carry their weights");
-            var byName = MixtureFile.Read(slim, name => f.Extractors.Single(e => e.Name == name));
-            Assert.Equal(expected, byName.Predict(graphs, ids, f.Cpu));
+            var byName = MixtureFile.Read(slim, (name, _) => f.Extractors.Single(e => e.Name == name));
+            Assert.Equal(expected, byName.Predict(crystals, f.Cpu));
 
-            var wrong = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(slim, name => f.Extractors[0]));
+            var wrong = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(slim, (name, _) => f.Extractors[0]));
             Assert.Contains("weights", wrong.Message);
         }
         finally

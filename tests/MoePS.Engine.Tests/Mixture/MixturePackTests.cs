@@ -58,8 +58,8 @@ public sealed class MixturePackTests(MixtureFixture f) : IClassFixture<MixtureFi
                 AssertClose(a.History.Select(h => h.TrainLoss), p.History.Select(h => h.TrainLoss), $"seed {Seeds[r]} training losses");
                 AssertClose(new[] { a.TrainMae, a.ValidationMae, a.TestMae }, new[] { p.TrainMae, p.ValidationMae, p.TestMae }, $"seed {Seeds[r]} MAEs");
                 var test = datasets[r].Split!.Test;
-                AssertClose(alone.Predict(test.Select(i => f.Graphs[i]).ToList(), test.Select(i => f.Ids[i]).ToList(), f.Cpu),
-                    packed[r].Predict(test.Select(i => f.Graphs[i]).ToList(), test.Select(i => f.Ids[i]).ToList(), f.Cpu), $"seed {Seeds[r]} test predictions");
+                AssertClose(alone.Predict(f.InputsOf(test), f.Cpu),
+                    packed[r].Predict(f.InputsOf(test), f.Cpu), $"seed {Seeds[r]} test predictions");
                 Assert.Equal(alone.Scores(), packed[r].Scores());
                 Assert.Equal(datasets[r].Name, packed[r].DatasetName);
             }

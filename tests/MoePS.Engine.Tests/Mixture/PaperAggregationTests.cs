@@ -54,7 +54,7 @@ public class PaperAggregationTests : IClassFixture<MixtureFixture>
     public void OnlyMoePSsFormsAddTheGateRegulariser(Aggregation aggregation, bool regularised)
     {
         var model = new MixtureModel(Three, new MixtureOptions { Aggregation = aggregation, TopK = aggregation.HasTopK() ? 2 : null });
-        using var target = new MixtureTrainingTarget(model, f.Graphs.Take(4).ToList(), f.Ids.Take(4).ToList(), f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.InputsOf(Enumerable.Range(0, 4)), f.Cpu);
         var term = target.Regularisation();
         Assert.Equal(regularised, term is not null);
         if (term is not null) Assert.True(term.item<float>() > 0); // two active extractors at 1/2: λ(1/2 − 1)²
@@ -69,7 +69,7 @@ public class PaperAggregationTests : IClassFixture<MixtureFixture>
         using (no_grad()) model.Network.Gate.Theta.copy_(tensor(scales));
         Assert.Equal(scales.Select(s => (double)s), model.Scores());
         var rows = new[] { 3, 10, 17 };
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         target.SetTraining(false);
         var e = new[] { target.ExtractorFeatures(rows, 0), target.ExtractorFeatures(rows, 1) };
         float[] w = Values(model, "heads.0.layers.0.weight");
@@ -97,7 +97,7 @@ public class PaperAggregationTests : IClassFixture<MixtureFixture>
         double[] softmax = logits.Select(t => Math.Exp(t) / norm).ToArray();
         Assert.Equal(softmax, model.Scores(), new ToleranceComparer(1e-6));
         var rows = new[] { 0, 5, 44, 90 };
-        using var target = new MixtureTrainingTarget(model, f.Graphs, f.Ids, f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
         target.SetTraining(false);
 
         using var _ = no_grad();

@@ -4,6 +4,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.Experts;
 using Xunit;
 
 namespace MoePS.Engine.Tests.Models;
@@ -16,7 +17,7 @@ public sealed class EditedMixtureFileTests : IDisposable
 
     static Extractor Load(string name) => ExtractorFiles.Import(TestData.PathOf("extractors", name + ".safetensors"));
 
-    Extractor Resolve(string name) => name == first.Name ? first : name == second.Name ? second : throw new ArgumentException(name);
+    IExpert Resolve(string name, string? kind) => name == first.Name ? first : name == second.Name ? second : throw new ArgumentException(name);
 
     string Saved(bool includeExtractors, Func<JsonObject, JsonObject> edit)
     {

@@ -7,25 +7,30 @@ using Xunit;
 
 namespace MoePS.Engine.Tests.Models;
 
-/// <summary>An expert that is not a CGCNN (as TensorNet will be: 128 wide, frozen, all pairs within 5 Å) through the contract.</summary>
+/// <summary>An expert that is not a CGCNN (as TensorNet: 128 wide, frozen, all pairs within 5 Å) through the contract.</summary>
 public class ExpertContractTests
 {
     /// <summary>Feature 0 of a crystal: how many neighbours within the radius its first atom was given; the rest zeros.</summary>
     sealed class PairCountingExpert : IExpert
     {
         public string Name => "pairs";
+        public string Kind => "pair counter";
+        public string Description => "neighbours within 5 Å";
         public int FeatureLength => 128;
-        public GraphSettings GraphSettings { get; } = new() { Radius = 5.0, MaxNeighbours = 64 };
+        public GraphSettings? GraphSettings { get; } = new() { Radius = 5.0, MaxNeighbours = 64 };
+        public string CacheKey => "pairs-test";
 
         public void CheckSupports(Crystal crystal) { }
 
-        public float[][] Features(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> crystalIds, ComputeDevice device) =>
-            graphs.Select(g =>
+        public float[][] Features(CrystalInputs crystals, ComputeDevice device) =>
+            crystals.Graphs(GraphSettings!).Select(g =>
             {
                 var feature = new float[FeatureLength];
-                feature[0] = g.NeighbourDistance.Take(g.MaxNeighbours).Count(d => d <= GraphSettings.Radius);
+                feature[0] = g.NeighbourDistance.Take(g.MaxNeighbours).Count(d => d <= GraphSettings!.Radius);
                 return feature;
             }).ToArray();
+
+        public void Dispose() { }
     }
 
     /// <summary>Rock salt NaCl (a = 5.64 Å): within 5 Å of an atom, 6 unlike at 2.82 Å, 12 like at 3.99 Å and 8 unlike at 4.88 Å.</summary>

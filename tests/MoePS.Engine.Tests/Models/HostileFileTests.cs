@@ -72,7 +72,7 @@ public class HostileFileTests
         string path = SlimMixture(temp, extractor, json => json.Replace("\"Name\": \"jarvis_eform\"", $"\"Name\": \"{name}\"", StringComparison.Ordinal));
         var looked = new List<string>();
 
-        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, n => { looked.Add(n); return extractor; }));
+        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, (n, _) => { looked.Add(n); return extractor; }));
         Assert.StartsWith(path + ":", e.Message);
         Assert.Contains($"extractor name '{name.Replace("\\\\", "\\", StringComparison.Ordinal)}'", e.Message);
         Assert.Contains("not a plain file name", e.Message);
@@ -91,7 +91,7 @@ public class HostileFileTests
         Assert.Empty(Directory.GetFiles(temp.Path));
 
         MixtureFile.Write(model, temp.File("full.moem"));
-        using var loaded = MixtureFile.Read(temp.File("full.moem"), _ => throw new InvalidOperationException("embedded"));
+        using var loaded = MixtureFile.Read(temp.File("full.moem"), (_, _) => throw new InvalidOperationException("embedded"));
         Assert.Equal("lab/jarvis_eform", loaded.Extractors[0].Name);
     }
 
@@ -102,7 +102,7 @@ public class HostileFileTests
         using var temp = new TempFolder();
         string path = SlimMixture(temp, extractor, json => json.Replace("\"TopK\": 1", "\"TopK\": 4", StringComparison.Ordinal));
 
-        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, _ => extractor));
+        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, (_, _) => extractor));
         Assert.StartsWith(path + ":", e.Message);
         Assert.Contains("mixture.json describes a mixture MoePS cannot build: TopK must be between 1 and the number of extractors (1); got 4.", e.Message);
         Assert.DoesNotContain("(Parameter", e.Message);

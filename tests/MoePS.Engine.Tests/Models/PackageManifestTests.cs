@@ -40,7 +40,7 @@ public class PackageManifestTests
         MixtureFile.Write(model, path, includeExtractors: false);
         ZipEntries.Replace(path, "mixture.json", json => ReplaceOnce(json, find, replace));
 
-        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, _ => extractor));
+        var e = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(path, (_, _) => extractor));
         Assert.Contains(expected, e.Message);
         Assert.StartsWith(path + ":", e.Message);
     }
@@ -58,7 +58,7 @@ public class PackageManifestTests
 
         using var temp = new TempFolder();
         MixtureFile.Write(model, temp.File("m.moem"), includeExtractors: false);
-        using var loaded = MixtureFile.Read(temp.File("m.moem"), _ => extractor);
+        using var loaded = MixtureFile.Read(temp.File("m.moem"), (_, _) => extractor);
         Assert.Equal(model.Fit, loaded.Fit);
         Assert.Equal("band gap", loaded.PropertyName);
         Assert.Equal(0.25, loaded.Normaliser.Std);

@@ -124,7 +124,7 @@ public class WeightVerificationTests
         using var mixture = new MixtureModel(new[] { extractor }, new MixtureOptions());
         using (no_grad()) mixture.Network.Gate.Theta.fill_(float.NegativeInfinity);
         MixtureFile.Write(mixture, temp.File("m.moem"));
-        var moem = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(temp.File("m.moem"), _ => extractor));
+        var moem = Assert.Throws<ExtractorFormatException>(() => MixtureFile.Read(temp.File("m.moem"), (_, _) => extractor));
         Assert.Contains(temp.File("m.moem"), moem.Message);
         Assert.Contains("tensor 'gate.theta' holds 1 NaN or infinite value", moem.Message);
     }

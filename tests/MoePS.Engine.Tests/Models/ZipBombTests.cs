@@ -85,7 +85,7 @@ public class ZipBombTests
         MixtureFile.Write(model, path, includeExtractors: false);
         Inflate(path, "mixture.json", "{\"Format\": \"moeps-mixture\", \"PropertyName\": \""u8.ToArray(), (byte)'a');
 
-        var (e, _) = Refused(() => MixtureFile.Read(path, _ => extractor));
+        var (e, _) = Refused(() => MixtureFile.Read(path, (_, _) => extractor));
         Assert.StartsWith(path + ":", e.Message);
         Assert.Contains("entry 'mixture.json' inflates to more than 8 MiB", e.Message);
     }

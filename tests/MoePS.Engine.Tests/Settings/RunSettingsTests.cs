@@ -111,7 +111,7 @@ public class RunSettingsTests : IClassFixture<MixtureFixture>
         }
         var (names, mixtureOptions) = BenchmarkTrainer.MixtureShape(run);
         using var model = new MixtureModel(names.Select(n => f.Extractors.Single(e => e.Name == n)).ToList(), mixtureOptions);
-        using var target = new MixtureTrainingTarget(model, f.Graphs.Take(5).ToList(), f.Ids.Take(5).ToList(), f.Cpu);
+        using var target = new MixtureTrainingTarget(model, f.InputsOf(Enumerable.Range(0, 5)), f.Cpu);
         return IdentityOf(target, options);
     }
 

@@ -41,6 +41,8 @@ public sealed class Extractor : IPropertyModel, IExpert, IDisposable
     }
 
     public string Name { get; }
+    public string Kind => "CGCNN";
+    public string Description => SourceTask.Description;
     public Cgcnn Model { get; }
     public CgcnnArchitecture Architecture => Model.Architecture;
     public ElementFeatures Elements { get; }
@@ -59,6 +61,13 @@ public sealed class Extractor : IPropertyModel, IExpert, IDisposable
     public string PropertyName => SourceTask.Description;
     /// <summary>Length of the crystal feature (atom_fea_len, 64 for the paper's extractors).</summary>
     public int FeatureLength => Architecture.AtomFeatureLength;
+
+    /// <summary>
+    /// The original file's SHA-256 with the name; an extractor made in this session (trained, cloned) gets a key of its own,
+    /// as nothing on disk can hold its features.
+    /// </summary>
+    public string CacheKey => cacheKey ??= $"cgcnn-{Name}-{Provenance.OriginalSha256 ?? "session-" + Guid.NewGuid().ToString("N")}";
+    string? cacheKey;
 
     /// <summary>The device the network's weights are on now.</summary>
     public string DeviceName => deviceName;
@@ -110,13 +119,19 @@ public sealed class Extractor : IPropertyModel, IExpert, IDisposable
         return new ExtractorOutput(raw, raw.Select(Normaliser.Denormalise).ToArray(), features);
     }
 
+    public double[] Predict(CrystalInputs crystals, ComputeDevice device) => Predict(crystals.Graphs(GraphSettings), crystals.Ids, device);
+
+    /// <summary>Denormalised predictions from graphs built with <see cref="GraphSettings"/> (e.g. a reference code's), one per graph.</summary>
     public double[] Predict(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> crystalIds, ComputeDevice device)
     {
         using var set = GraphTensors(graphs, crystalIds, device);
         return Evaluate(set, device).Predictions;
     }
 
-    /// <summary>The crystal features (Softplus of the mean atom features after the last conv), one vector per graph.</summary>
+    /// <summary>The crystal features (Softplus of the mean atom features after the last conv), one vector per crystal.</summary>
+    public float[][] Features(CrystalInputs crystals, ComputeDevice device) => Features(crystals.Graphs(GraphSettings), crystals.Ids, device);
+
+    /// <summary>The crystal features from graphs built with <see cref="GraphSettings"/>, one vector per graph.</summary>
     public float[][] Features(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> crystalIds, ComputeDevice device)
     {
         using var set = GraphTensors(graphs, crystalIds, device);

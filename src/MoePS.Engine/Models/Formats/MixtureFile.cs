@@ -6,14 +6,16 @@ using static TorchSharp.torch;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.Experts;
 
 namespace MoePS.Engine.Models.Formats;
 
 /// <summary>
 /// A mixture in one file (.moem, a zip): mixture.json (options, normaliser, what it was trained on,
-/// training history, each extractor's name and weights hash, and a hash binding that list to its order),
-/// network.safetensors (fine-tuned layers, gate, heads) and, unless excluded, every extractor as an
-/// embedded .moex bundle. Loading gives bit-identical predictions.
+/// training history, each extractor's name, kind and weights hash, and a hash binding that list to its order),
+/// network.safetensors (fine-tuned layers, adapters, gate, heads) and, unless excluded, every CGCNN extractor as an
+/// embedded .moex bundle. Frozen experts (TensorNet) are always saved by name, kind and <see cref="IExpert.CacheKey"/>
+/// (which names their weights' SHA-256) and found again in a data folder. Loading gives bit-identical predictions.
 /// </summary>
 public static class MixtureFile
 {
@@ -59,6 +61,10 @@ public static class MixtureFile
     sealed class ExtractorRecord
     {
         public string Name { get; set; } = "";
+        /// <summary>A frozen expert's kind (TensorNet); null for a CGCNN extractor, as in files written before other kinds.</summary>
+        public string? Kind { get; set; }
+        /// <summary>A frozen expert's <see cref="IExpert.CacheKey"/>, checked instead of <see cref="WeightsSha256"/> (empty for it).</summary>
+        public string? CacheKey { get; set; }
         public string WeightsSha256 { get; set; } = "";
         /// <summary>Zip entry of the embedded bundle, or null when saved without extractors.</summary>
         public string? Bundle { get; set; }
@@ -67,6 +73,13 @@ public static class MixtureFile
     /// <summary>SHA-256 of an extractor's weights (safetensors of its state_dict, no metadata): how an excluded extractor is recognised.</summary>
     public static string WeightsHash(Extractor extractor) =>
         WeightHashes.Of(Safetensors.Write(CgcnnWeights.ToSafetensors(extractor.Model)));
+
+    /// <summary>What identifies an expert's weights in a record: a CGCNN extractor's <see cref="WeightsHash(Extractor)"/>, a frozen expert's cache key.</summary>
+    static string Identity(ExtractorRecord record) => record.CacheKey ?? record.WeightsSha256;
+
+    static ExtractorRecord RecordOf(IExpert expert) => expert is Extractor e
+        ? new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) }
+        : new ExtractorRecord { Name = expert.Name, Kind = expert.Kind, CacheKey = expert.CacheKey };
 
     /// <summary>Writes atomically (temporary file beside the target, then rename).</summary>
     public static void Write(MixtureModel model, string path, bool includeExtractors = true)
@@ -78,11 +91,11 @@ public static class MixtureFile
             for (int i = 0; i < model.Extractors.Count; i++)
             {
                 var e = model.Extractors[i];
-                var record = new ExtractorRecord { Name = e.Name, WeightsSha256 = WeightsHash(e) };
-                if (includeExtractors)
+                var record = RecordOf(e);
+                if (includeExtractors && e is Extractor extractor)
                 {
                     record.Bundle = $"extractors/{i:D2}-{e.Name}{ExtractorBundle.Extension}";
-                    ZipPackage.WriteEntry(zip, record.Bundle, ExtractorBundle.ToBytes(e), CompressionLevel.NoCompression);
+                    ZipPackage.WriteEntry(zip, record.Bundle, ExtractorBundle.ToBytes(extractor), CompressionLevel.NoCompression);
                 }
                 else if (!IsPlainFileName(e.Name))
                 {
@@ -97,8 +110,11 @@ public static class MixtureFile
     }
 
     /// <param name="path">The .moem file.</param>
-    /// <param name="resolveExtractor">Finds an extractor that was saved by reference (name), e.g. from the paper's library; its weights hash is checked.</param>
-    public static MixtureModel Read(string path, Func<string, Extractor> resolveExtractor)
+    /// <param name="resolveExtractor">
+    /// Finds an expert that was saved by reference, by name and kind (null for CGCNN), e.g. from the paper's library or a
+    /// data folder; its weights hash is checked.
+    /// </param>
+    public static MixtureModel Read(string path, Func<string, string?, IExpert> resolveExtractor)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Mixture file not found: {path}", path);
         Runtime.TorchRuntime.EnsureLoaded();
@@ -140,12 +156,12 @@ public static class MixtureFile
                     $"extractor '{manifest.Extractors[i].Name}' is entry {i + 1} in {Package.Entry} but was saved as entry {bundle}; the network's weights for each extractor belong to its place in the list.");
     }
 
-    /// <summary>SHA-256 over the ordered (name, weights hash) list of the extractor entries.</summary>
+    /// <summary>SHA-256 over the ordered (name, <see cref="Identity"/>) list of the extractor entries.</summary>
     static string OrderHash(IEnumerable<ExtractorRecord> records) =>
-        WeightHashes.Of(System.Text.Encoding.UTF8.GetBytes(string.Concat(records.Select(r => $"{r.Name}\t{r.WeightsSha256.ToLowerInvariant()}\n"))));
+        WeightHashes.Of(System.Text.Encoding.UTF8.GetBytes(string.Concat(records.Select(r => $"{r.Name}\t{Identity(r).ToLowerInvariant()}\n"))));
 
     /// <summary>The mixture the manifest describes; options it cannot have (e.g. TopK above the extractor count) are errors naming the file.</summary>
-    static MixtureModel Build(IReadOnlyList<Extractor> extractors, Manifest manifest, string path)
+    static MixtureModel Build(IReadOnlyList<IExpert> extractors, Manifest manifest, string path)
     {
         try
         {
@@ -158,20 +174,24 @@ public static class MixtureFile
         }
     }
 
-    static Extractor LoadExtractor(ZipArchive zip, ExtractorRecord record, string path, Func<string, Extractor> resolve)
+    static IExpert LoadExtractor(ZipArchive zip, ExtractorRecord record, string path, Func<string, string?, IExpert> resolve)
     {
-        Extractor extractor;
+        IExpert extractor;
         if (record.Bundle != null)
         {
             using var bundle = new MemoryStream(ZipPackage.ReadEntry(zip, record.Bundle, path, ZipPackage.MaxEmbeddedBundleBytes));
             extractor = ExtractorBundle.Read(bundle, $"{path}:{record.Bundle}");
         }
         else
-            extractor = resolve(record.Name);
-        string hash = WeightsHash(extractor);
-        if (!string.Equals(hash, record.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+            extractor = resolve(record.Name, record.Kind);
+        if ((extractor is Extractor ? null : extractor.Kind) != record.Kind)
             throw new ExtractorFormatException(path,
-                $"extractor '{record.Name}' does not have the weights this mixture was trained with (SHA-256 {hash[..12]}…, expected {record.WeightsSha256[..Math.Min(12, record.WeightsSha256.Length)]}…).");
+                $"expert '{record.Name}' was saved as a {record.Kind ?? "CGCNN"} expert but '{record.Name}' found now is a {extractor.Kind}.");
+        string hash = Identity(RecordOf(extractor)), expected = Identity(record);
+        if (!string.Equals(hash, expected, StringComparison.OrdinalIgnoreCase))
+            throw new ExtractorFormatException(path,
+                $"extractor '{record.Name}' does not have the weights this mixture was trained with ({(record.CacheKey == null ? "SHA-256" : "cache key")} " +
+                $"{hash[..Math.Min(hash.Length, record.CacheKey == null ? 12 : 40)]}…, expected {expected[..Math.Min(expected.Length, record.CacheKey == null ? 12 : 40)]}…).");
         return extractor;
     }
 

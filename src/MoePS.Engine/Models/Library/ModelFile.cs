@@ -7,12 +7,12 @@ namespace MoePS.Engine.Models.Library;
 /// <summary>Any model file by its extension: a mixture (.moem), or an extractor (.moex, .safetensors, .pth, .pth.tar).</summary>
 public static class ModelFile
 {
-    /// <summary>Reads the model in <paramref name="path"/>; a mixture's extractors saved by name come from the paper's library.</summary>
+    /// <summary>Reads the model in <paramref name="path"/>; a mixture's experts saved by name come from the <see cref="ExpertLibrary"/>.</summary>
     public static IPropertyModel Read(string path, Action<string>? log = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         return path.EndsWith(MixtureFile.Extension, StringComparison.OrdinalIgnoreCase)
-            ? MixtureFile.Read(path, name => ExtractorLibrary.Load(name, log))
+            ? MixtureFile.Read(path, (name, _) => ExpertLibrary.Load(name, log))
             : ExtractorFiles.Import(path);
     }
 

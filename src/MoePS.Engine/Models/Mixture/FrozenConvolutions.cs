@@ -18,7 +18,7 @@ internal sealed class FrozenConvolutions : nn.Module
     readonly IReadOnlyList<ExtractorGroup> groups;
     readonly ModuleList<ModuleList<StackedConvLayer>> layers = new();
 
-    public FrozenConvolutions(IReadOnlyList<Extractor> extractors, IReadOnlyList<ExtractorGroup> groups, int fineTuneLayers)
+    public FrozenConvolutions(IReadOnlyList<ExtractorGroup> groups, int fineTuneLayers)
         : base(nameof(FrozenConvolutions))
     {
         this.groups = groups;
@@ -26,7 +26,7 @@ internal sealed class FrozenConvolutions : nn.Module
         {
             var stacked = new ModuleList<StackedConvLayer>();
             for (int depth = 0; depth < g.Architecture.ConvCount - fineTuneLayers; depth++)
-                stacked.Add(new StackedConvLayer(g.Members.Select(i => ConvLayerWeights.Of(extractors[i].Model.Conv(depth))).ToArray()));
+                stacked.Add(new StackedConvLayer(g.Extractors.Select(e => ConvLayerWeights.Of(e.Model.Conv(depth))).ToArray()));
             layers.Add(stacked);
         }
         RegisterComponents();

@@ -1,116 +1,135 @@
-using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>
-/// The frozen part of every extractor (embedding and the convolutions before the fine-tuned
-/// ones) evaluated once for every atom of a set of crystals and kept on the device, so a
-/// training step only runs the fine-tuned layers, pooling, gate and head. With
-/// <see cref="FrozenNormalization.Batch"/> only the embedding is cached: the frozen convolutions
-/// run in every step (see <see cref="MixtureNetwork"/>).
+/// The frozen part of every expert evaluated once for a set of crystals and kept on the device, so a training step only
+/// runs the fine-tuned layers, adapters, pooling, gate and head. For the CGCNN extractors that is the embedding and the
+/// convolutions before the fine-tuned ones, for every atom (with <see cref="FrozenNormalization.Batch"/> only the
+/// embedding: the frozen convolutions run in every step, see <see cref="MixtureNetwork"/>); for a frozen expert, its
+/// crystal feature.
 /// </summary>
 internal sealed class FrozenFeatures : IDisposable
 {
-    bool ownsGraphs;
+    bool ownsShared;
 
-    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet graphs, bool ownsGraphs)
+    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet? graphs, IReadOnlyList<Tensor> perFrozenExpert, int crystalCount, bool ownsShared)
     {
         PerGroup = perGroup;
         Graphs = graphs;
-        this.ownsGraphs = ownsGraphs;
+        PerFrozenExpert = perFrozenExpert;
+        CrystalCount = crystalCount;
+        this.ownsShared = ownsShared;
     }
 
     /// <summary>Per extractor group, [atoms, members, F]: atom features entering <see cref="MixtureNetwork.Forward"/>.</summary>
     public IReadOnlyList<Tensor> PerGroup { get; }
 
-    /// <summary>Neighbour lists and edge features of the crystals (shared by all extractors).</summary>
-    public GraphTensorSet Graphs { get; }
+    /// <summary>Neighbour lists and edge features of the crystals (shared by all extractors); null when the mixture has no CGCNN extractor.</summary>
+    public GraphTensorSet? Graphs { get; }
 
-    /// <param name="extractors">The mixture's extractors.</param>
-    /// <param name="network">The mixture's network: its groups, fine-tuned depth and frozen normalisation.</param>
-    /// <param name="graphs">The crystals.</param>
-    /// <param name="ids">Their ids.</param>
+    /// <summary>Per frozen expert (<see cref="MixtureNetwork.FrozenExperts"/> order), [crystals, F]: its crystal features.</summary>
+    public IReadOnlyList<Tensor> PerFrozenExpert { get; }
+
+    public int CrystalCount { get; }
+
+    /// <summary>The crystals at <paramref name="rows"/>, ready for a forward pass.</summary>
+    public MixtureBatch Select(int[] rows)
+    {
+        var device = PerGroup.Count > 0 ? PerGroup[0].device : PerFrozenExpert[0].device;
+        return new MixtureBatch(Graphs?.Select(rows), tensor(rows.Select(r => (long)r).ToArray(), device: device));
+    }
+
+    /// <param name="experts">The mixture's experts.</param>
+    /// <param name="network">The mixture's network: its groups, frozen experts, fine-tuned depth and frozen normalisation.</param>
+    /// <param name="crystals">The crystals.</param>
     /// <param name="device">Where to compute and keep the features.</param>
-    /// <param name="only">Compute only these extractors (others stay zero), e.g. the active ones when predicting.</param>
+    /// <param name="only">Compute only these experts (others stay zero), e.g. the active ones when predicting.</param>
     /// <param name="adaptation">
-    /// With <see cref="FrozenNormalization.Adapt"/>: the rows (indices into <paramref name="graphs"/>) to re-estimate the frozen
+    /// With <see cref="FrozenNormalization.Adapt"/>: the rows (indices into <paramref name="crystals"/>) to re-estimate the frozen
     /// BatchNorm statistics on first; null keeps the network's current statistics. Ignored by the other modes.
     /// </param>
-    public static FrozenFeatures Compute(IReadOnlyList<Extractor> extractors, MixtureNetwork network,
-        IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only = null,
-        BatchNormAdaptation? adaptation = null)
+    public static FrozenFeatures Compute(IReadOnlyList<IExpert> experts, MixtureNetwork network, CrystalInputs crystals,
+        ComputeDevice device, ISet<int>? only = null, BatchNormAdaptation? adaptation = null)
     {
-        var features = Extract(extractors, network, graphs, ids, device, only);
+        var features = Extract(experts, network, crystals, device, only);
         if (!network.AdaptsFrozenStatistics) return features;
-        using (features) return features.Adapted(network, adaptation, only, takeGraphs: true);
+        using (features) return features.Adapted(network, adaptation, only, takeShared: true);
     }
 
     /// <summary>
     /// The features entering the fine-tuned layers of an <see cref="FrozenNormalization.Adapt"/> mixture, from these embedded
     /// ones (<see cref="Extract"/>): its frozen BatchNorm statistics are first re-estimated on <paramref name="adaptation"/>'s
-    /// rows (kept when null), then its frozen convolutions run in eval mode. The result shares these features' graphs, and
-    /// takes them over when <paramref name="takeGraphs"/> (else this object keeps them).
+    /// rows (kept when null), then its frozen convolutions run in eval mode. The result shares these features' graphs and
+    /// frozen experts' features, and takes them over when <paramref name="takeShared"/> (else this object keeps them).
     /// </summary>
-    public FrozenFeatures Adapted(MixtureNetwork network, BatchNormAdaptation? adaptation, ISet<int>? only, bool takeGraphs)
+    public FrozenFeatures Adapted(MixtureNetwork network, BatchNormAdaptation? adaptation, ISet<int>? only, bool takeShared)
     {
         var frozenConvs = network.FrozenConvolutions
             ?? throw new InvalidOperationException($"A {network.FrozenNormalization} mixture has no frozen convolutions of its own to adapt.");
-        if (adaptation != null) frozenConvs.EstimateStatistics(PerGroup, Graphs, adaptation.Rows, adaptation.BatchSize);
-        bool take = takeGraphs && ownsGraphs;
-        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs, only), Graphs, take);
-        if (take) ownsGraphs = false;
+        if (adaptation != null) frozenConvs.EstimateStatistics(PerGroup, Graphs!, adaptation.Rows, adaptation.BatchSize);
+        bool take = takeShared && ownsShared;
+        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs!, only), Graphs, PerFrozenExpert, CrystalCount, take);
+        if (take) ownsShared = false;
         return adapted;
     }
 
     /// <summary>
-    /// Each extractor's own network, in eval mode, to the depth <see cref="MixtureNetwork.ExtractorConvs"/>: the features
-    /// a Source or Batch mixture caches, the embedding that an Adapt mixture propagates with <see cref="Adapted"/>.
+    /// Each extractor's own network, in eval mode, to the depth <see cref="MixtureNetwork.ExtractorConvs"/> (the features a
+    /// Source or Batch mixture caches, the embedding that an Adapt mixture propagates with <see cref="Adapted"/>), and each
+    /// frozen expert's crystal features.
     /// </summary>
-    public static FrozenFeatures Extract(IReadOnlyList<Extractor> extractors, MixtureNetwork network,
-        IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device, ISet<int>? only)
+    public static FrozenFeatures Extract(IReadOnlyList<IExpert> experts, MixtureNetwork network, CrystalInputs crystals,
+        ComputeDevice device, ISet<int>? only)
     {
-        var groups = network.Groups;
         var sets = new List<(ElementFeatures Table, GraphTensorSet Set)>();
         GraphTensorSet SetFor(Extractor e)
         {
             foreach (var (table, set) in sets)
                 if (ReferenceEquals(table, e.Elements) || table.SameAs(e.Elements)) return set;
-            var created = e.GraphTensors(graphs, ids, device);
+            var created = e.GraphTensors(crystals.Graphs(e.GraphSettings), crystals.Ids, device);
             sets.Add((e.Elements, created));
             return created;
         }
 
         var perGroup = new List<Tensor>();
+        var perFrozenExpert = new List<Tensor>();
         try
         {
-            foreach (var g in groups)
+            foreach (var g in network.Groups)
             {
                 int frozenConvs = network.ExtractorConvs(g);
                 var slices = new Tensor[g.Members.Length];
                 for (int p = 0; p < g.Members.Length; p++)
                 {
-                    int index = g.Members[p];
-                    var set = SetFor(extractors[index]);
-                    slices[p] = only == null || only.Contains(index)
-                        ? AtomFeatures(extractors[index], set, frozenConvs, device)
+                    var set = SetFor(g.Extractors[p]);
+                    slices[p] = only == null || only.Contains(g.Members[p])
+                        ? AtomFeatures(g.Extractors[p], set, frozenConvs, device)
                         : zeros(set.AtomCount, g.Architecture.AtomFeatureLength, device: device.ToTorch());
                 }
                 perGroup.Add(stack(slices, 1));
                 foreach (var s in slices) s.Dispose();
             }
+            foreach (int index in network.FrozenExperts)
+            {
+                var expert = experts[index];
+                perFrozenExpert.Add(only == null || only.Contains(index)
+                    ? tensor(expert.Features(crystals, device).SelectMany(f => f).ToArray(), crystals.Count, expert.FeatureLength, device: device.ToTorch())
+                    : zeros(crystals.Count, expert.FeatureLength, device: device.ToTorch()));
+            }
         }
         catch
         {
-            foreach (var t in perGroup) t.Dispose();
+            foreach (var t in perGroup.Concat(perFrozenExpert)) t.Dispose();
             foreach (var (_, set) in sets) set.Dispose();
             throw;
         }
         foreach (var (_, set) in sets.Skip(1)) set.Dispose();
-        return new FrozenFeatures(perGroup, sets[0].Set, ownsGraphs: true);
+        return new FrozenFeatures(perGroup, sets.Count > 0 ? sets[0].Set : null, perFrozenExpert, crystals.Count, ownsShared: true);
     }
 
     static Tensor AtomFeatures(Extractor extractor, GraphTensorSet set, int convCount, ComputeDevice device)
@@ -136,6 +155,8 @@ internal sealed class FrozenFeatures : IDisposable
     public void Dispose()
     {
         foreach (var t in PerGroup) t.Dispose();
-        if (ownsGraphs) Graphs.Dispose();
+        if (!ownsShared) return;
+        Graphs?.Dispose();
+        foreach (var t in PerFrozenExpert) t.Dispose();
     }
 }

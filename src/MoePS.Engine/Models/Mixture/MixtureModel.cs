@@ -4,6 +4,7 @@ using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
@@ -11,14 +12,15 @@ namespace MoePS.Engine.Models.Mixture;
 /// <summary>
 /// A gated mixture of pre-trained extractors with a new head (Chang, Wang &amp; Ertekin 2022).
 /// One extractor is pairwise transfer learning (TL). The extractors themselves are never
-/// changed: the fine-tuned copies of their last layers live in the mixture.
+/// changed: the fine-tuned copies of their last layers live in the mixture. Experts other than
+/// CGCNN extractors (e.g. a TensorNet potential) enter frozen, through an adapter of their own.
 /// </summary>
 public sealed class MixtureModel : IPropertyModel, IDisposable
 {
     readonly object sync = new();
     string deviceName = "cpu";
 
-    public MixtureModel(IReadOnlyList<Extractor> extractors, MixtureOptions options)
+    public MixtureModel(IReadOnlyList<IExpert> extractors, MixtureOptions options)
     {
         TorchRuntime.EnsureLoaded();
         Validate(extractors, options);
@@ -28,7 +30,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         Network = new MixtureNetwork(Extractors, options, TopK);
     }
 
-    static void Validate(IReadOnlyList<Extractor> extractors, MixtureOptions options)
+    static void Validate(IReadOnlyList<IExpert> extractors, MixtureOptions options)
     {
         if (extractors.Count == 0) throw new ArgumentException("A mixture needs at least one extractor; none were given.");
         var duplicate = extractors.GroupBy(e => e.Name).FirstOrDefault(g => g.Count() > 1);
@@ -37,7 +39,8 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), $"Aggregation {options.Aggregation} is not one of {string.Join(", ", Enum.GetNames<Aggregation>())}.");
         if (options.TopK is int k && options.Aggregation.TopKProblem(k, extractors.Count) is { } topK)
             throw new ArgumentOutOfRangeException(nameof(options), topK);
-        int minConvs = extractors.Min(e => e.Architecture.ConvCount);
+        var cgcnn = extractors.OfType<Extractor>().ToList();
+        int minConvs = cgcnn.Count > 0 ? cgcnn.Min(e => e.Architecture.ConvCount) : int.MaxValue;
         if (options.FineTuneLayers < 0 || options.FineTuneLayers > minConvs)
             throw new ArgumentOutOfRangeException(nameof(options), $"FineTuneLayers must be between 0 and {minConvs} (the fewest convolution layers of these extractors); got {options.FineTuneLayers}.");
         if (options.HeadLayers < 1) throw new ArgumentOutOfRangeException(nameof(options), "HeadLayers must be at least 1.");
@@ -45,21 +48,18 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         if (options.GateRegularization < 0) throw new ArgumentOutOfRangeException(nameof(options), "GateRegularization must not be negative.");
         if (!Enum.IsDefined(options.FrozenNormalization))
             throw new ArgumentOutOfRangeException(nameof(options), $"FrozenNormalization {options.FrozenNormalization} is not one of {string.Join(", ", Enum.GetNames<FrozenNormalization>())}.");
-        if (options.Aggregation == Aggregation.Add)
-        {
-            var sizes = extractors.Select(e => e.FeatureLength).Distinct().ToArray();
-            if (sizes.Length > 1)
-                throw new ArgumentException(
-                    "Aggregation Add sums the gated features, so every extractor must have the same feature length; these have " +
-                    string.Join(", ", extractors.Select(e => $"{e.Name}={e.FeatureLength}")) + ". Use -Aggregation Concat or Ensemble.");
-        }
-        var settings = extractors.Select(e => e.GraphSettings).Distinct().ToArray();
-        if (settings.Length > 1)
-            throw new ArgumentException("All extractors of a mixture must build crystal graphs the same way; these differ: " +
-                string.Join(", ", extractors.Select(e => $"{e.Name}={e.GraphSettings.Key}")));
+        // Frozen experts are projected to the CGCNN width by their adapters; the CGCNN features themselves are summed as they are.
+        if (options.Aggregation == Aggregation.Add && cgcnn.Select(e => e.FeatureLength).Distinct().Count() > 1)
+            throw new ArgumentException(
+                "Aggregation Add sums the gated features, so every CGCNN extractor must have the same feature length; these have " +
+                string.Join(", ", cgcnn.Select(e => $"{e.Name}={e.FeatureLength}")) + ". Use -Aggregation Concat or Ensemble.");
+        if (cgcnn.Select(e => e.GraphSettings).Distinct().Count() > 1)
+            throw new ArgumentException("All CGCNN extractors of a mixture must build crystal graphs the same way; these differ: " +
+                string.Join(", ", cgcnn.Select(e => $"{e.Name}={e.GraphSettings.Key}")));
     }
 
-    public IReadOnlyList<Extractor> Extractors { get; }
+    /// <summary>The experts in gate order: CGCNN extractors and frozen experts.</summary>
+    public IReadOnlyList<IExpert> Extractors { get; }
     public MixtureOptions Options { get; }
     public int TopK { get; }
     public Aggregation Aggregation => Options.Aggregation;
@@ -86,7 +86,8 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
     public double? ValMAE => Training?.ValidationMae;
     public double? TestMAE => Training?.TestMae;
     public int? BestEpoch => Training?.BestEpoch;
-    public GraphSettings GraphSettings => Extractors[0].GraphSettings;
+    /// <summary>The CGCNN extractors' graphs, or null when it has none (only frozen experts).</summary>
+    public GraphSettings? GraphSettings => Extractors.OfType<Extractor>().FirstOrDefault()?.GraphSettings;
     public string DeviceName => deviceName;
 
     /// <summary>
@@ -109,7 +110,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         var rank = new int[scores.Length];
         for (int r = 0; r < order.Length; r++) rank[order[r]] = r + 1;
         return Enumerable.Range(0, scores.Length)
-            .Select(i => new ExtractorScore(Name, Extractors[i].Name, Extractors[i].SourceTask.Description, scores[i], rank[i], active.Contains(i)))
+            .Select(i => new ExtractorScore(Name, Extractors[i].Name, Extractors[i].Description, scores[i], rank[i], active.Contains(i)))
             .ToList();
     }
 
@@ -129,14 +130,14 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         }
     }
 
-    public double[] Predict(IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> crystalIds, ComputeDevice device)
+    public double[] Predict(CrystalInputs crystals, ComputeDevice device)
     {
         lock (sync)
         {
             MoveTo(device);
             var active = Network.Gate.ActiveIndices();
-            using var frozen = FrozenFeatures.Compute(Extractors, Network, graphs, crystalIds, device, active.ToHashSet());
-            return PredictRows(frozen, Enumerable.Range(0, graphs.Count).ToArray(), active);
+            using var frozen = FrozenFeatures.Compute(Extractors, Network, crystals, device, active.ToHashSet());
+            return PredictRows(frozen, Enumerable.Range(0, crystals.Count).ToArray(), active);
         }
     }
 
@@ -146,8 +147,8 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         var result = new double[rows.Length];
         Inference.InChunks(Network, rows, Extractor.EvaluationBatchSize, (chunk, start) =>
         {
-            using var batch = frozen.Graphs.Select(chunk);
-            var raw = Network.Forward(frozen.PerGroup, batch, active).to(float64).cpu().data<double>().ToArray();
+            using var batch = frozen.Select(chunk);
+            var raw = Network.Forward(frozen, batch, active).to(float64).cpu().data<double>().ToArray();
             for (int i = 0; i < chunk.Length; i++) result[start + i] = Normaliser.Denormalise(raw[i]);
         });
         return result;

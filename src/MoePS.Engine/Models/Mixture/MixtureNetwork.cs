@@ -1,36 +1,43 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
 
 namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>
-/// The learnable part of a mixture: each extractor's fine-tuned last convolution layer(s)
-/// (stacked per architecture group), the top-k gate and the head(s). The frozen part of the
-/// extractors enters as cached atom features: after the frozen convolutions with
-/// <see cref="FrozenNormalization.Source"/> and <see cref="FrozenNormalization.Adapt"/>, after the
-/// embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen convolutions run here every step.
-/// Adapt and Batch keep the frozen convolutions with their own BatchNorm statistics in here, so
+/// The learnable part of a mixture: each CGCNN extractor's fine-tuned last convolution layer(s) (stacked per architecture
+/// group), each frozen expert's adapter (<see cref="FrozenExpertAdapter"/>), the top-k gate and the head(s). The frozen part
+/// of the experts enters as cached features (<see cref="FrozenFeatures"/>): CGCNN atom features after the frozen
+/// convolutions with <see cref="FrozenNormalization.Source"/> and <see cref="FrozenNormalization.Adapt"/>, after the
+/// embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen convolutions run here every step; a frozen
+/// expert's crystal features. Adapt and Batch keep the frozen convolutions with their own BatchNorm statistics in here, so
 /// that copies, checkpoints and saved files carry them.
 /// </summary>
 internal sealed class MixtureNetwork : nn.Module
 {
     readonly IReadOnlyList<ExtractorGroup> groups;
-    // The submodules in the order of their parameters (RegisterComponents takes the fields in declaration order).
+    readonly int[] frozenExperts;
+    // The submodules in the order of their parameters (RegisterComponents takes the fields in declaration order); a mixture
+    // of CGCNN extractors alone has no adapters, so its parameters and saved tensors are what they were before adapters.
     readonly FrozenConvolutions? frozen;
     readonly ModuleList<ModuleList<StackedConvLayer>> convs = new();
     readonly TopKGate gate;
     readonly ModuleList<MlpHead> heads = new();
+    readonly ModuleList<FrozenExpertAdapter> adapters = new();
     readonly int[] featureLengths;
     readonly Aggregation aggregation;
     readonly bool runsFrozenConvolutions;
 
-    public MixtureNetwork(IReadOnlyList<Extractor> extractors, MixtureOptions options, int topK) : base(nameof(MixtureNetwork))
+    public MixtureNetwork(IReadOnlyList<IExpert> experts, MixtureOptions options, int topK) : base(nameof(MixtureNetwork))
     {
-        groups = ExtractorGroup.Partition(extractors);
+        groups = ExtractorGroup.Partition(experts);
+        frozenExperts = Enumerable.Range(0, experts.Count).Where(i => experts[i] is not Extractor).ToArray();
         aggregation = options.Aggregation;
-        featureLengths = extractors.Select(e => e.FeatureLength).ToArray();
+        // The width the mixture combines: its CGCNN extractors' (the paper's 64), or its first expert's without any.
+        int width = groups.Count > 0 ? groups[0].Extractors[0].FeatureLength : experts[0].FeatureLength;
+        featureLengths = experts.Select(e => e is Extractor ? e.FeatureLength : width).ToArray();
         FineTuneLayers = options.FineTuneLayers;
         FrozenNormalization = options.FrozenNormalization;
         foreach (var g in groups)
@@ -38,20 +45,21 @@ internal sealed class MixtureNetwork : nn.Module
             int convCount = g.Architecture.ConvCount;
             var layers = new ModuleList<StackedConvLayer>();
             for (int depth = convCount - options.FineTuneLayers; depth < convCount; depth++)
-                layers.Add(new StackedConvLayer(g.Members.Select(i => ConvLayerWeights.Of(extractors[i].Model.Conv(depth))).ToArray()));
+                layers.Add(new StackedConvLayer(g.Extractors.Select(e => ConvLayerWeights.Of(e.Model.Conv(depth))).ToArray()));
             convs.Add(layers);
         }
         // The one place the mode is branched on: whether the mixture keeps frozen convolutions of its own (Adapt, Batch),
-        // whether they re-estimate their statistics once (Adapt) or run in every step (Batch).
-        if (FrozenNormalization != FrozenNormalization.Source)
-            frozen = new FrozenConvolutions(extractors, groups, options.FineTuneLayers);
-        AdaptsFrozenStatistics = FrozenNormalization == FrozenNormalization.Adapt;
-        runsFrozenConvolutions = FrozenNormalization == FrozenNormalization.Batch;
-        gate = new TopKGate(extractors.Count, topK);
+        // whether they re-estimate their statistics once (Adapt) or run in every step (Batch). Frozen experts have none.
+        if (FrozenNormalization != FrozenNormalization.Source && groups.Count > 0)
+            frozen = new FrozenConvolutions(groups, options.FineTuneLayers);
+        AdaptsFrozenStatistics = frozen != null && FrozenNormalization == FrozenNormalization.Adapt;
+        runsFrozenConvolutions = frozen != null && FrozenNormalization == FrozenNormalization.Batch;
+        gate = new TopKGate(experts.Count, topK);
         if (aggregation.IsEnsemble())
             foreach (int f in featureLengths) heads.Add(new MlpHead(f, options.HeadLayers, options.HiddenSize));
         else
             heads.Add(new MlpHead(aggregation.IsConcatenation() ? featureLengths.Sum() : featureLengths[0], options.HeadLayers, options.HiddenSize));
+        foreach (int i in frozenExperts) adapters.Add(new FrozenExpertAdapter(experts[i].FeatureLength, width));
         RegisterComponents();
     }
 
@@ -65,6 +73,12 @@ internal sealed class MixtureNetwork : nn.Module
     public bool AdaptsFrozenStatistics { get; }
     public TopKGate Gate => gate;
     public IReadOnlyList<ExtractorGroup> Groups => groups;
+
+    /// <summary>Indices of the experts that enter frozen (not CGCNN extractors), ascending; each has an adapter.</summary>
+    public IReadOnlyList<int> FrozenExperts => frozenExperts;
+
+    /// <summary>The position of expert <paramref name="expert"/> among <see cref="FrozenExperts"/>, or −1 for a CGCNN extractor.</summary>
+    public int FrozenExpertSlot(int expert) => Array.IndexOf(frozenExperts, expert);
 
     /// <summary>The frozen convolutions with the mixture's own statistics (Adapt and Batch), or null (Source).</summary>
     public FrozenConvolutions? FrozenConvolutions => frozen;
@@ -97,32 +111,33 @@ internal sealed class MixtureNetwork : nn.Module
     }
 
     /// <summary>
-    /// Fresh random weights for the head(s), drawn from a generator of their own seeded with <paramref name="seed"/>: torch's
-    /// global generator is shared with every other thread (another training, a network being built), whose draws would
-    /// interleave with these.
+    /// Fresh random weights for the head(s), then the frozen experts' adapters, drawn from a generator of their own seeded
+    /// with <paramref name="seed"/>: torch's global generator is shared with every other thread (another training, a network
+    /// being built), whose draws would interleave with these.
     /// </summary>
     public void ResetHeads(int seed)
     {
         using var generator = new Generator((ulong)seed);
         using var _ = no_grad();
         foreach (var head in heads) head.ResetParameters(generator);
+        foreach (var adapter in adapters) adapter.ResetParameters(generator);
     }
 
     /// <summary>The parameters of the fine-tuned convolution layers.</summary>
     public IReadOnlyList<Parameter> ConvParameters() => convs.parameters().ToList();
 
-    /// <summary>Gate θ and head parameters.</summary>
-    public IReadOnlyList<Parameter> GateAndHeadParameters() => gate.parameters().Concat(heads.parameters()).ToList();
+    /// <summary>Gate θ, head and adapter parameters.</summary>
+    public IReadOnlyList<Parameter> GateAndHeadParameters() => gate.parameters().Concat(heads.parameters()).Concat(adapters.parameters()).ToList();
 
     /// <summary>
     /// Normalised predictions [crystals] of a batch.
     /// </summary>
-    /// <param name="frozenAtoms">Per group, the cached frozen atom features of every atom of the data, [atoms, members, F] (see <see cref="FrozenFeatures"/>).</param>
+    /// <param name="frozen">The cached frozen features of the data (see <see cref="FrozenFeatures"/>).</param>
     /// <param name="batch">The crystals.</param>
-    /// <param name="active">The active extractors (from the gate), ascending.</param>
-    public Tensor Forward(IReadOnlyList<Tensor> frozenAtoms, GraphBatch batch, int[] active)
+    /// <param name="active">The active experts (from the gate), ascending.</param>
+    public Tensor Forward(FrozenFeatures frozen, MixtureBatch batch, int[] active)
     {
-        var features = ExtractorFeatures(frozenAtoms, batch, active);
+        var features = ExtractorFeatures(frozen, batch, active);
         return Combine(features, ExtractorWeights(active), active, batch.CrystalCount);
     }
 
@@ -132,10 +147,16 @@ internal sealed class MixtureNetwork : nn.Module
     /// </summary>
     public Tensor ExtractorWeights(int[] active) => aggregation == Aggregation.PaperConcat ? gate.Theta.alias() : gate.Scores(active);
 
-    /// <summary>E_i(x) for each active extractor i, [crystals, F_i], keyed by extractor index.</summary>
-    public Dictionary<int, Tensor> ExtractorFeatures(IReadOnlyList<Tensor> frozenAtoms, GraphBatch batch, int[] active)
+    /// <summary>E_i(x) for each active expert i, [crystals, F_i], keyed by expert index: fine-tuned, or through its adapter.</summary>
+    public Dictionary<int, Tensor> ExtractorFeatures(FrozenFeatures frozenFeatures, MixtureBatch mixtureBatch, int[] active)
     {
         var result = new Dictionary<int, Tensor>();
+        for (int a = 0; a < frozenExperts.Length; a++)
+            if (Array.BinarySearch(active, frozenExperts[a]) >= 0)
+                result[frozenExperts[a]] = adapters[a].forward(frozenFeatures.PerFrozenExpert[a].index_select(0, mixtureBatch.Rows));
+        if (groups.Count == 0) return result;
+        var frozenAtoms = frozenFeatures.PerGroup;
+        var batch = mixtureBatch.Graphs!;
         long n = batch.AtomIndex.shape[0];
         var edges = StackedConvLayer.EdgesOf(batch);
         for (int g = 0; g < groups.Count; g++)

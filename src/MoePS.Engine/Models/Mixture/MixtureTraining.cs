@@ -24,8 +24,7 @@ public static class MixtureTraining
         foreach (var c in crystals) model.CheckSupports(c);
 
         var trained = CopyToTrain(model, options.Seed);
-        var graphs = GraphBatchBuilder.BuildAll(crystals, trained.GraphSettings, cache: cache, cancellationToken: cancellation);
-        using var target = new MixtureTrainingTarget(trained, graphs, crystals.Select(c => c.Id).ToList(), device,
+        using var target = new MixtureTrainingTarget(trained, new CrystalInputs(crystals, cache, cancellation: cancellation), device,
             new BatchNormAdaptation(split.Train, options.EffectiveBatchSize(split.Train.Length)));
         var labels = dataset.Entries.Select(e => e.Target).ToArray();
         if (!model.IsTrained) target.StartGate(labels, split);

@@ -21,21 +21,19 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     readonly bool ownsFrozen;
 
     /// <param name="model">The mixture to train (it is trained in place).</param>
-    /// <param name="graphs">The dataset's crystal graphs, in row order.</param>
-    /// <param name="ids">The crystals' ids.</param>
+    /// <param name="crystals">The dataset's crystals, in row order.</param>
     /// <param name="device">Where to train.</param>
     /// <param name="adaptation">
     /// For a <see cref="FrozenNormalization.Adapt"/> mixture, the training rows to re-estimate the frozen BatchNorm statistics on
     /// before the features are cached; null keeps its current statistics. Ignored by the other modes.
     /// </param>
-    public MixtureTrainingTarget(MixtureModel model, IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<string> ids, ComputeDevice device,
-        BatchNormAdaptation? adaptation = null)
+    public MixtureTrainingTarget(MixtureModel model, CrystalInputs crystals, ComputeDevice device, BatchNormAdaptation? adaptation = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         this.model = model;
         model.MoveTo(device);
         Device = device.ToTorch();
-        frozen = FrozenFeatures.Compute(model.Extractors, model.Network, graphs, ids, device, adaptation: adaptation);
+        frozen = FrozenFeatures.Compute(model.Extractors, model.Network, crystals, device, adaptation: adaptation);
         ownsFrozen = true;
     }
 
@@ -66,8 +64,9 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     }
 
     /// <summary>
-    /// The cached frozen atom features of extractor <paramref name="index"/>, [atoms, F] (for tests and diagnostics): after the
-    /// frozen convolutions, or after the embedding with <see cref="FrozenNormalization.Batch"/>.
+    /// The cached frozen features of expert <paramref name="index"/> (for tests and diagnostics): a CGCNN extractor's atom
+    /// features, [atoms, F], after the frozen convolutions or after the embedding with <see cref="FrozenNormalization.Batch"/>;
+    /// a frozen expert's crystal features, [crystals, F].
     /// </summary>
     public Tensor FrozenAtomFeatures(int index)
     {
@@ -77,8 +76,10 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
             int p = Array.IndexOf(groups[g].Members, index);
             if (p >= 0) return frozen.PerGroup[g].select(1, p);
         }
-        throw new ArgumentOutOfRangeException(nameof(index));
+        int a = model.Network.FrozenExpertSlot(index);
+        return a >= 0 ? frozen.PerFrozenExpert[a] : throw new ArgumentOutOfRangeException(nameof(index));
     }
+
 
     public IReadOnlyList<ParameterGroup> ParameterGroups(double baseLearningRate)
     {
@@ -92,8 +93,8 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
 
     public Tensor Forward(int[] rows)
     {
-        var batch = frozen.Graphs.Select(rows);
-        return model.Network.Forward(frozen.PerGroup, batch, model.Network.Gate.ActiveIndices());
+        var batch = frozen.Select(rows);
+        return model.Network.Forward(frozen, batch, model.Network.Gate.ActiveIndices());
     }
 
     public Tensor? Regularisation() =>
@@ -133,8 +134,9 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     }
 
     /// <summary>
-    /// E_i(x) of one extractor for <paramref name="rows"/> through the fine-tuned path, as the mixture computes it, in the
-    /// network's current mode (a Batch mixture's train-mode features are tested through it, so not Inference.InChunks).
+    /// E_i(x) of one expert for <paramref name="rows"/>: a CGCNN extractor's through the fine-tuned path, as the mixture computes
+    /// it, in the network's current mode (a Batch mixture's train-mode features are tested through it, so not
+    /// Inference.InChunks); a frozen expert's as the expert gives it, before its adapter.
     /// </summary>
     internal float[][] ExtractorFeatures(int[] rows, int extractor) =>
         rows.Chunk(Extractor.EvaluationBatchSize).SelectMany(chunk => ExtractorFeaturesOf(chunk, extractor)).ToArray();
@@ -143,8 +145,10 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        using var batch = frozen.Graphs.Select(rows);
-        var feature = model.Network.ExtractorFeatures(frozen.PerGroup, batch, new[] { extractor })[extractor].cpu();
+        using var batch = frozen.Select(rows);
+        int a = model.Network.FrozenExpertSlot(extractor);
+        var feature = (a >= 0 ? frozen.PerFrozenExpert[a].index_select(0, batch.Rows)
+            : model.Network.ExtractorFeatures(frozen, batch, new[] { extractor })[extractor]).cpu();
         int f = (int)feature.shape[1];
         var flat = feature.data<float>().ToArray();
         return Enumerable.Range(0, rows.Length).Select(r => flat.AsSpan(r * f, f).ToArray()).ToArray();

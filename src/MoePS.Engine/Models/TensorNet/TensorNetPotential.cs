@@ -148,6 +148,12 @@ public sealed class TensorNetPotential : IDisposable
         return CrystalFeatures(batch);
     }
 
+    /// <summary>Throws, naming the crystal and the element, when the potential has no type for one of its elements.</summary>
+    public void CheckSupports(Crystal crystal)
+    {
+        foreach (var site in crystal.Sites) TypeOf(crystal, site.Element);
+    }
+
     long TypeOf(Crystal crystal, Element element) =>
         typeOfSymbol.TryGetValue(element.Symbol, out long type) ? type
             : throw new UnsupportedElementException(crystal.Id, element.Number, element.Symbol,

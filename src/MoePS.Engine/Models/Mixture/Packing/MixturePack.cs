@@ -85,7 +85,7 @@ public sealed class MixturePack : IDisposable
         TorchRuntime.EnsureLoaded();
         var crystals = datasets[0].Entries.Select(e => e.Crystal).ToList();
         foreach (var c in crystals) model.CheckSupports(c);
-        var graphs = GraphBatchBuilder.BuildAll(crystals, model.GraphSettings, cache: cache, cancellationToken: cancellation);
+        var inputs = new CrystalInputs(crystals, cache, cancellation: cancellation);
 
         var models = new List<MixtureModel>();
         try
@@ -96,8 +96,8 @@ public sealed class MixturePack : IDisposable
                 models[r].MoveTo(device);
             }
             var adaptations = datasets.Select((d, r) => new BatchNormAdaptation(d.Split!.Train, options[r].EffectiveBatchSize(d.Split.Train.Length))).ToList();
-            var frozen = SharedFrozenFeatures.Compute(models, graphs, crystals.Select(c => c.Id).ToList(), device, adaptations);
-            return new MixturePack(models, datasets, options, frozen, device, RunsPerBackward(model, graphs, datasets, options));
+            var frozen = SharedFrozenFeatures.Compute(models, inputs, device, adaptations);
+            return new MixturePack(models, datasets, options, frozen, device, RunsPerBackward(model, crystals, datasets, options));
         }
         catch
         {
@@ -146,13 +146,17 @@ public sealed class MixturePack : IDisposable
         }
     }
 
-    /// <summary>How many runs fit in one backward pass under <see cref="EdgeFloatsPerBackward"/>, by the largest batch's mean number of atoms.</summary>
-    static int RunsPerBackward(MixtureModel model, IReadOnlyList<CrystalGraph> graphs, IReadOnlyList<CrystalDataset> datasets, IReadOnlyList<TrainingOptions> options)
+    /// <summary>
+    /// How many runs fit in one backward pass under <see cref="EdgeFloatsPerBackward"/>, by the largest batch's mean number of
+    /// atoms (the CGCNN extractors' edge tensors; a mixture of frozen experts alone has none and packs every run).
+    /// </summary>
+    static int RunsPerBackward(MixtureModel model, IReadOnlyList<Crystal> crystals, IReadOnlyList<CrystalDataset> datasets, IReadOnlyList<TrainingOptions> options)
     {
-        double atomsPerCrystal = graphs.Average(g => (double)g.AtomCount);
+        double atomsPerCrystal = crystals.Average(c => (double)c.AtomCount);
         int batch = datasets.Select((d, r) => options[r].EffectiveBatchSize(d.Split!.Train.Length)).Max();
         long channels = 2L * model.TopK * model.Extractors.Max(e => e.FeatureLength);
-        double edgeFloats = atomsPerCrystal * batch * model.GraphSettings.MaxNeighbours * channels;
+        double edgeFloats = atomsPerCrystal * batch * (model.GraphSettings?.MaxNeighbours ?? 0) * channels;
+        if (edgeFloats == 0) return datasets.Count;
         return (int)Math.Clamp(EdgeFloatsPerBackward / edgeFloats, 1, datasets.Count);
     }
 

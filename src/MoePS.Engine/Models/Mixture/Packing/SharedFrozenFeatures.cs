@@ -1,4 +1,3 @@
-using MoePS.Engine.Graphs;
 using MoePS.Engine.Runtime;
 
 namespace MoePS.Engine.Models.Mixture.Packing;
@@ -23,24 +22,23 @@ internal sealed class SharedFrozenFeatures : IDisposable
     }
 
     /// <param name="models">The runs' mixtures (one shape), on <paramref name="device"/>.</param>
-    /// <param name="graphs">The crystals' graphs, in dataset row order.</param>
-    /// <param name="ids">The crystals' ids.</param>
+    /// <param name="crystals">The crystals, in dataset row order.</param>
     /// <param name="device">Where the features live.</param>
     /// <param name="adaptations">Each run's training rows, for Adapt.</param>
-    public static SharedFrozenFeatures Compute(IReadOnlyList<MixtureModel> models, IReadOnlyList<CrystalGraph> graphs,
-        IReadOnlyList<string> ids, ComputeDevice device, IReadOnlyList<BatchNormAdaptation> adaptations)
+    public static SharedFrozenFeatures Compute(IReadOnlyList<MixtureModel> models, CrystalInputs crystals, ComputeDevice device,
+        IReadOnlyList<BatchNormAdaptation> adaptations)
     {
         var first = models[0];
         if (!first.Network.AdaptsFrozenStatistics)
         {
-            var features = FrozenFeatures.Compute(first.Extractors, first.Network, graphs, ids, device);
+            var features = FrozenFeatures.Compute(first.Extractors, first.Network, crystals, device);
             return new SharedFrozenFeatures(features, models.Select(_ => features).ToArray());
         }
-        var embedded = FrozenFeatures.Extract(first.Extractors, first.Network, graphs, ids, device, only: null);
+        var embedded = FrozenFeatures.Extract(first.Extractors, first.Network, crystals, device, only: null);
         var adapted = new List<FrozenFeatures>();
         try
         {
-            for (int r = 0; r < models.Count; r++) adapted.Add(embedded.Adapted(models[r].Network, adaptations[r], only: null, takeGraphs: false));
+            for (int r = 0; r < models.Count; r++) adapted.Add(embedded.Adapted(models[r].Network, adaptations[r], only: null, takeShared: false));
             return new SharedFrozenFeatures(embedded, adapted.ToArray());
         }
         catch
