@@ -32,13 +32,12 @@ public sealed class EpochOverheadBenchmark : IBenchmark
         var labels = dataset.Entries.Select(e => e.Target).ToArray();
         var cpu = CgcnnBenchData.Cpu;
 
-        var graphs = GraphBatchBuilder.BuildAll(dataset.Entries.Select(e => e.Crystal).ToList(), GraphSettings.Default, cache: data.Cache);
-        var ids = dataset.Entries.Select(e => e.Crystal.Id).ToList();
+        var crystals = new CrystalInputs(dataset.Entries.Select(e => e.Crystal).ToList(), data.Cache);
         var cases = new (string Name, Func<ITrainingTarget> Create)[]
         {
             ("stl", () => CgcnnTrainingTarget.ForDataset(CgcnnInitialiser.Create(CgcnnArchitecture.Default, 0), dataset,
                 GraphSettings.Default, data.Elements, cpu.ToTorch())),
-            ("moe18", () => new MixtureTrainingTarget(MoE18(), graphs, ids, cpu)),
+            ("moe18", () => new MixtureTrainingTarget(MoE18(), crystals, cpu)),
         };
         foreach (var (name, create) in cases)
         {

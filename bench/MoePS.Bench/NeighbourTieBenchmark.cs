@@ -55,7 +55,7 @@ public sealed class NeighbourTieBenchmark : IBenchmark
             Parallel.For(0, crystals.Count, r =>
             {
                 shells[r] = NeighbourTies.Find(crystals[r], settings);
-                contents[r] = GraphCacheKey.ToHex(GraphCacheKey.Compute(crystals[r], settings));
+                contents[r] = StructureKey.ToHex(GraphCacheKey.Compute(crystals[r], settings));
             });
             var rows = Enumerable.Range(0, crystals.Count).Where(r => shells[r].Count > 0).ToList();
             int atomsHere = crystals.Sum(c => c.AtomCount), tiedHere = rows.Sum(r => shells[r].Count);
