@@ -12,23 +12,21 @@ namespace MoePS.Engine.Runtime;
 /// faulted it in again, 3.2 M minor faults and ~5× the epoch time.) The heap then holds
 /// free memory that fragments and slowly grows (only ~80 MB is in use between epochs, but the heap
 /// reached 1.3–1.9 GB untrimmed), so the trainer calls <see cref="ReleaseIfGrown"/> after each epoch.
-/// A trim costs 15–60 ms and makes the next epoch fault its working set back in; on the smallest paper
-/// task that was more than the epoch's arithmetic, so it trims only when resident memory has grown
-/// by a tenth over its level one epoch after the previous trim (bench: epoch.overhead, cgcnn.rss).
+/// A trim costs 15–60 ms and makes the next epoch fault its working set back in, so it trims only when
+/// resident memory has grown by a tenth over the working set (<see cref="HeapTrimPolicy"/>; bench:
+/// epoch.overhead, cgcnn.rss, moe.k18).
 /// Set $MOEPS_MALLOC_TUNING=0 to keep glibc's defaults. Does nothing where libc is not glibc.
 /// </summary>
 public static unsafe class NativeMemory
 {
     public const string TuningVariable = "MOEPS_MALLOC_TUNING";
-    /// <summary>Resident memory may grow by this factor over the working set before <see cref="ReleaseIfGrown"/> trims.</summary>
-    public const double GrowthBeforeTrim = 1.10;
     const int TrimThreshold = -1, TopPad = -2, MmapMax = -4; // glibc's M_* parameters
     const int NeverTrim = -1, HeapGrowthPadBytes = 64 << 20;
     const nuint NonMainArenaBit = 0x4;
 
     static readonly IntPtr Libc = NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero;
     static readonly object Gate = new();
-    static long workingSetBytes; // resident memory at the first ReleaseIfGrown after the last trim; 0 = none yet
+    static readonly HeapTrimPolicy Policy = new();
 
     /// <summary>Heap trims so far in this process (for benchmarks).</summary>
     public static int TrimCount => trimCount;
@@ -51,28 +49,20 @@ public static unsafe class NativeMemory
     {
         if (!Tuned) return;
         Trim();
-        lock (Gate) workingSetBytes = 0;
+        lock (Gate) Policy.Reset();
     }
 
     /// <summary>
-    /// Trims the heap when resident memory exceeds <see cref="GrowthBeforeTrim"/> × the working set: the resident memory at
-    /// the first call after the last trim (a training run calls it after each epoch and Release at its end). True when it trimmed. Costs one read of /proc/self/statm.
+    /// Trims the heap when <see cref="HeapTrimPolicy"/> says resident memory has outgrown the working set (a training run
+    /// calls it after each epoch and Release at its end). True when it trimmed. Costs one read of /proc/self/statm.
     /// </summary>
     public static bool ReleaseIfGrown()
     {
         if (!Tuned) return false;
         long resident = ResidentBytes();
         lock (Gate)
-        {
-            if (workingSetBytes == 0)
-            {
-                workingSetBytes = resident;
-                return false;
-            }
-            if (resident <= workingSetBytes * GrowthBeforeTrim) return false;
-        }
+            if (!Policy.AfterEpoch(resident)) return false;
         Trim();
-        lock (Gate) workingSetBytes = 0; // re-measured at the next call, once the next epoch has faulted its working set back in
         return true;
     }
 
