@@ -96,11 +96,10 @@ public sealed class PathsStep : ICheckStep
         using var model = MixtureTraining.Train(untrained, task, options, device, context.GraphCache);
         string file = Path.Combine(context.Scratch("models"), "moe" + MixtureFile.Extension);
         MixtureFile.Write(model, file);
-        using var read = MixtureFile.Read(file, name => ExtractorLibrary.Load(name));
-        var graphs = Engine.Graphs.GraphBatchBuilder.BuildAll(task.Entries.Select(e => e.Crystal).ToList(), model.GraphSettings, cache: context.GraphCache);
-        var ids = task.Entries.Select(e => e.Crystal.Id).ToList();
-        var before = model.Predict(graphs, ids, device);
-        var after = read.Predict(graphs, ids, device);
+        using var read = MixtureFile.Read(file, (name, _) => ExtractorLibrary.Load(name));
+        var crystals = new CrystalInputs(task.Entries.Select(e => e.Crystal).ToList(), context.GraphCache);
+        var before = model.Predict(crystals, device);
+        var after = read.Predict(crystals, device);
         double deviation = before.Zip(after, (a, b) => Math.Abs(a - b)).Max();
         return (deviation <= 1e-5, Invariant($"max |Δ prediction| after writing and reading {MixtureFile.Extension}: {deviation:G3}"));
     }
