@@ -1,7 +1,9 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MoePS.Engine.Runtime.HeldScalars;
 
 namespace MoePS.Engine.Models;
 
@@ -37,13 +39,32 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     {
         long n = atoms.shape[0], m = graph.NeighbourIndex.shape[1];
         var w = fc_full.weight!;
-        var selfPart = atoms.matmul(w.narrow(1, 0, atomLength).t()) + fc_full.bias!;
+        var selfPart = atoms.matmul(w.narrow(1, 0, atomLength).t()).add(fc_full.bias!, One);
         var neighbourPart = atoms.matmul(w.narrow(1, atomLength, atomLength).t())
             .index_select(0, graph.NeighbourIndex.reshape(-1)).view(n, m, 2 * atomLength);
         var edgePart = graph.EdgeFeatures.matmul(w.narrow(1, 2 * atomLength, edgeLength).t());
-        var gated = bn1.forward((edgePart + neighbourPart + selfPart.unsqueeze(1)).view(n * m, 2 * atomLength)).view(n, m, 2 * atomLength);
+        var gated = Normalise(bn1, edgePart.add(neighbourPart, One).add(selfPart.unsqueeze(1), One).view(n * m, 2 * atomLength))
+            .view(n, m, 2 * atomLength);
         var halves = gated.chunk(2, 2);
-        var summed = (sigmoid(halves[0]) * functional.softplus(halves[1])).sum(1);
-        return functional.softplus(atoms + bn2.forward(summed));
+        var summed = (sigmoid(halves[0]) * HeldScalars.Softplus(halves[1])).sum(1);
+        return HeldScalars.Softplus(atoms.add(Normalise(bn2, summed), One));
+    }
+
+    /// <summary>
+    /// <paramref name="norm"/>'s forward pass, operation for operation as TorchSharp's BatchNorm.forward, whose training-mode
+    /// <c>num_batches_tracked.add_(1)</c> would pass two temporary Scalars (see <see cref="HeldScalars"/>).
+    /// </summary>
+    static Tensor Normalise(BatchNorm1d norm, Tensor x)
+    {
+        double factor = norm.momentum ?? 0.0;
+        if (norm.training && norm.track_running_stats && norm.num_batches_tracked is { } tracked)
+        {
+            tracked.add_(One, One);
+            factor = norm.momentum ?? 1.0 / tracked.item<long>();
+        }
+        bool useBatch = norm.training || (norm.running_mean is null && norm.running_var is null);
+        bool useRunning = !norm.training || norm.track_running_stats;
+        return functional.batch_norm(x, useRunning ? norm.running_mean : null, useRunning ? norm.running_var : null,
+            norm.weight, norm.bias, useBatch, factor, norm.eps);
     }
 }

@@ -1,5 +1,6 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -122,7 +123,7 @@ public sealed class GraphTensorSet : IDisposable
         var indexT = tensor(index).to(Device);
         var shiftT = tensor(shift).to(Device);
         var atoms = AtomFeatures.index_select(0, indexT);
-        var nbr = NeighbourIndex.index_select(0, indexT).add_(shiftT.unsqueeze(1));
+        var nbr = NeighbourIndex.index_select(0, indexT).add_(shiftT.unsqueeze(1), HeldScalars.One);
         var edges = EdgeFeatures.index_select(0, indexT);
         var batch = new GraphBatch(atoms, nbr, edges, tensor(crystalOfAtom).to(Device), tensor(counts).to(Device), indexT, rows.Count);
         foreach (var t in new[] { atoms, nbr, edges, batch.CrystalOfAtom, batch.AtomCounts, indexT }) t.MoveToOuterDisposeScope();

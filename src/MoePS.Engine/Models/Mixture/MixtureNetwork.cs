@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -164,7 +165,7 @@ internal sealed class MixtureNetwork : nn.Module
                 foreach (int i in active)
                 {
                     var term = features[i] * weights[i];
-                    f = f is null ? term : f + term;
+                    f = f is null ? term : f.add(term, HeldScalars.One);
                 }
                 return heads[0].forward(f!);
             }
@@ -181,7 +182,7 @@ internal sealed class MixtureNetwork : nn.Module
                 foreach (int i in active)
                 {
                     var term = heads[i].forward(features[i]) * weights[i];
-                    y = y is null ? term : y + term;
+                    y = y is null ? term : y.add(term, HeldScalars.One);
                 }
                 return y!;
             }

@@ -1,6 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using MoePS.Engine.Runtime;
 using static TorchSharp.torch;
+using static MoePS.Engine.Runtime.HeldScalars;
 
 namespace MoePS.Engine.Models.Mixture;
 
@@ -18,12 +20,6 @@ public sealed class StackedConvLayer : nn.Module
 
     /// <summary>PyTorch's BatchNorm momentum: the weight of a training batch's statistics in the running ones.</summary>
     public const double DefaultMomentum = 0.1;
-
-    /// <summary>
-    /// The alpha of this layer's additions, held for the process: TorchSharp 0.107 passes an implicitly converted Scalar's
-    /// handle to native code and keeps no reference to it, so the finalizer can free it during the call (README, Reliability).
-    /// </summary>
-    static readonly Scalar One = 1.ToScalar();
 
 #pragma warning disable IDE1006 // the state_dict names, which saved mixtures hold
     readonly Parameter w_self, w_nbr, w_edge, bias, bn1_weight, bn1_bias, bn2_weight, bn2_bias;
@@ -104,8 +100,8 @@ public sealed class StackedConvLayer : nn.Module
         using var _ = no_grad();
         bn1_running_mean.zero_();
         bn2_running_mean.zero_();
-        bn1_running_var.fill_(1);
-        bn2_running_var.fill_(1);
+        bn1_running_var.fill_(One);
+        bn2_running_var.fill_(One);
     }
 
     Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges, double momentum)
@@ -124,9 +120,9 @@ public sealed class StackedConvLayer : nn.Module
         z = z.view(n, m, k, 2 * f).add(self.unsqueeze(1), One).view(n * m, k * 2 * f);
 
         z = BatchNorm(z, selected, bn1_weight, bn1_bias, bn1_running_mean, bn1_running_var, momentum).view(n, m, k, 2, f);
-        var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
+        var summed = (sigmoid(z.select(3, 0)) * HeldScalars.Softplus(z.select(3, 1))).sum(1);   // [n, k, F]
         summed = BatchNorm(summed.view(n, k * f), selected, bn2_weight, bn2_bias, bn2_running_mean, bn2_running_var, momentum).view(n, k, f);
-        return nn.functional.softplus(atoms.add(summed, One));
+        return HeldScalars.Softplus(atoms.add(summed, One));
     }
 
     /// <summary>
