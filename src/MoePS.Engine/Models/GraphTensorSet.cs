@@ -94,15 +94,23 @@ public sealed class GraphTensorSet : IDisposable
     /// <summary>Every crystal, in order.</summary>
     public GraphBatch All() => Select(Enumerable.Range(0, CrystalCount).ToArray());
 
-    /// <summary>The crystals at <paramref name="rows"/> (in that order) as a batch on this set's device.</summary>
+    /// <summary>
+    /// The crystals at <paramref name="rows"/> (in that order) as a batch on this set's device. Consecutive rows in order
+    /// (the chunks of an evaluation) are one range of the set's atoms: the batch's atom and edge features are views of the
+    /// set's, not copies (one crystal of 46,656 atoms has 92 MB of edge features), and only the neighbour indices are renumbered.
+    /// </summary>
     public GraphBatch Select(IReadOnlyList<int> rows)
     {
         long n = 0;
-        foreach (int r in rows)
+        bool consecutive = true;
+        for (int b = 0; b < rows.Count; b++)
         {
+            int r = rows[b];
             if (r < 0 || r >= CrystalCount) throw new ArgumentOutOfRangeException(nameof(rows), $"Row {r} is outside the graph set ({CrystalCount} crystals).");
             n += atomCount[r];
+            consecutive &= b == 0 || r == rows[b - 1] + 1;
         }
+        if (consecutive && rows.Count > 0) return Consecutive(rows[0], rows.Count, n);
         var index = new long[n];
         var shift = new long[n];
         var crystalOfAtom = new long[n];
@@ -126,6 +134,35 @@ public sealed class GraphTensorSet : IDisposable
         var nbr = NeighbourIndex.index_select(0, indexT).add_(shiftT.unsqueeze(1), HeldScalars.One);
         var edges = EdgeFeatures.index_select(0, indexT);
         var batch = new GraphBatch(atoms, nbr, edges, tensor(crystalOfAtom).to(Device), tensor(counts).to(Device), indexT, rows.Count);
+        foreach (var t in new[] { atoms, nbr, edges, batch.CrystalOfAtom, batch.AtomCounts, indexT }) t.MoveToOuterDisposeScope();
+        return batch;
+    }
+
+    /// <summary>Rows <paramref name="first"/> … first + count − 1, <paramref name="n"/> atoms: views of the set's features.</summary>
+    GraphBatch Consecutive(int first, int count, long n)
+    {
+        long start = atomStart[first];
+        var index = new long[n];
+        var crystalOfAtom = new long[n];
+        var counts = new float[count];
+        long at = 0;
+        for (int b = 0; b < count; b++)
+        {
+            counts[b] = atomCount[first + b];
+            for (int a = 0; a < atomCount[first + b]; a++, at++)
+            {
+                index[at] = start + at;
+                crystalOfAtom[at] = b;
+            }
+        }
+        using var scope = NewDisposeScope();
+        // The same renumbering as the general case, whose shift is −start for every atom of a run.
+        using var shift = (-start).ToScalar();
+        var atoms = AtomFeatures.narrow(0, start, n);
+        var nbr = NeighbourIndex.narrow(0, start, n).add(shift, HeldScalars.One);
+        var edges = EdgeFeatures.narrow(0, start, n);
+        var indexT = tensor(index).to(Device);
+        var batch = new GraphBatch(atoms, nbr, edges, tensor(crystalOfAtom).to(Device), tensor(counts).to(Device), indexT, count);
         foreach (var t in new[] { atoms, nbr, edges, batch.CrystalOfAtom, batch.AtomCounts, indexT }) t.MoveToOuterDisposeScope();
         return batch;
     }

@@ -90,17 +90,19 @@ internal sealed class FrozenFeatures : IDisposable
             foreach (var g in groups)
             {
                 int frozenConvs = network.ExtractorConvs(g);
-                var slices = new Tensor[g.Members.Length];
+                // Written member by member into zeros (what a stack of the members' features, zeros for those left out,
+                // would hold), so that no more than one member's features are held beside the result.
+                var features = zeros(SetFor(extractors[g.Members[0]]).AtomCount, g.Members.Length, g.Architecture.AtomFeatureLength,
+                    device: device.ToTorch());
+                perGroup.Add(features);
                 for (int p = 0; p < g.Members.Length; p++)
                 {
                     int index = g.Members[p];
-                    var set = SetFor(extractors[index]);
-                    slices[p] = only == null || only.Contains(index)
-                        ? AtomFeatures(extractors[index], set, frozenConvs, device)
-                        : zeros(set.AtomCount, g.Architecture.AtomFeatureLength, device: device.ToTorch());
+                    if (only != null && !only.Contains(index)) continue;
+                    using var member = AtomFeatures(extractors[index], SetFor(extractors[index]), frozenConvs, device);
+                    using var slot = features.select(1, p);
+                    slot.copy_(member);
                 }
-                perGroup.Add(stack(slices, 1));
-                foreach (var s in slices) s.Dispose();
             }
         }
         catch

@@ -144,7 +144,7 @@ internal sealed class MixtureNetwork : nn.Module
             int[] local = groups[g].LocalPositions(active);
             if (local.Length == 0) continue;
             var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozenAtoms[g].device);
-            var x = frozenAtoms[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
+            var x = Gather(frozenAtoms[g], batch.AtomIndex, selected);                                  // [n, k, F]
             if (runsFrozenConvolutions) x = frozen!.Run(g, local, x, batch.NeighbourIndex, edges);
             foreach (var layer in convs[g]) x = layer.Forward(local, x, batch.NeighbourIndex, edges);
             long k = local.Length, f = x.shape[2];
@@ -153,6 +153,19 @@ internal sealed class MixtureNetwork : nn.Module
                 result[groups[g].Members[local[j]]] = pooled.select(1, j);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Rows <paramref name="atoms"/> and members <paramref name="members"/> of frozen features [all atoms, members, F], in
+    /// whichever order copies less: atoms first for a training batch, members first when the batch is most of the atoms
+    /// and few members are active (predicting one large crystal). Either way the same values.
+    /// </summary>
+    internal static Tensor Gather(Tensor frozen, Tensor atoms, Tensor members)
+    {
+        long all = frozen.shape[0], memberCount = frozen.shape[1], n = atoms.shape[0], k = members.shape[0];
+        return n * memberCount <= all * k
+            ? frozen.index_select(0, atoms).index_select(1, members)
+            : frozen.index_select(1, members).index_select(0, atoms);
     }
 
     Tensor Combine(Dictionary<int, Tensor> features, Tensor weights, int[] active, int crystals)

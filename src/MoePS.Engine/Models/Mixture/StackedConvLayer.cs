@@ -104,6 +104,11 @@ public sealed class StackedConvLayer : nn.Module
         bn2_running_var.fill_(One);
     }
 
+    /// <summary>
+    /// The layer on [atoms, k, F]. In eval mode without gradients, a batch whose per-edge tensors would pass
+    /// <see cref="AtomChunks.EdgeFloats"/> runs over ranges of atoms (<see cref="AtomChunks"/>), each atom's arithmetic
+    /// unchanged and each range's per-edge tensors freed before the next.
+    /// </summary>
     Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges, double momentum)
     {
         long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
@@ -116,6 +121,32 @@ public sealed class StackedConvLayer : nn.Module
         var nbr = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
         // u_ij projection of all k extractors at once: [n·M, E] × [E, k·2F].
         var edgeWeights = w_edge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
+        var ranges = training || is_grad_enabled() ? null : AtomChunks.Split(n, m * k * 2 * f);
+        if (ranges is null) return Update(selected, atoms, self, nbr, neighbours, edges, edgeWeights, momentum);
+
+        var result = empty_like(atoms);
+        foreach (var (start, length) in ranges)
+        {
+            using var rangeScope = NewDisposeScope();
+            result.narrow(0, start, length).copy_(Update(selected, atoms.narrow(0, start, length), self.narrow(0, start, length), nbr,
+                neighbours.narrow(0, start, length), edges.narrow(0, start * m, length * m), edgeWeights, momentum));
+        }
+        return result;
+    }
+
+    /// <summary>The layer's output for some atoms, [atoms, k, F].</summary>
+    /// <param name="selected">The stacked layers that run (k).</param>
+    /// <param name="atoms">Their features entering the layer, [atoms, k, F].</param>
+    /// <param name="self">Their W_self·v_i + b, [atoms, k, 2F].</param>
+    /// <param name="nbr">W_nbr·v_j of every atom of the batch, [batch atoms, k·2F].</param>
+    /// <param name="neighbours">Their neighbours (indices into the batch), [atoms, M].</param>
+    /// <param name="edges">Their edge features, [atoms·M, E].</param>
+    /// <param name="edgeWeights">W_edge of the k layers, [E, k·2F].</param>
+    /// <param name="momentum">See <see cref="Forward(int[], Tensor, Tensor, Tensor, double)"/>.</param>
+    Tensor Update(Tensor selected, Tensor atoms, Tensor self, Tensor nbr, Tensor neighbours, Tensor edges, Tensor edgeWeights, double momentum)
+    {
+        long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
+        int f = AtomFeatureLength;
         var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)), One);
         z = z.view(n, m, k, 2 * f).add(self.unsqueeze(1), One).view(n * m, k * 2 * f);
 
