@@ -63,7 +63,8 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     (Tensor Self, Tensor Neighbour) Project(Tensor atoms)
     {
         var w = fc_full.weight!;
-        return (atoms.matmul(w.narrow(1, 0, atomLength).t()).add(fc_full.bias!, One), atoms.matmul(w.narrow(1, atomLength, atomLength).t()));
+        using var product = atoms.matmul(w.narrow(1, 0, atomLength).t()); // released once the bias is added
+        return (product.add(fc_full.bias!, One), atoms.matmul(w.narrow(1, atomLength, atomLength).t()));
     }
 
     /// <summary>The layer's output for some atoms, [atoms, F].</summary>

@@ -10,11 +10,11 @@ namespace MoePS.Engine.Runtime;
 public static class AtomChunks
 {
     /// <summary>
-    /// Floats one per-edge tensor of a range may hold ([atoms × neighbours, channels]): 2²², 16 MB, e.g. 2,730 atoms
-    /// with 12 neighbours and 128 channels (one CGCNN), 682 for four stacked extractors. A range holds about seven such
-    /// tensors at once (about 110 MB); beyond a few thousand atoms per range the arithmetic is no faster.
+    /// Floats one per-edge tensor of a range may hold ([atoms × neighbours, channels]): 2²¹, 8 MB, e.g. 1,365 atoms
+    /// with 12 neighbours and 128 channels (one CGCNN), 341 for four stacked extractors, 75 for eighteen. A range holds
+    /// about seven such tensors at once (about 55 MB).
     /// </summary>
-    public const long DefaultEdgeFloats = 1L << 22;
+    public const long DefaultEdgeFloats = 1L << 21;
 
     static readonly AsyncLocal<AtomChunkLimit?> Current = new();
 

@@ -115,10 +115,13 @@ public sealed class StackedConvLayer : nn.Module
         int f = AtomFeatureLength;
 
         // v_i and v_j projections per extractor: [k, n, F] × [k, F, 2F] → [n, k, 2F].
+        // The products are released as soon as they are rearranged (autograd keeps what it needs): a huge crystal's are large.
         var atomsByExtractor = atoms.transpose(0, 1);
-        var self = matmul(atomsByExtractor, w_self.index_select(0, selected).transpose(1, 2)).transpose(0, 1)
-            .add(bias.index_select(0, selected), One);
-        var nbr = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
+        Tensor self, nbr;
+        using (var product = matmul(atomsByExtractor, w_self.index_select(0, selected).transpose(1, 2)))
+            self = product.transpose(0, 1).add(bias.index_select(0, selected), One);
+        using (var product = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)))
+            nbr = product.transpose(0, 1).reshape(n, k * 2 * f);
         // u_ij projection of all k extractors at once: [n·M, E] × [E, k·2F].
         var edgeWeights = w_edge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
         var ranges = training || is_grad_enabled() ? null : AtomChunks.Split(n, m * k * 2 * f);
