@@ -53,7 +53,8 @@ public sealed class LargeImportBenchmark : IBenchmark
         }
     }
 
-    static string Poscar(int n)
+    /// <summary>A POSCAR of rock salt in n × n × n conventional cells (8n³ atoms), Na first.</summary>
+    internal static string Poscar(int n)
     {
         double a = Spacing * n;
         var atoms = Atoms(n).OrderBy(t => t.Element == "Cl").ToList();

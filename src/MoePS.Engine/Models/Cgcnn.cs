@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -83,7 +84,7 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
     public static Tensor MeanPool(Tensor atomFeatures, GraphBatch graph)
     {
         var sums = zeros(graph.CrystalCount, atomFeatures.shape[1], atomFeatures.dtype, atomFeatures.device)
-            .index_add(0, graph.CrystalOfAtom, atomFeatures, 1);
+            .index_add(0, graph.CrystalOfAtom, atomFeatures, HeldScalars.One);
         return sums / graph.AtomCounts.unsqueeze(1);
     }
 
@@ -91,14 +92,14 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
     public Tensor CrystalFeature(GraphBatch graph) => FeatureFromAtoms(AtomFeatures(graph, ConvCount), graph);
 
     /// <summary>Softplus(mean pooling) of atom features after the last conv.</summary>
-    public static Tensor FeatureFromAtoms(Tensor atomFeatures, GraphBatch graph) => functional.softplus(MeanPool(atomFeatures, graph));
+    public static Tensor FeatureFromAtoms(Tensor atomFeatures, GraphBatch graph) => HeldScalars.Softplus(MeanPool(atomFeatures, graph));
 
     /// <summary>The head on crystal features: conv_to_fc → softplus → hidden layers → fc_out; raw output [crystals].</summary>
     public Tensor Head(Tensor crystalFeature)
     {
-        var x = functional.softplus(conv_to_fc.forward(crystalFeature));
+        var x = HeldScalars.Softplus(conv_to_fc.forward(crystalFeature));
         if (fcs != null)
-            foreach (var fc in fcs) x = functional.softplus(fc.forward(x));
+            foreach (var fc in fcs) x = HeldScalars.Softplus(fc.forward(x));
         return fc_out.forward(x).squeeze(1);
     }
 

@@ -2,7 +2,10 @@ using TorchSharp.Modules;
 
 namespace MoePS.Engine.Training;
 
-/// <summary>Builds the run's optimiser with one optimiser group per <see cref="ParameterGroup"/>, each at its own rate.</summary>
+/// <summary>
+/// Builds the run's optimiser with one optimiser group per <see cref="ParameterGroup"/>, each at its own rate: torch's Adam
+/// or SGD as TorchSharp computes them, with explicit Scalars (<see cref="HeldScalarAdam"/>, <see cref="HeldScalarSgd"/>).
+/// </summary>
 internal static class OptimizerFactory
 {
     internal const double AdamBeta1 = 0.9, AdamBeta2 = 0.999, AdamEpsilon = 1e-8; // torch.optim.Adam's defaults
@@ -13,12 +16,12 @@ internal static class OptimizerFactory
             throw new InvalidOperationException("The model has no parameters to train.");
         return options.Optimizer switch
         {
-            OptimizerKind.Adam => new Adam(
+            OptimizerKind.Adam => new HeldScalarAdam(
                 groups.Select(g => new Adam.ParamGroup(g.Parameters, g.LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, options.WeightDecay)),
                 options.LearningRate, AdamBeta1, AdamBeta2, AdamEpsilon, options.WeightDecay),
-            OptimizerKind.SGD => new SGD(
+            OptimizerKind.SGD => new HeldScalarSgd(
                 groups.Select(g => new SGD.ParamGroup(g.Parameters, g.LearningRate, options.Momentum, weight_decay: options.WeightDecay)),
-                options.LearningRate, options.Momentum, weight_decay: options.WeightDecay),
+                options.LearningRate, options.Momentum, options.WeightDecay),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimiser."),
         };
     }

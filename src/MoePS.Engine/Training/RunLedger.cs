@@ -1,4 +1,5 @@
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Training;
@@ -62,7 +63,7 @@ internal sealed class RunLedger : IDisposable
         var labels = tensor(batch.Select(i => normalisedLabels[i]).ToArray(), device: target.Device).to(predicted.dtype);
         var loss = nn.functional.mse_loss(predicted, labels);
         var regularisation = target.Regularisation();
-        if (regularisation is not null) loss = loss + regularisation;
+        if (regularisation is not null) loss = loss.add(regularisation, HeldScalars.One);
         lossSum += loss.to(ScalarType.Float64).item<double>() * batch.Length;
         absoluteErrorSum += (predicted.detach() - labels).abs().sum().to(ScalarType.Float64).item<double>();
         rowsSeen += batch.Length;

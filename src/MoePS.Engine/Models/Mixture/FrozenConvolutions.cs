@@ -108,7 +108,7 @@ internal sealed class FrozenConvolutions : nn.Module
                 Inference.InChunks(this, Enumerable.Range(0, graphs.CrystalCount).ToArray(), Extractor.EvaluationBatchSize, (chunk, _) =>
                 {
                     using var batch = graphs.Select(chunk);
-                    var x = embedded[group].index_select(0, batch.AtomIndex).index_select(1, positions);
+                    var x = MixtureNetwork.Gather(embedded[group], batch.AtomIndex, positions);
                     selected.index_copy_(0, batch.AtomIndex, Run(group, local, x, batch.NeighbourIndex, StackedConvLayer.EdgesOf(batch)));
                 });
             }

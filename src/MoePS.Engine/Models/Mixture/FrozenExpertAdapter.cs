@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,5 +30,5 @@ internal sealed class FrozenExpertAdapter : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>[crystals, F] → [crystals, W].</summary>
-    public override Tensor forward(Tensor features) => nn.functional.softplus(projection.forward(features));
+    public override Tensor forward(Tensor features) => HeldScalars.Softplus(projection.forward(features));
 }

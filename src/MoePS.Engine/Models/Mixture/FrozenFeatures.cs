@@ -103,16 +103,18 @@ internal sealed class FrozenFeatures : IDisposable
             foreach (var g in network.Groups)
             {
                 int frozenConvs = network.ExtractorConvs(g);
-                var slices = new Tensor[g.Members.Length];
+                // Written member by member into zeros (what a stack of the members' features, zeros for those left out,
+                // would hold), so that no more than one member's features are held beside the result.
+                var features = zeros(SetFor(g.Extractors[0]).AtomCount, g.Members.Length, g.Architecture.AtomFeatureLength,
+                    device: device.ToTorch());
+                perGroup.Add(features);
                 for (int p = 0; p < g.Members.Length; p++)
                 {
-                    var set = SetFor(g.Extractors[p]);
-                    slices[p] = only == null || only.Contains(g.Members[p])
-                        ? AtomFeatures(g.Extractors[p], set, frozenConvs, device)
-                        : zeros(set.AtomCount, g.Architecture.AtomFeatureLength, device: device.ToTorch());
+                    if (only != null && !only.Contains(g.Members[p])) continue;
+                    using var member = AtomFeatures(g.Extractors[p], SetFor(g.Extractors[p]), frozenConvs, device);
+                    using var slot = features.select(1, p);
+                    slot.copy_(member);
                 }
-                perGroup.Add(stack(slices, 1));
-                foreach (var s in slices) s.Dispose();
             }
             foreach (int index in network.FrozenExperts)
             {

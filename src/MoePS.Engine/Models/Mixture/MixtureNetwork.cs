@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -164,7 +165,7 @@ internal sealed class MixtureNetwork : nn.Module
             int[] local = groups[g].LocalPositions(active);
             if (local.Length == 0) continue;
             var selected = tensor(local.Select(p => (long)p).ToArray(), device: frozenAtoms[g].device);
-            var x = frozenAtoms[g].index_select(0, batch.AtomIndex).index_select(1, selected);        // [n, k, F]
+            var x = Gather(frozenAtoms[g], batch.AtomIndex, selected);                                  // [n, k, F]
             if (runsFrozenConvolutions) x = frozen!.Run(g, local, x, batch.NeighbourIndex, edges);
             foreach (var layer in convs[g]) x = layer.Forward(local, x, batch.NeighbourIndex, edges);
             long k = local.Length, f = x.shape[2];
@@ -173,6 +174,19 @@ internal sealed class MixtureNetwork : nn.Module
                 result[groups[g].Members[local[j]]] = pooled.select(1, j);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Rows <paramref name="atoms"/> and members <paramref name="members"/> of frozen features [all atoms, members, F], in
+    /// whichever order copies less: atoms first for a training batch, members first when the batch is most of the atoms
+    /// and few members are active (predicting one large crystal). Either way the same values.
+    /// </summary>
+    internal static Tensor Gather(Tensor frozen, Tensor atoms, Tensor members)
+    {
+        long all = frozen.shape[0], memberCount = frozen.shape[1], n = atoms.shape[0], k = members.shape[0];
+        return n * memberCount <= all * k
+            ? frozen.index_select(0, atoms).index_select(1, members)
+            : frozen.index_select(1, members).index_select(0, atoms);
     }
 
     Tensor Combine(Dictionary<int, Tensor> features, Tensor weights, int[] active, int crystals)
@@ -185,7 +199,7 @@ internal sealed class MixtureNetwork : nn.Module
                 foreach (int i in active)
                 {
                     var term = features[i] * weights[i];
-                    f = f is null ? term : f + term;
+                    f = f is null ? term : f.add(term, HeldScalars.One);
                 }
                 return heads[0].forward(f!);
             }
@@ -202,7 +216,7 @@ internal sealed class MixtureNetwork : nn.Module
                 foreach (int i in active)
                 {
                     var term = heads[i].forward(features[i]) * weights[i];
-                    y = y is null ? term : y + term;
+                    y = y is null ? term : y.add(term, HeldScalars.One);
                 }
                 return y!;
             }

@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,7 +54,7 @@ public sealed class MlpHead : nn.Module<Tensor, Tensor>
         for (int i = 0; i < layers.Count; i++)
         {
             h = layers[i].forward(h);
-            if (i < layers.Count - 1) h = nn.functional.softplus(h);
+            if (i < layers.Count - 1) h = HeldScalars.Softplus(h);
         }
         return h.squeeze(-1).MoveToOuterDisposeScope();
     }

@@ -1,6 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using MoePS.Engine.Runtime;
 using static TorchSharp.torch;
+using static MoePS.Engine.Runtime.HeldScalars;
 
 namespace MoePS.Engine.Models.Mixture;
 
@@ -18,12 +20,6 @@ public sealed class StackedConvLayer : nn.Module
 
     /// <summary>PyTorch's BatchNorm momentum: the weight of a training batch's statistics in the running ones.</summary>
     public const double DefaultMomentum = 0.1;
-
-    /// <summary>
-    /// The alpha of this layer's additions, held for the process: TorchSharp 0.107 passes an implicitly converted Scalar's
-    /// handle to native code and keeps no reference to it, so the finalizer can free it during the call (README, Reliability).
-    /// </summary>
-    static readonly Scalar One = 1.ToScalar();
 
 #pragma warning disable IDE1006 // the state_dict names, which saved mixtures hold
     readonly Parameter w_self, w_nbr, w_edge, bias, bn1_weight, bn1_bias, bn2_weight, bn2_bias;
@@ -104,29 +100,63 @@ public sealed class StackedConvLayer : nn.Module
         using var _ = no_grad();
         bn1_running_mean.zero_();
         bn2_running_mean.zero_();
-        bn1_running_var.fill_(1);
-        bn2_running_var.fill_(1);
+        bn1_running_var.fill_(One);
+        bn2_running_var.fill_(One);
     }
 
+    /// <summary>
+    /// The layer on [atoms, k, F]. In eval mode without gradients, a batch whose per-edge tensors would pass
+    /// <see cref="AtomChunks.EdgeFloats"/> runs over ranges of atoms (<see cref="AtomChunks"/>), each atom's arithmetic
+    /// unchanged and each range's per-edge tensors freed before the next.
+    /// </summary>
     Tensor Run(Tensor selected, Tensor atoms, Tensor neighbours, Tensor edges, double momentum)
     {
         long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
         int f = AtomFeatureLength;
 
         // v_i and v_j projections per extractor: [k, n, F] × [k, F, 2F] → [n, k, 2F].
+        // The products are released as soon as they are rearranged (autograd keeps what it needs): a huge crystal's are large.
         var atomsByExtractor = atoms.transpose(0, 1);
-        var self = matmul(atomsByExtractor, w_self.index_select(0, selected).transpose(1, 2)).transpose(0, 1)
-            .add(bias.index_select(0, selected), One);
-        var nbr = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)).transpose(0, 1).reshape(n, k * 2 * f);
+        Tensor self, nbr;
+        using (var product = matmul(atomsByExtractor, w_self.index_select(0, selected).transpose(1, 2)))
+            self = product.transpose(0, 1).add(bias.index_select(0, selected), One);
+        using (var product = matmul(atomsByExtractor, w_nbr.index_select(0, selected).transpose(1, 2)))
+            nbr = product.transpose(0, 1).reshape(n, k * 2 * f);
         // u_ij projection of all k extractors at once: [n·M, E] × [E, k·2F].
         var edgeWeights = w_edge.index_select(0, selected).permute(2, 0, 1).reshape(EdgeFeatureLength, k * 2 * f);
+        var ranges = training || is_grad_enabled() ? null : AtomChunks.Split(n, m * k * 2 * f);
+        if (ranges is null) return Update(selected, atoms, self, nbr, neighbours, edges, edgeWeights, momentum);
+
+        var result = empty_like(atoms);
+        foreach (var (start, length) in ranges)
+        {
+            using var rangeScope = NewDisposeScope();
+            result.narrow(0, start, length).copy_(Update(selected, atoms.narrow(0, start, length), self.narrow(0, start, length), nbr,
+                neighbours.narrow(0, start, length), edges.narrow(0, start * m, length * m), edgeWeights, momentum));
+        }
+        return result;
+    }
+
+    /// <summary>The layer's output for some atoms, [atoms, k, F].</summary>
+    /// <param name="selected">The stacked layers that run (k).</param>
+    /// <param name="atoms">Their features entering the layer, [atoms, k, F].</param>
+    /// <param name="self">Their W_self·v_i + b, [atoms, k, 2F].</param>
+    /// <param name="nbr">W_nbr·v_j of every atom of the batch, [batch atoms, k·2F].</param>
+    /// <param name="neighbours">Their neighbours (indices into the batch), [atoms, M].</param>
+    /// <param name="edges">Their edge features, [atoms·M, E].</param>
+    /// <param name="edgeWeights">W_edge of the k layers, [E, k·2F].</param>
+    /// <param name="momentum">See <see cref="Forward(int[], Tensor, Tensor, Tensor, double)"/>.</param>
+    Tensor Update(Tensor selected, Tensor atoms, Tensor self, Tensor nbr, Tensor neighbours, Tensor edges, Tensor edgeWeights, double momentum)
+    {
+        long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
+        int f = AtomFeatureLength;
         var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)), One);
         z = z.view(n, m, k, 2 * f).add(self.unsqueeze(1), One).view(n * m, k * 2 * f);
 
         z = BatchNorm(z, selected, bn1_weight, bn1_bias, bn1_running_mean, bn1_running_var, momentum).view(n, m, k, 2, f);
-        var summed = (sigmoid(z.select(3, 0)) * nn.functional.softplus(z.select(3, 1))).sum(1);   // [n, k, F]
+        var summed = (sigmoid(z.select(3, 0)) * HeldScalars.Softplus(z.select(3, 1))).sum(1);   // [n, k, F]
         summed = BatchNorm(summed.view(n, k * f), selected, bn2_weight, bn2_bias, bn2_running_mean, bn2_running_var, momentum).view(n, k, f);
-        return nn.functional.softplus(atoms.add(summed, One));
+        return HeldScalars.Softplus(atoms.add(summed, One));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,12 +59,16 @@ public sealed class TopKGate : nn.Module
     public Tensor Scores(int[] active)
     {
         using var scope = NewDisposeScope();
-        var mask = full(ExtractorCount, float.NegativeInfinity, dtype: ScalarType.Float32, device: theta.device);
+        var mask = full(ExtractorCount, HeldScalars.NegativeInfinityFloat, dtype: ScalarType.Float32, device: theta.device);
         using var idx = tensor(active.Select(i => (long)i).ToArray(), device: theta.device);
-        mask.index_fill_(0, idx, 0f);
-        return softmax(theta + mask, 0).MoveToOuterDisposeScope();
+        mask.index_fill_(0, idx, HeldScalars.ZeroFloat);
+        return softmax(theta.add(mask, HeldScalars.One), 0).MoveToOuterDisposeScope();
     }
 
     /// <summary>The paper's load regulariser λ(aᵀa − 1)² on the gate scores a.</summary>
-    public static Tensor Regulariser(Tensor scores, double lambda) => (scores.dot(scores) - 1).pow(2) * lambda;
+    public static Tensor Regulariser(Tensor scores, double lambda)
+    {
+        using var weight = lambda.ToScalar();
+        return scores.dot(scores).sub(HeldScalars.One).pow(HeldScalars.Two).mul(weight);
+    }
 }

@@ -110,7 +110,7 @@ internal sealed class PackedTraining : IDisposable
                 foreach (int r in group)
                 {
                     var own = ledgers[r].BatchLoss(runs[r].Target, batches[r][s]);
-                    loss = loss is null ? own : loss + own;
+                    loss = loss is null ? own : loss.add(own, HeldScalars.One);
                 }
                 loss!.backward();
             }

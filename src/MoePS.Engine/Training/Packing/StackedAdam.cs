@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -100,7 +101,7 @@ internal sealed class StackedAdam : IDisposable
         if (weightDecay != 0) grad = grad.add(value, alpha: decay);
         average.mul_(beta1).add_(grad, alpha: keep1);
         squareAverage.mul_(beta2).addcmul_(grad, grad, value: keep2);
-        var denominator = squareAverage.sqrt().div_(correction2).add_(epsilon);
+        var denominator = squareAverage.sqrt().div_(correction2).add_(epsilon, HeldScalars.One);
         value.addcdiv_(average, denominator, value: stepSize);
 
         if (rows is null) return;
