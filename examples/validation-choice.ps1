@@ -17,22 +17,6 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../MoePS/MoePS.psd1')
+. (Join-Path $PSScriptRoot 'Select-ByValidation.ps1')
 
-$wanted = foreach ($c in $Candidates) {
-    $method, $text = $c -split ':', 2
-    [pscustomobject]@{ Name = $c; Method = $method; Settings = $text ?? $Settings }
-}
-$runs = foreach ($r in [MoePS.Engine.Benchmarks.ResultStore]::new((Resolve-Path $ResultPath).Path).ReadAll()) {
-    $candidate = $wanted | Where-Object { $_.Method -eq $r.Method -and $_.Settings -eq $r.Settings } | Select-Object -First 1
-    if ($candidate) { [pscustomobject]@{ Task = $r.Task; Seed = $r.Seed; Candidate = $candidate.Name; TestMAE = $r.TestMAE; ValMAE = $r.ValMAE } }
-}
-$runs | Group-Object Task, Seed | Where-Object Count -eq $wanted.Count | ForEach-Object {
-    $_.Group | Sort-Object ValMAE | Select-Object -First 1
-} | Group-Object Task | ForEach-Object {
-    [pscustomobject]@{
-        Task = $_.Name
-        Seeds = $_.Count
-        MeanTestMAE = ($_.Group | Measure-Object TestMAE -Average).Average
-        Kept = ($_.Group | Sort-Object Seed | ForEach-Object Candidate) -join ', '
-    }
-}
+Select-ByValidation -Result ([MoePS.Engine.Benchmarks.ResultStore]::new((Resolve-Path $ResultPath).Path).ReadAll()) -Candidates $Candidates -Settings $Settings

@@ -93,6 +93,24 @@ public sealed record BenchmarkHyperparameters
     public static string RecipeOf(string described) =>
         string.Join(PairSeparator, PairsOf(described).Where(p => SharedKeys.Contains(p[..Math.Max(0, p.IndexOf('=', StringComparison.Ordinal))])));
 
+    /// <summary>
+    /// The gateStart pair of a <see cref="Describe"/> text ("gateStart=Probe"), null when the text has none (the runs started
+    /// the gate at the default, the paper's ones).
+    /// </summary>
+    public static string? GateStartPairOf(string described) =>
+        PairsOf(described).LastOrDefault(p => p.StartsWith(RunSettings.GateStart.YamlKey + "=", StringComparison.Ordinal));
+
+    /// <summary>
+    /// Where the gate's θ started in runs whose <see cref="Describe"/> text is <paramref name="described"/>: the value of its
+    /// gateStart pair, the default (the paper's ones) when it has none, null when it names a start this version does not know.
+    /// </summary>
+    public static GateStart? GateStartOf(string described)
+    {
+        if (GateStartPairOf(described) is not string pair) return RunSettings.GateStart.Default;
+        return Enum.TryParse<GateStart>(pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..], ignoreCase: true, out var start)
+            ? start : null;
+    }
+
     const string PairSeparator = "; ";
     static readonly BenchmarkHyperparameters Default = new();
 

@@ -17,6 +17,34 @@ public sealed record BenchmarkSummary
     /// <summary>Number of extractors (0 for STL).</summary>
     public int ExtractorCount { get; init; }
 
+    /// <summary>The runs' experts, comma-joined as in <see cref="BenchmarkResult.Extractors"/>: TL's source, a mixture's list; empty for STL.</summary>
+    public string Extractors { get; init; } = "";
+
+    /// <summary>
+    /// Where the mixture's gate started (from the runs' settings): the paper's ones unless they name another; null for STL and
+    /// TL, and for a start this version does not know.
+    /// </summary>
+    public GateStart? GateStart { get; init; }
+
+    /// <summary>
+    /// What was trained, in a few words that tell apart run sets of the same method: "STL", "TL from mp_eform",
+    /// "TL from tensornet_matpes_pbe", "MoE-18", "MoE-19 (k=4, gateStart=Probe)": a mixture by its method and number of
+    /// extractors, with k when fewer are active and its gate start when not the paper's. The other settings are in
+    /// <see cref="Settings"/>, the extractors' names in <see cref="Extractors"/>.
+    /// </summary>
+    public string Variant
+    {
+        get
+        {
+            if (Method == LearningMethod.STL) return "STL";
+            if (Method == LearningMethod.TL) return $"TL from {Extractors}";
+            var details = new List<string>();
+            if (TopK is int k && k != ExtractorCount) details.Add(FormattableString.Invariant($"k={k}"));
+            if (BenchmarkHyperparameters.GateStartPairOf(Settings) is string start) details.Add(start);
+            return FormattableString.Invariant($"{Method}-{ExtractorCount}") + (details.Count == 0 ? "" : $" ({string.Join(", ", details)})");
+        }
+    }
+
     /// <summary>Number of seeds averaged.</summary>
     public int Seeds { get; init; }
 

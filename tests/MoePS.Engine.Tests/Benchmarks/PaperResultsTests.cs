@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
@@ -42,5 +43,28 @@ public class PaperResultsTests
         Assert.Equal(52.6, PaperResults.Lookup("jarvis_2d_exfoliation", LearningMethod.MoE, null, three)!.Mean);
         Assert.Null(PaperResults.Lookup("mp_phonons", LearningMethod.MoE, 4, all18));
         Assert.Null(PaperResults.Lookup("not_a_task", LearningMethod.STL, null, Array.Empty<string>()));
+    }
+
+    [Fact]
+    public void MomaReferenceNumbersAreTheOnesReadmeCites()
+    {
+        // README's accuracy table has a "MoMa (Full)" column, last, with a value or "–" per task: the engine's must be the same.
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(dir!.FullName, "MoePS.sln"))) dir = dir.Parent;
+        var lines = File.ReadAllLines(Path.Combine(dir.FullName, "README.md"));
+        int header = Array.FindIndex(lines, l => l.StartsWith("| task |", StringComparison.Ordinal) && l.TrimEnd().EndsWith("| MoMa (Full) |", StringComparison.Ordinal));
+        Assert.True(header >= 0, "README has no table whose last column is MoMa (Full)");
+        var rows = lines.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).Select(l => l.Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();
+
+        Assert.Equal(PaperResults.Table3.Where(r => r.DataAvailable).Select(r => r.Task).Order(), rows.Select(r => r[0]).Order());
+        foreach (var row in rows)
+        {
+            double? cited = row[^1] == "–" ? null : double.Parse(row[^1], CultureInfo.InvariantCulture);
+            Assert.True(cited == MomaResults.FullFor(row[0]), $"{row[0]}: README cites {row[^1]}, the engine {MomaResults.FullFor(row[0])}");
+        }
+        Assert.Equal(14, rows.Count(r => r[^1] != "–"));
+        // 17 of Table 3's 19 tasks: all but the two 2D TBmBJ ones.
+        Assert.Equal(PaperResults.Table3.Select(r => r.Task).Except(new[] { "jarvis_2d_gap_tbmbj", "jarvis_2d_dielectric_tbmbj" }).Order(),
+            MomaResults.Full.Keys.Order());
     }
 }

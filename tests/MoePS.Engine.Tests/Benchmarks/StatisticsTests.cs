@@ -175,6 +175,74 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void TransferSourcesExtractorListsAndGateStartsAreToldApart()
+    {
+        // TEST FIXTURES, made by hand, shaped as examples/table3-fast.yaml and table3-tensornet.yaml write them (Fast preset):
+        // STL, TL from mp_eform and MoE-18 with the paper's gate; TL from TensorNet (on three seeds, one more than TL from
+        // mp_eform), MoE over the 18 and TensorNet with k = 19, and with k = 4 probe-started; MoE-18 k = 4 probe-started.
+        const string fast = "epochs=200; patience=50";
+        string all18 = string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i));
+        string nineteen = all18 + ",tensornet_matpes_pbe";
+        string task = "expt_eform";
+        var results = new List<BenchmarkResult>();
+        void Add(LearningMethod method, string hash, string settings, string extractors, int? topK, params double[] maes)
+        {
+            for (int seed = 0; seed < maes.Length; seed++)
+                results.Add(BenchmarkFixtures.Run(task, method, seed, maes[seed], topK: topK, extractors: extractors, hash: hash, settings: settings));
+        }
+        Add(LearningMethod.STL, "stl", fast, "", null, 0.12, 0.11);
+        Add(LearningMethod.TL, "tl", fast, "mp_eform", null, 0.10, 0.10);
+        Add(LearningMethod.TL, "tl-tn", fast + "; transferFrom=tensornet_matpes_pbe", "tensornet_matpes_pbe", null, 0.08, 0.11, 0.09);
+        Add(LearningMethod.MoE, "moe18", fast, all18, 18, 0.09, 0.09);
+        Add(LearningMethod.MoE, "moe19", fast + "; extractors=" + nineteen, nineteen, 19, 0.07, 0.095);
+        Add(LearningMethod.MoE, "moe19-k4", fast + "; topK=4; extractors=" + nineteen + "; gateStart=Probe", nineteen, 4, 0.085, 0.08);
+        Add(LearningMethod.MoE, "moe18-k4", fast + "; topK=4; gateStart=Probe", all18, 4, 0.095, 0.085);
+
+        var byHash = BenchmarkStatistics.Summarise(results).ToDictionary(s => s.ConfigHash);
+
+        Assert.Equal("STL", byHash["stl"].Variant);
+        Assert.Equal("TL from mp_eform", byHash["tl"].Variant);
+        Assert.Equal("TL from tensornet_matpes_pbe", byHash["tl-tn"].Variant);
+        Assert.Equal("tensornet_matpes_pbe", byHash["tl-tn"].Extractors);
+        Assert.Equal("MoE-18", byHash["moe18"].Variant);
+        Assert.Equal("MoE-19", byHash["moe19"].Variant);
+        Assert.Equal(nineteen, byHash["moe19"].Extractors);
+        Assert.Equal("MoE-19 (k=4, gateStart=Probe)", byHash["moe19-k4"].Variant);
+        Assert.Equal("MoE-18 (k=4, gateStart=Probe)", byHash["moe18-k4"].Variant);
+        Assert.Equal(GateStart.Ones, byHash["moe19"].GateStart);
+        Assert.Equal(GateStart.Probe, byHash["moe19-k4"].GateStart);
+        Assert.Null(byHash["tl"].GateStart);
+
+        // The paper's values: TL only from mp_eform, MoE only over 18 with its gate (no Table 4 value for a probe-started k = 4).
+        Assert.Equal(0.102, byHash["tl"].PaperMAE);
+        Assert.Null(byHash["tl-tn"].PaperMAE);
+        Assert.Equal(0.0908, byHash["moe18"].PaperMAE);
+        Assert.Null(byHash["moe19"].PaperMAE);
+        Assert.Null(byHash["moe18-k4"].PaperMAE);
+
+        // Every mixture's TL baseline is TL from mp_eform (its settings are closer), though TL from TensorNet has more seeds.
+        Assert.Equal((-0.0175, 2, 2), (Math.Round(byHash["moe19"].PairedDifferenceToTL!.Value, 12), byHash["moe19"].SeedsBetterThanTL, byHash["moe19"].PairedSeedsWithTL));
+        Assert.Equal(2, byHash["moe19-k4"].SeedsBetterThanTL);
+
+        // Any two run sets compared seed by seed over the seeds both ran.
+        var tnVersusTl = BenchmarkStatistics.Compare(results, byHash["tl-tn"], byHash["tl"])!;
+        Assert.Equal((-0.005, 1, 2), (Math.Round(tnVersusTl.MeanDifference, 12), tnVersusTl.Better, tnVersusTl.Seeds));
+        var moe19VersusMoe18 = BenchmarkStatistics.Compare(results, byHash["moe19"], byHash["moe18"])!;
+        Assert.Equal((-0.0075, 1, 2), (Math.Round(moe19VersusMoe18.MeanDifference, 12), moe19VersusMoe18.Better, moe19VersusMoe18.Seeds));
+        var other = byHash["tl"] with { ConfigHash = "not-in-the-results" };
+        Assert.Throws<ArgumentException>(() => BenchmarkStatistics.Compare(results, byHash["tl-tn"], other));
+    }
+
+    [Theory]
+    [InlineData("epochs=200; patience=50; topK=4; gateStart=Probe", GateStart.Probe)]
+    [InlineData("epochs=200; patience=50", GateStart.Ones)]
+    [InlineData("", GateStart.Ones)]
+    [InlineData("topK=2; gateStart=probe", GateStart.Probe)]
+    [InlineData("gateStart=Sideways", null)]
+    public void TheGateStartIsReadFromASettingsText(string settings, GateStart? expected) =>
+        Assert.Equal(expected, BenchmarkHyperparameters.GateStartOf(settings));
+
+    [Fact]
     public void SettingsNameWhatDiffersFromThePapersRecipe()
     {
         var recipe = new BenchmarkHyperparameters();

@@ -1,0 +1,162 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    README's accuracy table (section "Accuracy", the whole Table 3 with the Fast preset) as markdown, from the committed
+    result files: STL, TL from mp_eform and MoE-18 per task beside the paper's Table 3 and MoMa (Full); and, when
+    results/table3-tensornet.jsonl has runs, a second table for TL from TensorNet and the 19-expert mixtures.
+.DESCRIPTION
+    Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
+    preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
+    the engine's BenchmarkStatistics; the "TL or MoE-18 by validation" column from Select-ByValidation (the logic of
+    examples/validation-choice.ps1); the paper's mean ± std (population stds) from the engine's PaperResults, MoMa's from
+    its MomaResults. A method with fewer seeds than the plan shows its mean with "(n/5)"; one not run shows "–", and a task
+    none of whose three methods ran says "not run yet". Our numbers are to three significant digits.
+
+    The run sets are told apart by Measure-MoeBenchmark's summaries: STL; TL whose Extractors is mp_eform; MoE-18 (18
+    extractors, k = 18, the paper's gate); TL from TensorNet; MoE-19 (the 18 and TensorNet) with k = 19 and the paper's
+    gate; MoE-19 with k = 4 and the probe-started gate. Each with the plan's recipe and no other setting.
+.EXAMPLE
+    ./examples/accuracy-table.ps1
+.EXAMPLE
+    ./examples/accuracy-table.ps1 -ResultPath results/table3-fast.jsonl -TensorNetResultPath results/table3-tensornet.jsonl
+#>
+param(
+    [string] $ResultPath = (Join-Path $PSScriptRoot '../results/table3-fast.jsonl'),
+    # Read when it exists; its runs may also be in -ResultPath.
+    [string] $TensorNetResultPath = (Join-Path $PSScriptRoot '../results/table3-tensornet.jsonl'),
+    # The plan whose tasks (in order), seeds and recipe the table follows.
+    [string] $Plan = (Join-Path $PSScriptRoot 'table3-fast.yaml'),
+    # The TensorNet expert's name, as result files write it.
+    [string] $TensorNet = 'tensornet_matpes_pbe'
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot '../MoePS/MoePS.psd1')
+. (Join-Path $PSScriptRoot 'Select-ByValidation.ps1')
+
+$invariant = [cultureinfo]::InvariantCulture
+$planned = [MoePS.Engine.Benchmarks.ExperimentPlanReader]::Load((Resolve-Path $Plan).Path)
+$seeds = $planned.Seeds.Count
+$recipe = ($planned.Methods | Where-Object Method -eq 'STL' | Select-Object -First 1).Settings.Describe('STL')
+$source = [MoePS.Engine.Benchmarks.PaperResults]::Table3TransferSource
+$paperCount = [MoePS.Engine.Benchmarks.PaperResults]::AllExtractors
+
+$results = @(foreach ($path in $ResultPath, $TensorNetResultPath | Select-Object -Unique) {
+    if ($path -eq $ResultPath -or (Test-Path $path)) {
+        [MoePS.Engine.Benchmarks.ResultStore]::new((Resolve-Path $path).Path).ReadAll()
+    }
+})
+$summaries = @($results | Measure-MoeBenchmark)
+
+# The settings that name a variant (TL's source, the mixture's k, extractors and gate start): a run set with any other
+# setting beside the recipe (a normalisation, another head) is not one of the table's.
+$variantKeys = 'transferFrom', 'topK', 'extractors', 'gateStart'
+function Test-OnlyVariant($Summary) {
+    if ($Summary.Recipe -ne $recipe) { return $false }
+    foreach ($pair in [MoePS.Engine.Benchmarks.BenchmarkHyperparameters]::PairsOf($Summary.Settings)) {
+        $key = ($pair -split '=', 2)[0]
+        if ($pair -notin [MoePS.Engine.Benchmarks.BenchmarkHyperparameters]::PairsOf($recipe) -and $key -notin $variantKeys) { return $false }
+    }
+    $true
+}
+
+# The one summary of $Task that $Where selects, or $null; two are an error (the table would not say which it shows).
+function Get-RunSet([string] $Task, [scriptblock] $Where) {
+    $found = @($summaries | Where-Object { $_.Task -eq $Task -and (Test-OnlyVariant $_) } | Where-Object $Where)
+    if ($found.Count -gt 1) { throw "$Task has $($found.Count) run sets that fit one column: $($found -join '; ')" }
+    $found | Select-Object -First 1
+}
+
+function Test-HasTensorNet($Summary) { ($Summary.Extractors -split ',') -contains $TensorNet }
+
+function Get-Columns([string] $Task) {
+    $mixtures = $paperCount + 1
+    [pscustomobject]@{
+        STL = Get-RunSet $Task { $_.Method -eq 'STL' }
+        TL = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $source }
+        MoE18 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $paperCount -and $_.TopK -eq $paperCount -and $_.GateStart -eq 'Ones' -and -not (Test-HasTensorNet $_) }
+        TLTensorNet = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $TensorNet }
+        MoE19 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq $mixtures -and $_.GateStart -eq 'Ones' }
+        MoE19Probe = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 4 -and $_.GateStart -eq 'Probe' }
+    }
+}
+
+# Three significant digits, no exponent below 1000.
+function Format-Mae([double] $Value) {
+    if ([math]::Abs($Value) -ge 1000) { return [math]::Round($Value).ToString($invariant) }
+    $Value.ToString('G3', $invariant)
+}
+
+# Mean ± sample std over the plan's seeds; the mean and "(n/5)" with fewer; "–" when not run.
+function Format-RunSet($Summary) {
+    if (-not $Summary) { return '–' }
+    if ($Summary.Seeds -lt $seeds -or $null -eq $Summary.StdTestMAE) { return "$(Format-Mae $Summary.MeanTestMAE) ($($Summary.Seeds)/$seeds)" }
+    "$(Format-Mae $Summary.MeanTestMAE) ± $(Format-Mae $Summary.StdTestMAE)"
+}
+
+# $Ours against $Baseline seed by seed over the seeds both ran (a PairedComparison), or $null when either did not run.
+function Compare-RunSet($Ours, $Baseline) {
+    if (-not $Ours -or -not $Baseline) { return $null }
+    [MoePS.Engine.Benchmarks.BenchmarkStatistics]::Compare([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Ours, $Baseline)
+}
+
+# Paired seeds won, "3/5"; "–" without a comparison.
+function Format-Wins($Paired) { if ($Paired) { "$($Paired.Better)/$($Paired.Seeds)" } else { '–' } }
+
+function Format-Paper([MoePS.Engine.Benchmarks.PaperValue] $Value) { [MoePS.Engine.Benchmarks.MeanStdFormat]::Format($Value.Mean, $Value.Std) }
+
+$choice = @{}
+foreach ($row in Select-ByValidation -Result $results -Candidates 'TL', 'MoE' -Settings $recipe) { $choice[$row.Task] = $row }
+
+$columns = [ordered]@{}
+foreach ($task in $planned.Tasks) { $columns[$task] = Get-Columns $task }
+
+'| task | unit | STL | TL | MoE-18 | TL or MoE-18 by validation | MoE-18 wins vs TL / STL | paper STL / TL / MoE-18 | MoMa (Full) |'
+'|---|---|---|---|---|---|---|---|---|'
+foreach ($task in $planned.Tasks) {
+    $c = $columns[$task]
+    $paperRow = [MoePS.Engine.Benchmarks.PaperResults]::Table3Row($task)
+    $paper = if ($paperRow) { ($paperRow.STL, $paperRow.TL, $paperRow.MoE | ForEach-Object { Format-Paper $_ }) -join ' / ' } else { '–' }
+    $moma = [MoePS.Engine.Benchmarks.MomaResults]::FullFor($task)
+    $moma = if ($null -ne $moma) { Format-Mae $moma } else { '–' }
+    if (-not ($c.STL -or $c.TL -or $c.MoE18)) {
+        "| $task | | not run yet | | | | | $paper | $moma |"
+        continue
+    }
+    $unit = @($c.STL, $c.TL, $c.MoE18 | Where-Object { $_ -and $_.Unit } | ForEach-Object Unit)[0]
+    $kept = $choice[$task]
+    $validated = if (-not $kept) { '–' } elseif ($kept.Seeds -lt $seeds) { "$(Format-Mae $kept.MeanTestMAE) ($($kept.Seeds)/$seeds)" } else { Format-Mae $kept.MeanTestMAE }
+    $wins = "$(Format-Wins (Compare-RunSet $c.MoE18 $c.TL)) / $(Format-Wins (Compare-RunSet $c.MoE18 $c.STL))"
+    "| $task | $unit | $(Format-RunSet $c.STL) | $(Format-RunSet $c.TL) | $(Format-RunSet $c.MoE18) | $validated | $wins | $paper | $moma |"
+}
+
+# TL from TensorNet and the 19-expert mixtures, each against MoE-18 and TL from mp_eform, seed by seed.
+$tensorNetColumns = 'TLTensorNet', 'MoE19', 'MoE19Probe'
+if (-not ($columns.Values | Where-Object { $c = $_; $tensorNetColumns | Where-Object { $c.$_ } })) { return }
+$won = @{}
+foreach ($name in $tensorNetColumns) { $won[$name] = [pscustomobject]@{ VersusMoE18 = 0; PairedMoE18 = 0; VersusTL = 0; PairedTL = 0 } }
+''
+'| task | unit | TL from TensorNet | wins vs MoE-18 / TL | MoE-19 (k = 19) | wins vs MoE-18 / TL | MoE-19 (k = 4, probe) | wins vs MoE-18 / TL |'
+'|---|---|---|---|---|---|---|---|'
+foreach ($task in $planned.Tasks) {
+    $c = $columns[$task]
+    if (-not ($tensorNetColumns | Where-Object { $c.$_ })) {
+        "| $task | | not run yet | | | | | |"
+        continue
+    }
+    $unit = @($tensorNetColumns | ForEach-Object { $c.$_ } | Where-Object { $_ -and $_.Unit } | ForEach-Object Unit)[0]
+    $cells = foreach ($name in $tensorNetColumns) {
+        $versus = foreach ($baseline in 'MoE18', 'TL') {
+            $paired = Compare-RunSet $c.$name $c.$baseline
+            if ($paired) {
+                $won[$name]."Versus$baseline" += $paired.Better
+                $won[$name]."Paired$baseline" += $paired.Seeds
+            }
+            Format-Wins $paired
+        }
+        Format-RunSet $c.$name
+        $versus -join ' / '
+    }
+    "| $task | $unit | $($cells -join ' | ') |"
+}
+$totals = foreach ($name in $tensorNetColumns) { $w = $won[$name]; '', "$($w.VersusMoE18)/$($w.PairedMoE18) / $($w.VersusTL)/$($w.PairedTL)" }
+"| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
