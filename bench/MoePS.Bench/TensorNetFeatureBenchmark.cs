@@ -95,6 +95,8 @@ public sealed class TensorNetFeatureBenchmark : IBenchmark
                     $"MatGL / MoePS, each structure alone on both sides, {on}");
                 yield return TimedPasses.Ratio($"tensornet.features.speedup_vs_matgl.batched.threads{threads}", reference, batched,
                     $"MatGL one structure at a time / MoePS in {budget}, float32, {on}");
+                yield return TimedPasses.CpuRatio($"tensornet.features.speedup_vs_matgl.cpu.threads{threads}", reference, alone,
+                    $"MatGL / MoePS, each structure alone on both sides, {on}");
             }
         }
         finally

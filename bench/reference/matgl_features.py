@@ -13,9 +13,10 @@ Output: one JSON object per line on stdout:
   {"setup": ...}                               what was loaded (versions, structures, atoms, pairs, threads)
   {"check": K, "max_abs_diff": ...}            with --compare: MatGL's features of the first K structures against
                                                the ones in the file (MoePS's), largest absolute difference
-  {"repeat": r, "seconds": s, "graph_seconds": g, "model_seconds": m, "load_start": ..., "load_end": ...}
-                                               one timed pass over all the structures (g: graph building, m: the
-                                               potential's forward and the mean)
+  {"repeat": r, "seconds": s, "cpu_seconds": c, "graph_seconds": g, "model_seconds": m, "load_start": ..., "load_end": ...}
+                                               one timed pass over all the structures: wall seconds, the process's
+                                               CPU seconds (all threads), the wall seconds in graph building and in
+                                               the potential's forward and the mean
 Run with /usr/bin/python3 (Debian's python3-torch and python3-pymatgen), e.g.
   /usr/bin/python3 bench/reference/matgl_features.py --matgl /work/ref/matgl --pyg /work/ref/pyg \
       --data /work/shared/data --threads 1 --repeats 3
@@ -100,11 +101,13 @@ def main():
     for repeat in range(1, args.repeats + 1):
         load_start = load_averages()
         clock = [0.0, 0.0]
+        cpu = time.process_time()
         start = time.perf_counter()
         for structure in structures:
             features(structure, clock)
         seconds = time.perf_counter() - start
-        emit(results, {'repeat': repeat, 'seconds': seconds, 'graph_seconds': clock[0], 'model_seconds': clock[1],
+        cpu = time.process_time() - cpu
+        emit(results, {'repeat': repeat, 'seconds': seconds, 'cpu_seconds': cpu, 'graph_seconds': clock[0], 'model_seconds': clock[1],
                        'load_start': load_start, 'load_end': load_averages()})
 
 
