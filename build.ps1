@@ -9,6 +9,8 @@
 .EXAMPLE
     dotnet pwsh ./build.ps1 Bench -Reference -BenchFilter moe.k18    # MoE-18 epochs beside the paper's code ($env:MOEPS_PAPER_CODE)
 .EXAMPLE
+    dotnet pwsh ./build.ps1 Bench -Reference -BenchFilter tensornet.features    # beside MatGL ($env:MOEPS_MATGL_SOURCE, $env:MOEPS_PYG_SOURCE)
+.EXAMPLE
     dotnet pwsh ./build.ps1 GpuKit    # artifacts/gpukit/moeps-gpukit.tar.xz: the device check for a CUDA machine with PyTorch (README, 'GPU kit')
 #>
 [CmdletBinding()]
@@ -36,6 +38,10 @@ param(
     # installs Debian's python3-torch and python3-pymatgen when missing) and report the ratios.
     [switch] $Reference,
     [string] $PaperCode,
+    # Bench -Reference: MatGL's TensorNet code for tensornet.features (work trees of materialsvirtuallab/matgl and of
+    # PyG 2.5.3; default $env:MOEPS_MATGL_SOURCE and $env:MOEPS_PYG_SOURCE).
+    [string] $MatGLSource,
+    [string] $PygSource,
     # Bench: fresh runs per epoch-time benchmark (default 3) and epochs per run (default 8; epoch 1 is left out).
     [int] $BenchRepeats,
     [int] $BenchEpochs
@@ -73,7 +79,7 @@ switch ($Task) {
     'Bench' {
         Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
         Invoke-Benchmarks -Root $root -Configuration $Configuration -Filter $BenchFilter -Reference:$Reference -PaperCode $PaperCode `
-            -Repeats $BenchRepeats -Epochs $BenchEpochs
+            -MatGLSource $MatGLSource -PygSource $PygSource -Repeats $BenchRepeats -Epochs $BenchEpochs
     }
     'GpuKit' { Invoke-GpuKitBuild -Root $root -Configuration $Configuration | Out-Null }
     'Clean' {

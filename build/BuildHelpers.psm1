@@ -129,9 +129,11 @@ function Invoke-InFreshPwsh {
     if ($LASTEXITCODE -ne 0) { throw "$Script failed (exit code $LASTEXITCODE)." }
 }
 
-# -Reference also times the paper's code (MOEPS_PAPER_CODE or -PaperCode); -Repeats/-Epochs: how epochs are timed (0: the program's default).
+# -Reference also times the paper's code (MOEPS_PAPER_CODE or -PaperCode) and MatGL's TensorNet (MOEPS_MATGL_SOURCE and
+# MOEPS_PYG_SOURCE, or -MatGLSource and -PygSource); -Repeats/-Epochs: how epochs are timed (0: the program's default).
 function Invoke-Benchmarks {
-    param([string] $Root, [string] $Configuration, [string] $Filter, [switch] $Reference, [string] $PaperCode, [int] $Repeats, [int] $Epochs)
+    param([string] $Root, [string] $Configuration, [string] $Filter, [switch] $Reference, [string] $PaperCode,
+        [string] $MatGLSource, [string] $PygSource, [int] $Repeats, [int] $Epochs)
     $out = Join-Path $Root 'artifacts/bench'
     New-Item -ItemType Directory -Force $out | Out-Null
     $project = Join-Path $Root 'bench/MoePS.Bench/MoePS.Bench.csproj'
@@ -142,6 +144,8 @@ function Invoke-Benchmarks {
         Install-ReferencePackages
         $arguments += '--reference'
         if ($PaperCode) { $arguments += "--paper-code=$((Resolve-Path $PaperCode).Path)" }
+        if ($MatGLSource) { $arguments += "--matgl-source=$((Resolve-Path $MatGLSource).Path)" }
+        if ($PygSource) { $arguments += "--pyg-source=$((Resolve-Path $PygSource).Path)" }
     }
     if ($Repeats -gt 0) { $arguments += "--repeats=$Repeats" }
     if ($Epochs -gt 0) { $arguments += "--epochs=$Epochs" }

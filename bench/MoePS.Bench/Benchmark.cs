@@ -16,15 +16,18 @@ public interface IBenchmark
     IEnumerable<BenchResult> Run(BenchContext context);
 }
 
-/// <summary>What benchmarks share: the data folder, the repository, how epochs are timed, the paper's code when asked for, and a log.</summary>
+/// <summary>What benchmarks share: the data folder, the repository, how epochs are timed, the reference code (the paper's, MatGL's) when asked for, and a log.</summary>
 public sealed class BenchContext
 {
-    public BenchContext(string dataFolder, string? repositoryRoot, EpochTiming timing, PaperCode? paperCode)
+    public BenchContext(string dataFolder, string? repositoryRoot, EpochTiming timing, PaperCode? paperCode,
+        MatGLCode? matgl = null, string? matglAbsence = null)
     {
         DataFolder = dataFolder;
         RepositoryRoot = repositoryRoot;
         Timing = timing;
         PaperCode = paperCode;
+        MatGL = matgl;
+        MatGLAbsence = matglAbsence;
     }
 
     public string DataFolder { get; }
@@ -33,6 +36,10 @@ public sealed class BenchContext
     public EpochTiming Timing { get; }
     /// <summary>The paper's code, to time beside MoePS; null without --reference or where it cannot run.</summary>
     public PaperCode? PaperCode { get; }
+    /// <summary>MatGL's TensorNet code, to time beside MoePS's; null without --reference or where it cannot run.</summary>
+    public MatGLCode? MatGL { get; }
+    /// <summary>Why <see cref="MatGL"/> is null, when --reference asked for it.</summary>
+    public string? MatGLAbsence { get; }
     public string PathOf(params string[] parts) => Path.Combine(new[] { DataFolder }.Concat(parts).ToArray());
     /// <summary>A paper task from the data folder, with its split for <paramref name="seed"/>.</summary>
     public CrystalDataset LoadTask(string key, int seed = 0) =>

@@ -10,7 +10,7 @@ namespace MoePS.Bench;
 public sealed class PaperCode
 {
     public const string FolderVariable = "MOEPS_PAPER_CODE";
-    const string Python = "/usr/bin/python3";
+    internal const string Python = "/usr/bin/python3";
     static readonly string[] PaperFiles = { "main.py", "main_singletask.py", "moe/model.py", "cgcnn/data.py" };
 
     readonly string folder, dataFolder;
@@ -70,7 +70,8 @@ public sealed class PaperCode
         }
     }
 
-    static bool PythonHasPackages()
+    /// <summary>Whether <see cref="Python"/> imports torch and pymatgen (Debian's python3-torch and python3-pymatgen).</summary>
+    internal static bool PythonHasPackages()
     {
         if (!File.Exists(Python)) return false;
         using var check = Process.Start(new ProcessStartInfo(Python, new[] { "-c", "import torch, pymatgen.core" })

@@ -6,7 +6,7 @@ using MoePS.Bench;
 using MoePS.Engine.Runtime;
 
 string filter = "*", output = "artifacts/bench/results.json";
-string? paperCodeFolder = null;
+string? paperCodeFolder = null, matglSource = null, pygSource = null;
 bool reference = false;
 int repeats = new EpochTiming().Repeats, epochs = new EpochTiming().Epochs;
 // "--name=X" as well as "--name X": PowerShell on Unix expands a lone "*" argument into file names.
@@ -20,9 +20,11 @@ for (int i = 0; i < args.Length; i++)
         case "--filter": filter = value; break;
         case "--output": output = value; break;
         case "--paper-code": paperCodeFolder = value; break;
+        case "--matgl-source": matglSource = value; break;
+        case "--pyg-source": pygSource = value; break;
         case "--repeats": repeats = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--epochs": epochs = int.Parse(value, CultureInfo.InvariantCulture); break;
-        default: throw new ArgumentException($"Unknown argument {args[i]} (--filter, --output, --reference, --paper-code, --repeats, --epochs).");
+        default: throw new ArgumentException($"Unknown argument {args[i]} (--filter, --output, --reference, --paper-code, --matgl-source, --pyg-source, --repeats, --epochs).");
     }
 }
 var timing = EpochTiming.Checked(repeats, epochs);
@@ -49,13 +51,18 @@ var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .ToList();
 
 PaperCode? paperCode = null;
+MatGLCode? matgl = null;
+string? matglAbsence = null;
 if (reference)
 {
     paperCode = PaperCode.Locate(paperCodeFolder, Path.GetFullPath(data), out string reason);
     if (paperCode is null) BenchContext.Log($"The paper's code cannot run here ({reason}): MoePS's absolute times only, no ratios.");
+    matgl = MatGLCode.Locate(matglSource, pygSource, Path.GetFullPath(data), out matglAbsence);
+    if (matgl is null) BenchContext.Log($"MatGL cannot run here ({matglAbsence}): tensornet.features gives MoePS's times only, no ratios.");
+    else BenchContext.Log($"MatGL reference: {matgl.MatGLSource} with PyG {matgl.PygSource}");
 }
 BenchContext.Log($"Epoch times: {timing.Describe()}; load average {MachineState.LoadAverages()}");
-var context = new BenchContext(Path.GetFullPath(data), repository?.FullName, timing, paperCode);
+var context = new BenchContext(Path.GetFullPath(data), repository?.FullName, timing, paperCode, matgl, matglAbsence);
 var results = new List<BenchResult>();
 int failures = 0;
 foreach (var b in benchmarks)
