@@ -86,29 +86,18 @@ public class HeldScalarTests
         Assert.Equal(Values(ReferenceForward(reference, bn1, bn2, evalAtoms, evalBatch)), Values(layer.forward(evalAtoms, evalBatch)));
     }
 
-    /// <summary>
-    /// The layer's arithmetic with TorchSharp's BatchNorm1d modules and operators (the implicit Scalars): the filter and core
-    /// halves of fc_full's output summed in the layer's order (gathered neighbour part + edge part, then + self part),
-    /// then bn1 over all 2F channels at once, as the paper's code does.
-    /// </summary>
+    /// <summary>The layer's arithmetic with TorchSharp's BatchNorm1d modules and operators (the implicit Scalars).</summary>
     static Tensor ReferenceForward(CgcnnConvLayer layer, BatchNorm1d bn1, BatchNorm1d bn2, Tensor atoms, GraphBatch graph)
     {
         var state = layer.state_dict();
         var w = state["fc_full.weight"];
-        long n = atoms.shape[0], m = graph.NeighbourIndex.shape[1], f = atoms.shape[1], e = w.shape[1] - 2 * f;
-        var halves = new Tensor[2];
-        for (int h = 0; h < 2; h++)
-        {
-            var rows = w.narrow(0, h * f, f);
-            var selfPart = atoms.matmul(rows.narrow(1, 0, f).t()) + state["fc_full.bias"].narrow(0, h * f, f);
-            var neighbourPart = atoms.matmul(rows.narrow(1, f, f).t()).index_select(0, graph.NeighbourIndex.reshape(-1));
-            var sum = neighbourPart.addmm_(graph.EdgeFeatures.reshape(n * m, e), rows.narrow(1, 2 * f, e).t());
-            halves[h] = (sum.view(n, m, f) + selfPart.unsqueeze(1)).view(n * m, f);
-        }
-        var gated = bn1.forward(cat(halves, 1));
-        var filter = gated.narrow(1, 0, f).contiguous();
-        var core = gated.narrow(1, f, f).contiguous();
-        var summed = (sigmoid(filter) * nn.functional.softplus(core)).view(n, m, f).sum(1);
+        long n = atoms.shape[0], m = graph.NeighbourIndex.shape[1], f = atoms.shape[1];
+        var selfPart = atoms.matmul(w.narrow(1, 0, f).t()) + state["fc_full.bias"];
+        var neighbourPart = atoms.matmul(w.narrow(1, f, f).t()).index_select(0, graph.NeighbourIndex.reshape(-1)).view(n, m, 2 * f);
+        var edgePart = graph.EdgeFeatures.matmul(w.narrow(1, 2 * f, w.shape[1] - 2 * f).t());
+        var gated = bn1.forward((edgePart + neighbourPart + selfPart.unsqueeze(1)).view(n * m, 2 * f)).view(n, m, 2 * f);
+        var halves = gated.chunk(2, 2);
+        var summed = (sigmoid(halves[0]) * nn.functional.softplus(halves[1])).sum(1);
         return nn.functional.softplus(atoms + bn2.forward(summed));
     }
 
