@@ -77,9 +77,12 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     {
         long n = atoms.shape[0], m = neighbourIndex.shape[1];
         var w = fc_full.weight!;
-        var neighbourPart = projectedNeighbours.index_select(0, neighbourIndex.reshape(-1)).view(n, m, 2 * atomLength);
-        var edgePart = edgeFeatures.matmul(w.narrow(1, 2 * atomLength, edgeLength).t());
-        var gated = Normalise(bn1, edgePart.add(neighbourPart, One).add(selfPart.unsqueeze(1), One).view(n * m, 2 * atomLength))
+        // W_nbr·v_j + W_edge·u_ij: the gathered rows are a new tensor that nothing saves, so the edge product is added into
+        // it in place (addmm_, bit for bit the product then the sum) instead of into a third [N·M, 2F] tensor. The self part
+        // is added out of place: in place on this [N, M, 2F] view, autograd would copy the whole gradient again (CopySlices).
+        var z = projectedNeighbours.index_select(0, neighbourIndex.reshape(-1))
+            .addmm_(edgeFeatures.reshape(n * m, edgeLength), w.narrow(1, 2 * atomLength, edgeLength).t());
+        var gated = Normalise(bn1, z.view(n, m, 2 * atomLength).add(selfPart.unsqueeze(1), One).view(n * m, 2 * atomLength))
             .view(n, m, 2 * atomLength);
         var halves = gated.chunk(2, 2);
         var summed = (sigmoid(halves[0]) * HeldScalars.Softplus(halves[1])).sum(1);
