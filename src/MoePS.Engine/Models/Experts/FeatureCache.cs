@@ -25,12 +25,13 @@ public sealed class FeatureCache
         Path.Combine(Folder, expert.CacheKey, StructureKey.ToHex(StructureKey.Compute(crystal, "moeps-feature-v1\0")) + Extension);
 
     /// <summary>The cached feature, or null when there is no valid entry.</summary>
-    public float[]? TryLoad(IExpert expert, Crystal crystal)
+    public float[]? TryLoad(IExpert expert, Crystal crystal) => TryLoad(PathOf(expert, crystal), expert.FeatureLength);
+
+    static float[]? TryLoad(string path, int length)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(PathOf(expert, crystal)); }
+        try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return null; }
-        int length = expert.FeatureLength;
         if (bytes.Length != 8 + 4 * length || System.Text.Encoding.ASCII.GetString(bytes, 0, 4) != Magic
             || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)) != length) return null;
         var feature = new float[length];
@@ -40,13 +41,22 @@ public sealed class FeatureCache
 
     public void Store(IExpert expert, Crystal crystal, float[] feature)
     {
+        CheckLength(expert, feature);
+        Store(PathOf(expert, crystal), feature);
+    }
+
+    static void CheckLength(IExpert expert, float[] feature)
+    {
         if (feature.Length != expert.FeatureLength)
             throw new ArgumentException($"Expert '{expert.Name}' gives {expert.FeatureLength} features, not {feature.Length}.", nameof(feature));
+    }
+
+    static void Store(string path, float[] feature)
+    {
         var bytes = new byte[8 + 4 * feature.Length];
         System.Text.Encoding.ASCII.GetBytes(Magic, bytes);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), feature.Length);
         for (int i = 0; i < feature.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(8 + 4 * i), feature[i]);
-        string path = PathOf(expert, crystal);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, bytes, overwrite: true);
     }
@@ -57,15 +67,18 @@ public sealed class FeatureCache
     /// </summary>
     public float[][] GetOrCompute(IExpert expert, IReadOnlyList<Crystal> crystals, Func<IReadOnlyList<Crystal>, float[][]> compute)
     {
-        var features = crystals.Select(c => TryLoad(expert, c)).ToArray();
+        // Each structure's key (a hash of its whole content) once, for the read and, when missing, the write.
+        var paths = crystals.Select(c => PathOf(expert, c)).ToArray();
+        var features = paths.Select(p => TryLoad(p, expert.FeatureLength)).ToArray();
         int[] missing = Enumerable.Range(0, crystals.Count).Where(i => features[i] == null).ToArray();
         if (missing.Length > 0)
         {
             var computed = compute(missing.Select(i => crystals[i]).ToList());
             for (int j = 0; j < missing.Length; j++)
             {
+                CheckLength(expert, computed[j]);
                 features[missing[j]] = computed[j];
-                Store(expert, crystals[missing[j]], computed[j]);
+                Store(paths[missing[j]], computed[j]);
             }
         }
         return features!;

@@ -21,13 +21,8 @@ internal sealed class FrozenExpertAdapter : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>Re-draws the weights from <paramref name="generator"/> as torch's default Linear initialisation does (see <see cref="MlpHead.ResetParameters"/>).</summary>
-    public void ResetParameters(Generator generator)
-    {
-        double bound = 1 / Math.Sqrt(projection.weight!.shape[1]);
-        projection.weight!.uniform_(-bound, bound, generator);
-        projection.bias!.uniform_(-bound, bound, generator);
-    }
+    /// <summary>Re-draws the weights from <paramref name="generator"/> as torch's default Linear initialisation does.</summary>
+    public void ResetParameters(Generator generator) => MlpHead.ResetLinear(projection, generator);
 
     /// <summary>[crystals, F] → [crystals, W].</summary>
     public override Tensor forward(Tensor features) => HeldScalars.Softplus(projection.forward(features));

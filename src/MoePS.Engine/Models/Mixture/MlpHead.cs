@@ -32,14 +32,17 @@ public sealed class MlpHead : nn.Module<Tensor, Tensor>
     /// <summary>Re-draws every layer's weights from <paramref name="generator"/> with the distribution of torch's default Linear initialisation.</summary>
     public void ResetParameters(Generator generator)
     {
+        foreach (var layer in layers) ResetLinear(layer, generator);
+    }
+
+    /// <summary>Re-draws <paramref name="layer"/>'s weights and bias from <paramref name="generator"/> as torch's default Linear initialisation does.</summary>
+    internal static void ResetLinear(Linear layer, Generator generator)
+    {
         // PyTorch's Linear defaults: weights kaiming_uniform(a=√5), which is U(±1/√fan_in), and bias ~ U(±1/√fan_in).
         // Tensor.uniform_ honours the generator; TorchSharp's nn.init.uniform_ (0.107) draws from the global one whatever it is given.
-        foreach (var layer in layers)
-        {
-            double bound = 1 / Math.Sqrt(layer.weight!.shape[1]);
-            layer.weight!.uniform_(-bound, bound, generator);
-            layer.bias!.uniform_(-bound, bound, generator);
-        }
+        double bound = 1 / Math.Sqrt(layer.weight!.shape[1]);
+        layer.weight!.uniform_(-bound, bound, generator);
+        layer.bias!.uniform_(-bound, bound, generator);
     }
 
     public int InputSize { get; }
