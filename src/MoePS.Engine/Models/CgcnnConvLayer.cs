@@ -1,3 +1,4 @@
+using MoePS.Engine.Models.GatedMessages;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -76,6 +77,17 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     Tensor Update(Tensor atoms, Tensor selfPart, Tensor projectedNeighbours, Tensor neighbourIndex, Tensor edgeFeatures)
     {
         long n = atoms.shape[0], m = neighbourIndex.shape[1];
+        var shape = new GatedMessageShape(n, (int)m, 1, atomLength);
+        var summed = bn1.training && GatedMessageSum.Fuses(edgeFeatures, shape)
+            ? FusedMessages(selfPart, projectedNeighbours, neighbourIndex, edgeFeatures, shape)
+            : Messages(selfPart, projectedNeighbours, neighbourIndex, edgeFeatures);
+        return HeldScalars.Softplus(atoms.add(Normalise(bn2, summed), One));
+    }
+
+    /// <summary>Σ_j σ(filter)·softplus(core) per atom, [atoms, F], in libtorch's operations (bn1 in its mode).</summary>
+    Tensor Messages(Tensor selfPart, Tensor projectedNeighbours, Tensor neighbourIndex, Tensor edgeFeatures)
+    {
+        long n = selfPart.shape[0], m = neighbourIndex.shape[1];
         var w = fc_full.weight!;
         // W_nbr·v_j + W_edge·u_ij: the gathered rows are a new tensor that nothing saves, so the edge product is added into
         // it in place (addmm_, bit for bit the product then the sum) instead of into a third [N·M, 2F] tensor. The self part
@@ -85,8 +97,30 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
         var gated = Normalise(bn1, z.view(n, m, 2 * atomLength).add(selfPart.unsqueeze(1), One).view(n * m, 2 * atomLength))
             .view(n, m, 2 * atomLength);
         var halves = gated.chunk(2, 2);
-        var summed = (sigmoid(halves[0]) * HeldScalars.Softplus(halves[1])).sum(1);
-        return HeldScalars.Softplus(atoms.add(Normalise(bn2, summed), One));
+        return (sigmoid(halves[0]) * HeldScalars.Softplus(halves[1])).sum(1);
+    }
+
+    /// <summary>The same sums in training mode as one fused operation (<see cref="GatedMessageSum"/>); bn1's running statistics follow.</summary>
+    Tensor FusedMessages(Tensor selfPart, Tensor projectedNeighbours, Tensor neighbourIndex, Tensor edgeFeatures, GatedMessageShape shape)
+    {
+        var edgePart = edgeFeatures.reshape(shape.Rows, edgeLength).matmul(fc_full.weight!.narrow(1, 2 * atomLength, edgeLength).t());
+        var (summed, mean, variance) = GatedMessageSum.Apply(edgePart, projectedNeighbours, neighbourIndex.reshape(-1), selfPart,
+            bn1.weight!, bn1.bias!, shape, bn1.eps);
+        double momentum = CountBatch(bn1);
+        if (bn1.track_running_stats && bn1.running_mean is { } runningMean && bn1.running_var is { } runningVariance)
+            GatedMessageSum.UpdateRunning(runningMean, runningVariance, mean, variance, momentum);
+        return summed;
+    }
+
+    /// <summary>
+    /// Counts a training batch in <paramref name="norm"/>'s <c>num_batches_tracked</c> and returns the weight of its statistics
+    /// in the running ones (the momentum, or 1/batches for a cumulative average), as TorchSharp's BatchNorm.forward does.
+    /// </summary>
+    static double CountBatch(BatchNorm1d norm)
+    {
+        if (!norm.track_running_stats || norm.num_batches_tracked is not { } tracked) return norm.momentum ?? 0.0;
+        tracked.add_(One, One);
+        return norm.momentum ?? 1.0 / tracked.item<long>();
     }
 
     /// <summary>
@@ -95,12 +129,7 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     /// </summary>
     static Tensor Normalise(BatchNorm1d norm, Tensor x)
     {
-        double factor = norm.momentum ?? 0.0;
-        if (norm.training && norm.track_running_stats && norm.num_batches_tracked is { } tracked)
-        {
-            tracked.add_(One, One);
-            factor = norm.momentum ?? 1.0 / tracked.item<long>();
-        }
+        double factor = norm.training ? CountBatch(norm) : norm.momentum ?? 0.0;
         bool useBatch = norm.training || (norm.running_mean is null && norm.running_var is null);
         bool useRunning = !norm.training || norm.track_running_stats;
         return functional.batch_norm(x, useRunning ? norm.running_mean : null, useRunning ? norm.running_var : null,

@@ -1,5 +1,7 @@
+using MoePS.Engine.Models.GatedMessages;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Runtime;
+using MoePS.Engine.Tests.Models;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -15,49 +17,14 @@ public class StackedConvLayerTests
         rand(2 * F, generator: g) + 0.5, randn(2 * F, generator: g) * 0.1, randn(2 * F, generator: g) * 0.2, rand(2 * F, generator: g) + 0.5,
         rand(F, generator: g) + 0.5, randn(F, generator: g) * 0.1, randn(F, generator: g) * 0.2, rand(F, generator: g) + 0.5);
 
-    /// <summary>CGCNN's ConvLayer written the plain way, with torch's own Linear and BatchNorm1d.</summary>
-    sealed class ReferenceConv : nn.Module<Tensor, Tensor, Tensor, Tensor>
-    {
-        readonly TorchSharp.Modules.Linear fc;
-        readonly TorchSharp.Modules.BatchNorm1d bn1, bn2;
-
-        public ReferenceConv(ConvLayerWeights w) : base("ref")
-        {
-            fc = nn.Linear(2 * F + E, 2 * F);
-            bn1 = nn.BatchNorm1d(2 * F);
-            bn2 = nn.BatchNorm1d(F);
-            using (no_grad())
-            {
-                fc.weight!.copy_(w.FcWeight); fc.bias!.copy_(w.FcBias);
-                bn1.weight!.copy_(w.Bn1Weight); bn1.bias!.copy_(w.Bn1Bias); bn1.running_mean!.copy_(w.Bn1RunningMean); bn1.running_var!.copy_(w.Bn1RunningVar);
-                bn2.weight!.copy_(w.Bn2Weight); bn2.bias!.copy_(w.Bn2Bias); bn2.running_mean!.copy_(w.Bn2RunningMean); bn2.running_var!.copy_(w.Bn2RunningVar);
-            }
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor atoms, Tensor nbrIdx, Tensor edges)
-        {
-            var nbr = atoms.index_select(0, nbrIdx.reshape(-1)).view(N, M, F);
-            var z = cat(new[] { atoms.unsqueeze(1).expand(N, M, F), nbr, edges.view(N, M, E) }, 2);
-            var g = bn1.forward(fc.forward(z).view(N * M, 2 * F)).view(N, M, 2 * F);
-            var s = (sigmoid(g[.., .., ..F]) * nn.functional.softplus(g[.., .., F..])).sum(1);
-            return nn.functional.softplus(atoms + bn2.forward(s));
-        }
-
-        public Tensor RunningMean1 => bn1.running_mean!;
-        public Tensor RunningVar2 => bn2.running_var!;
-        public Tensor FcWeightGrad => fc.weight!.grad!;
-        public Tensor FcBiasGrad => fc.bias!.grad!;
-        public Tensor Bn1WeightGrad => bn1.weight!.grad!;
-        public Tensor Bn2BiasGrad => bn2.bias!.grad!;
-    }
-
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void MatchesThePlainConvolutionPerExtractor(bool training)
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    [InlineData(false, false)]
+    public void MatchesThePlainConvolutionPerExtractor(bool training, bool fused)
     {
         TorchRuntime.EnsureLoaded();
+        using var path = GatedMessageSum.FuseFrom(fused ? 1 : long.MaxValue);
         var g = new Generator(7);
         var layers = Enumerable.Range(0, 4).Select(_ => RandomLayer(g)).ToArray();
         var stacked = new StackedConvLayer(layers);
@@ -73,7 +40,7 @@ public class StackedConvLayerTests
 
         for (int a = 0; a < active.Length; a++)
         {
-            var reference = new ReferenceConv(layers[active[a]]);
+            var reference = new PlainConvLayer(layers[active[a]]);
             reference.train(training);
             var input = atoms.detach()[.., a].clone().requires_grad_(true);
             var expected = reference.forward(input, nbrIdx, edges);

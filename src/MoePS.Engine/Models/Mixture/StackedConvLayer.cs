@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using MoePS.Engine.Models.GatedMessages;
 using MoePS.Engine.Runtime;
 using static TorchSharp.torch;
 using static MoePS.Engine.Runtime.HeldScalars;
@@ -150,13 +151,44 @@ public sealed class StackedConvLayer : nn.Module
     {
         long n = atoms.shape[0], k = atoms.shape[1], m = neighbours.shape[1];
         int f = AtomFeatureLength;
+        var shape = new GatedMessageShape(n, (int)m, (int)k, f);
+        var summed = training && GatedMessageSum.Fuses(edges, shape)
+            ? FusedMessages(selected, self, nbr, neighbours, edges, edgeWeights, momentum, shape)
+            : Messages(selected, self, nbr, neighbours, edges, edgeWeights, momentum);
+        summed = BatchNorm(summed.reshape(n, k * f), selected, bn2_weight, bn2_bias, bn2_running_mean, bn2_running_var, momentum).view(n, k, f);
+        return HeldScalars.Softplus(atoms.add(summed, One));
+    }
+
+    /// <summary>Σ_j σ(filter)·softplus(core) per atom and extractor, [atoms, k, F], in libtorch's operations (bn1 in the layer's mode).</summary>
+    Tensor Messages(Tensor selected, Tensor self, Tensor nbr, Tensor neighbours, Tensor edges, Tensor edgeWeights, double momentum)
+    {
+        long n = self.shape[0], k = self.shape[1], m = neighbours.shape[1];
+        int f = AtomFeatureLength;
         var z = edges.matmul(edgeWeights).add_(nbr.index_select(0, neighbours.reshape(-1)), One);
         z = z.view(n, m, k, 2 * f).add(self.unsqueeze(1), One).view(n * m, k * 2 * f);
-
         z = BatchNorm(z, selected, bn1_weight, bn1_bias, bn1_running_mean, bn1_running_var, momentum).view(n, m, k, 2, f);
-        var summed = (sigmoid(z.select(3, 0)) * HeldScalars.Softplus(z.select(3, 1))).sum(1);   // [n, k, F]
-        summed = BatchNorm(summed.view(n, k * f), selected, bn2_weight, bn2_bias, bn2_running_mean, bn2_running_var, momentum).view(n, k, f);
-        return HeldScalars.Softplus(atoms.add(summed, One));
+        return (sigmoid(z.select(3, 0)) * HeldScalars.Softplus(z.select(3, 1))).sum(1);
+    }
+
+    /// <summary>
+    /// The same sums in training mode as one fused operation (<see cref="GatedMessageSum"/>), [atoms, k·F]; the selected
+    /// extractors' bn1 running statistics follow.
+    /// </summary>
+    Tensor FusedMessages(Tensor selected, Tensor self, Tensor nbr, Tensor neighbours, Tensor edges, Tensor edgeWeights, double momentum,
+        GatedMessageShape shape)
+    {
+        long k = shape.Groups, c = shape.Channels;
+        var (summed, mean, variance) = GatedMessageSum.Apply(edges.matmul(edgeWeights), nbr, neighbours.reshape(-1), self.reshape(shape.Atoms, c),
+            bn1_weight.index_select(0, selected).reshape(c), bn1_bias.index_select(0, selected).reshape(c), shape, Eps);
+        using (no_grad())
+        {
+            var runningMean = bn1_running_mean.index_select(0, selected).reshape(c);
+            var runningVariance = bn1_running_var.index_select(0, selected).reshape(c);
+            GatedMessageSum.UpdateRunning(runningMean, runningVariance, mean, variance, momentum);
+            bn1_running_mean.index_copy_(0, selected, runningMean.view(k, c / k));
+            bn1_running_var.index_copy_(0, selected, runningVariance.view(k, c / k));
+        }
+        return summed;
     }
 
     /// <summary>

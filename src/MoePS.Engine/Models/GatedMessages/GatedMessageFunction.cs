@@ -1,0 +1,96 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static MoePS.Engine.Runtime.HeldScalars;
+
+namespace MoePS.Engine.Models.GatedMessages;
+
+/// <summary>
+/// <see cref="GatedMessageKernel"/> as an autograd operation. Arguments: edge, neighbours, index, self, BatchNorm weight
+/// and bias (contiguous float32 CPU tensors; index int64), the <see cref="GatedMessageShape"/> and ε. Outputs: the sums
+/// and, not differentiable, the batch mean and unbiased variance. It saves its inputs and the per-channel BatchNorm
+/// terms, nothing per row: the backward pass recomputes each row's activations.
+/// </summary>
+internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedMessageFunction>
+{
+    public override string Name => nameof(GatedMessageSum);
+
+    public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var (edge, neighbours, index, self) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
+        var (weight, bias, shape, eps) = ((Tensor)vars[4], (Tensor)vars[5], (GatedMessageShape)vars[6], (double)vars[7]);
+        var kernel = Kernel(edge, neighbours, index, self, shape);
+        var (mean, variance) = kernel.Statistics(get_num_threads());
+
+        int c = shape.Channels;
+        var w = weight.data<float>().ToArray();
+        var b = bias.data<float>().ToArray();
+        var terms = new float[4 * c];   // scale, offset, invstd, centre (BatchNormTerms)
+        for (int ch = 0; ch < c; ch++)
+        {
+            float invstd = (float)(1 / Math.Sqrt(variance[ch] + eps));
+            float scale = w[ch] * invstd;
+            terms[ch] = scale;
+            terms[c + ch] = b[ch] - (float)mean[ch] * scale;
+            terms[2 * c + ch] = invstd;
+            terms[3 * c + ch] = -(float)mean[ch] * invstd;
+        }
+        var termTensor = tensor(terms);
+        var sum = empty(shape.Atoms, shape.Groups * shape.Features);
+        var t = Terms(termTensor, c);
+        kernel.Sum(t.Scale, t.Offset, Pointer<float>(sum), get_num_threads());
+
+        double unbiased = shape.Rows / (shape.Rows - 1.0);
+        var batchMean = tensor(mean.Select(m => (float)m).ToArray());
+        var batchVariance = tensor(variance.Select(v => (float)(v * unbiased)).ToArray());
+        ctx.save_for_backward([edge, neighbours, index, self, termTensor]);
+        ctx.save_data(nameof(GatedMessageShape), shape);
+        ctx.save_data(nameof(Tensor.requires_grad), new[] { edge.requires_grad, neighbours.requires_grad, self.requires_grad, weight.requires_grad, bias.requires_grad });
+        ctx.mark_non_differentiable([batchMean, batchVariance]);
+        ctx.set_materialize_grads(false);   // the statistics get no gradient; TorchSharp would make zeros for them
+        return [sum, batchMean, batchVariance];
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs)
+    {
+        var saved = ctx.get_saved_variables();
+        var (edge, neighbours, index, self, termTensor) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
+        var shape = (GatedMessageShape)ctx.get_data(nameof(GatedMessageShape));
+        var needs = (bool[])ctx.get_data(nameof(Tensor.requires_grad));   // edge, neighbours, self, weight, bias
+        int c = shape.Channels, threads = get_num_threads();
+        var kernel = Kernel(edge, neighbours, index, self, shape);
+        var terms = Terms(termTensor, c);
+        if (grad_outputs[0].IsInvalid) return [null!, null!, null!, null!, null!, null!, null!, null!];
+        var upstream = grad_outputs[0].contiguous();
+
+        var (gradient, gradientTimesNormalised) = kernel.GradientSums(terms, Pointer<float>(upstream), threads);
+        var scale = termTensor.data<float>().ToArray();
+        var fold = new float[2 * c];   // intercept, tilt: −scale·mean(∂L/∂y), −scale·mean(∂L/∂y·x̂)
+        for (int ch = 0; ch < c; ch++)
+        {
+            fold[ch] = (float)(-scale[ch] * gradient[ch] / shape.Rows);
+            fold[c + ch] = (float)(-scale[ch] * gradientTimesNormalised[ch] / shape.Rows);
+        }
+        using var foldTensor = tensor(fold);
+        nint foldPointer = Pointer<float>(foldTensor);
+        var rowGradient = empty(shape.Rows, c);
+        var atomGradient = empty(shape.Atoms, c);
+        kernel.Gradient(terms, Pointer<float>(upstream), (foldPointer, foldPointer + 4 * c), Pointer<float>(rowGradient), Pointer<float>(atomGradient), threads);
+
+        var neighbourGradient = needs[1] ? zeros_like(neighbours).index_add_(0, index, rowGradient, One) : null;
+        var weightGradient = needs[3] ? tensor(gradientTimesNormalised.Select(g => (float)g).ToArray()) : null;
+        var biasGradient = needs[4] ? tensor(gradient.Select(g => (float)g).ToArray()) : null;
+        return [needs[0] ? rowGradient : null!, neighbourGradient!, null!, needs[2] ? atomGradient : null!, weightGradient!, biasGradient!, null!, null!];
+    }
+
+    static GatedMessageKernel Kernel(Tensor edge, Tensor neighbours, Tensor index, Tensor self, GatedMessageShape shape) =>
+        new(Pointer<float>(edge), Pointer<float>(neighbours), Pointer<long>(index), Pointer<float>(self), shape);
+
+    static BatchNormTerms Terms(Tensor terms, int channels)
+    {
+        nint p = Pointer<float>(terms);
+        return new BatchNormTerms(p, p + 4 * channels, p + 8 * channels, p + 12 * channels);
+    }
+
+    /// <summary>The address of a contiguous tensor's first element.</summary>
+    static nint Pointer<T>(Tensor t) where T : unmanaged => t.storage<T>().data_ptr() + (nint)(t.storage_offset() * t.element_size());
+}

@@ -1,0 +1,79 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Models.GatedMessages;
+
+/// <summary>
+/// The message step of a CGCNN convolution in training mode as one fused CPU operation (<see cref="GatedMessageKernel"/>,
+/// with its own backward pass): per atom i, Σ_j σ(y_filter)·softplus(y_core) with y = BatchNorm(edge_ij + neighbours[j] +
+/// self_i) on the batch's statistics, for one or more stacked groups of channels. The layers take it for large batches
+/// only (<see cref="Fuses"/>): while a per-edge tensor fits in the last-level cache, libtorch's separate vectorised
+/// operations are faster (README, Speed); beyond, they stream every intermediate through memory, and the fused pass,
+/// which stores none, is several times faster and holds a fraction of the memory.
+/// </summary>
+internal static class GatedMessageSum
+{
+    /// <summary>
+    /// Per-edge floats (rows × channels) from which the layers fuse: 2²⁴ (64 MB), twice this machine's 32 MB L3. Measured
+    /// on it (1 thread): 6·10⁶ floats (an STL batch) 62 ms fused against 43 ms in libtorch's operations per layer, forward
+    /// and backward; 2.4·10⁷ (MoE k = 4, expt_eform) equal; 3.5·10⁷ (MoE-18, jarvis_2d_exfoliation) 1.65 times faster fused.
+    /// </summary>
+    public const long DefaultFuseFromFloats = 1L << 24;
+
+    static readonly AsyncLocal<long?> Threshold = new();
+
+    /// <summary>
+    /// Fuses from <paramref name="floats"/> per-edge floats for this thread's code (and the tasks it starts) until the result is
+    /// disposed (1: always; <see cref="long.MaxValue"/>: never). For tests and benchmarks that compare the two paths.
+    /// </summary>
+    public static IDisposable FuseFrom(long floats)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(floats, 1);
+        var previous = Threshold.Value;
+        Threshold.Value = floats;
+        return new Restore(previous);
+    }
+
+    sealed class Restore(long? previous) : IDisposable
+    {
+        public void Dispose() => Threshold.Value = previous;
+    }
+
+    /// <summary>Whether a training-mode layer takes the fused operation: float32 on the CPU, vector hardware, a large batch.</summary>
+    public static bool Fuses(Tensor edge, GatedMessageShape shape) =>
+        edge.device_type == DeviceType.CPU && edge.dtype == ScalarType.Float32 && shape.Rows > 1 && GatedMessageKernel.Supports(shape.Features)
+        && shape.Rows * shape.Channels >= (Threshold.Value ?? DefaultFuseFromFloats);
+
+    /// <param name="edge">W_edge·u per row (atom-major: atom i's slots are rows i·M … i·M + M − 1), [atoms·M, C].</param>
+    /// <param name="neighbours">W_nbr·v per atom of the batch, [batch atoms, C].</param>
+    /// <param name="index">Each row's neighbour, int64 into <paramref name="neighbours"/>, [atoms·M].</param>
+    /// <param name="self">W_self·v + b per atom, [atoms, C].</param>
+    /// <param name="weight">BatchNorm's weight, [C].</param>
+    /// <param name="bias">BatchNorm's bias, [C].</param>
+    /// <param name="shape">The sizes (C = 2·Groups·Features; per group the filter channels, then the core channels).</param>
+    /// <param name="eps">BatchNorm's ε.</param>
+    /// <returns>
+    /// The sums, [atoms, Groups·Features]; the batch mean and the unbiased batch variance per channel, [C], which update
+    /// BatchNorm's running statistics (<see cref="UpdateRunning"/>).
+    /// </returns>
+    public static (Tensor Sum, Tensor Mean, Tensor Variance) Apply(Tensor edge, Tensor neighbours, Tensor index, Tensor self,
+        Tensor weight, Tensor bias, GatedMessageShape shape, double eps)
+    {
+        var outputs = GatedMessageFunction.apply(edge.contiguous(), neighbours.contiguous(), index.contiguous(), self.contiguous(),
+            weight.contiguous(), bias.contiguous(), shape, eps);
+        return (outputs[0], outputs[1], outputs[2]);
+    }
+
+    /// <summary>
+    /// PyTorch's running-statistics update in place: running ← (1 − momentum)·running + momentum·batch, for the mean and
+    /// for the (unbiased) variance.
+    /// </summary>
+    public static void UpdateRunning(Tensor runningMean, Tensor runningVariance, Tensor batchMean, Tensor batchVariance, double momentum)
+    {
+        using var _ = no_grad();
+        using var keep = (1 - momentum).ToScalar();
+        using var take = momentum.ToScalar();
+        runningMean.mul_(keep).add_(batchMean, take);
+        runningVariance.mul_(keep).add_(batchVariance, take);
+    }
+}
