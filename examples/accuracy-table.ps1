@@ -3,7 +3,10 @@
 .SYNOPSIS
     README's accuracy table (section "Accuracy", the whole Table 3 with the Fast preset) as markdown, from the committed
     result files: STL, TL from mp_eform and MoE-18 per task beside the paper's Table 3 and MoMa (Full); and, when
-    results/table3-tensornet.jsonl has runs, a second table for TL from TensorNet and the 19-expert mixtures.
+    results/table3-tensornet.jsonl has runs, a second table for TL from TensorNet and the 19-expert mixtures, and a third
+    for the default: on each seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe)
+    had the lowest validation MAE (tasks where all four ran; a seed counts where all four ran it), with its paired wins
+    against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18.
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
@@ -160,3 +163,62 @@ foreach ($task in $planned.Tasks) {
 }
 $totals = foreach ($name in $tensorNetColumns) { $w = $won[$name]; '', "$($w.VersusMoE18)/$($w.PairedMoE18) / $($w.VersusTL)/$($w.PairedTL)" }
 "| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
+
+# The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best
+# (a tie to the earlier of them in that order).
+$candidates = [ordered]@{ TL = 'TL'; TLTensorNet = 'TN'; MoE18 = 'M18'; MoE19Probe = 'M19' }
+function Get-Runs($Summary) {
+    $results | Where-Object { $_.Task -eq $Summary.Task -and $_.Method -eq $Summary.Method -and $_.ConfigHash -eq $Summary.ConfigHash } |
+        Group-Object Seed | ForEach-Object { $_.Group[-1] }
+}
+$kept = [ordered]@{}
+foreach ($task in $planned.Tasks) {
+    $c = $columns[$task]
+    if ($candidates.Keys | Where-Object { -not $c.$_ }) { continue }
+    $bySeed = @{}
+    foreach ($name in $candidates.Keys) {
+        foreach ($run in Get-Runs $c.$name) {
+            if (-not $bySeed.ContainsKey($run.Seed)) { $bySeed[$run.Seed] = [Collections.Generic.List[object]]::new() }
+            $bySeed[$run.Seed].Add([pscustomobject]@{ Name = $candidates[$name]; Order = $bySeed[$run.Seed].Count; Run = $run })
+        }
+    }
+    $kept[$task] = @($bySeed.Keys | Sort-Object | Where-Object { $bySeed[$_].Count -eq $candidates.Count } | ForEach-Object {
+        $bySeed[$_] | Sort-Object { $_.Run.ValMAE }, Order | Select-Object -First 1   # a tie goes to the earlier candidate
+    })
+}
+if (-not $kept.Count) { return }
+''
+'| task | unit | default: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe) | kept, by seed | wins vs TL / STL / MoE-18 | ≤ paper MoE-18 |'
+'|---|---|---|---|---|---|'
+$total = @{ TL = 0; STL = 0; MoE18 = 0; PairedTL = 0; PairedSTL = 0; PairedMoE18 = 0; AtOrBelow = 0; Complete = 0 }
+foreach ($task in $kept.Keys) {
+    $chosen = $kept[$task]
+    if (-not $chosen) { continue }
+    $c = $columns[$task]
+    $maes = @($chosen | ForEach-Object { $_.Run.TestMAE })
+    $mean = ($maes | Measure-Object -Average).Average
+    $cell = if ($chosen.Count -lt $seeds) { "$(Format-Mae $mean) ($($chosen.Count)/$seeds)" } else {
+        $std = [math]::Sqrt(($maes | ForEach-Object { ($_ - $mean) * ($_ - $mean) } | Measure-Object -Sum).Sum / ($maes.Count - 1))
+        "$(Format-Mae $mean) ± $(Format-Mae $std)"
+    }
+    $versus = foreach ($baseline in 'TL', 'STL', 'MoE18') {
+        $theirs = @{}
+        if ($c.$baseline) { foreach ($run in Get-Runs $c.$baseline) { $theirs[$run.Seed] = $run.TestMAE } }
+        $paired = @($chosen | Where-Object { $theirs.ContainsKey($_.Run.Seed) })
+        if (-not $paired) { '–'; continue }
+        $better = @($paired | Where-Object { $_.Run.TestMAE -lt $theirs[$_.Run.Seed] }).Count
+        $total[$baseline] += $better
+        $total["Paired$baseline"] += $paired.Count
+        "$better/$($paired.Count)"
+    }
+    $paperMoE = [MoePS.Engine.Benchmarks.PaperResults]::Table3Row($task).MoE.Mean
+    $atOrBelow = '–'
+    if ($chosen.Count -eq $seeds) {
+        $total.Complete++
+        $atOrBelow = if ($mean -le $paperMoE) { $total.AtOrBelow++; 'yes' } else { 'no' }
+    }
+    $by = ($chosen | Sort-Object { $_.Run.Seed } | ForEach-Object Name) -join ', '
+    "| $task | $($c.TL.Unit) | $cell | $by | $($versus -join ' / ') | $atOrBelow |"
+}
+"| all tasks | | | | $($total.TL)/$($total.PairedTL) / $($total.STL)/$($total.PairedSTL) / $($total.MoE18)/$($total.PairedMoE18) | $($total.AtOrBelow) of $($total.Complete) |"
+
