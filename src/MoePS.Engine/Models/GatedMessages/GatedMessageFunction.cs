@@ -18,6 +18,7 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
     {
         var (edge, neighbours, index, self) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
         var (weight, bias, shape, eps) = ((Tensor)vars[4], (Tensor)vars[5], (GatedMessageShape)vars[6], (double)vars[7]);
+        CheckOperands(edge, neighbours, index, self, weight, bias, shape);
         var kernel = Kernel(edge, neighbours, index, self, shape);
         var (mean, variance) = kernel.Statistics(get_num_threads());
 
@@ -80,6 +81,19 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
         var weightGradient = needs[3] ? tensor(gradientTimesNormalised.Select(g => (float)g).ToArray()) : null;
         var biasGradient = needs[4] ? tensor(gradient.Select(g => (float)g).ToArray()) : null;
         return [needs[0] ? rowGradient : null!, neighbourGradient!, null!, needs[2] ? atomGradient : null!, weightGradient!, biasGradient!, null!, null!];
+    }
+
+    /// <summary>The kernel reads raw memory: shapes and neighbour indices that do not fit would read outside the tensors.</summary>
+    static void CheckOperands(Tensor edge, Tensor neighbours, Tensor index, Tensor self, Tensor weight, Tensor bias, GatedMessageShape shape)
+    {
+        int c = shape.Channels;
+        bool fits = edge.shape.SequenceEqual([shape.Rows, c]) && neighbours.dim() == 2 && neighbours.shape[1] == c
+            && index.shape.SequenceEqual([shape.Rows]) && index.dtype == ScalarType.Int64 && self.shape.SequenceEqual([shape.Atoms, c])
+            && weight.shape.SequenceEqual([(long)c]) && bias.shape.SequenceEqual([(long)c])
+            && new[] { edge, neighbours, self, weight, bias }.All(t => t.dtype == ScalarType.Float32 && t.device_type == DeviceType.CPU);
+        if (!fits) throw new ArgumentException($"Gated message operands do not fit {shape}.");
+        if (index.min().item<long>() < 0 || index.max().item<long>() >= neighbours.shape[0])
+            throw new ArgumentException($"A neighbour index is outside the {neighbours.shape[0]} atoms it gathers from.");
     }
 
     static GatedMessageKernel Kernel(Tensor edge, Tensor neighbours, Tensor index, Tensor self, GatedMessageShape shape) =>

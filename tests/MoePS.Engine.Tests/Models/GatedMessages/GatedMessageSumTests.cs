@@ -143,6 +143,18 @@ public class GatedMessageSumTests
     }
 
     [Fact]
+    public void RefusesOperandsThatDoNotFitItsShapeOrIndices()
+    {
+        TorchRuntime.EnsureLoaded();
+        var o = new Operands(1, 8, 0.0, seed: 3);
+        var badIndex = o.Index.clone();
+        badIndex[7] = tensor(45L);   // one past the 45 atoms gathered from
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edge, o.Neighbours, badIndex, o.Self, o.Weight, o.Bias, o.Shape, 1e-5));
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edge, o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape with { Slots = 4 }, 1e-5));
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edge.to(ScalarType.Float64), o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape, 1e-5));
+    }
+
+    [Fact]
     public void RunningStatisticsFollowPyTorchsUpdate()
     {
         TorchRuntime.EnsureLoaded();
