@@ -368,4 +368,18 @@ Describe 'examples/validation-choice.ps1' {
         $row.MeanTestMAE | Should -Be 1.5
         $row.Kept | Should -Be 'TL, MoE'
     }
+
+    It 'takes its candidates from several result files' {
+        # TEST FIXTURE: TL in one file, a TL variant (another source) in a second; seed 0 validates the variant better.
+        $first = Join-Path $script:Folder 'choice-tl.jsonl'
+        $second = Join-Path $script:Folder 'choice-variant.jsonl'
+        foreach ($f in @(@($first, 'epochs=200; patience=50', 2.0, 0.5), @($second, 'epochs=200; patience=50; transferFrom=x', 1.0, 0.4))) {
+            [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = 'TL'; Seed = 0; Rows = 120; TestMAE = $f[2]; ValMAE = $f[3]; Unit = 'eV'
+                BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; ConfigHash = "h$($f[3])"; Settings = $f[1] } |
+                ConvertTo-Json -Compress | Set-Content $f[0] -Encoding utf8NoBOM
+        }
+        $row = & (Join-Path $PSScriptRoot '../../examples/validation-choice.ps1') -ResultPath $first, $second -Candidates TL, 'TL:epochs=200; patience=50; transferFrom=x'
+        $row.MeanTestMAE | Should -Be 1.0
+        $row.Kept | Should -Be 'TL:epochs=200; patience=50; transferFrom=x'
+    }
 }
