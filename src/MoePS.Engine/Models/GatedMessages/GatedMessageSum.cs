@@ -7,16 +7,17 @@ namespace MoePS.Engine.Models.GatedMessages;
 /// The message step of a CGCNN convolution in training mode as one fused CPU operation (<see cref="GatedMessageKernel"/>,
 /// with its own backward pass): per atom i, Σ_j σ(y_filter)·softplus(y_core) with y = BatchNorm(edge_ij + neighbours[j] +
 /// self_i) on the batch's statistics, for one or more stacked groups of channels. The layers take it for large batches
-/// only (<see cref="Fuses"/>): while a per-edge tensor fits in the last-level cache, libtorch's separate vectorised
-/// operations are faster (README, Speed); beyond, they stream every intermediate through memory, and the fused pass,
-/// which stores none, is several times faster and holds a fraction of the memory.
+/// only (<see cref="Fuses"/>): for a batch whose per-edge tensors fit in the last-level cache, libtorch's separate
+/// vectorised operations are as fast (README, Speed); beyond, they hold every intermediate in memory, and the fused pass,
+/// which stores none, needs a fraction of the memory and is up to 2.65 times faster.
 /// </summary>
 internal static class GatedMessageSum
 {
     /// <summary>
-    /// Per-edge floats (rows × channels) from which the layers fuse: 2²⁴ (64 MB), twice this machine's 32 MB L3. Measured
-    /// on it (1 thread): 6·10⁶ floats (an STL batch) 62 ms fused against 43 ms in libtorch's operations per layer, forward
-    /// and backward; 2.4·10⁷ (MoE k = 4, expt_eform) equal; 3.5·10⁷ (MoE-18, jarvis_2d_exfoliation) 1.65 times faster fused.
+    /// Per-edge floats (rows × channels) from which the layers fuse: 2²⁴ (64 MB), twice this machine's 32 MB L3. Measured on
+    /// it (bench message.step, forward + backward of one layer, 1 / 2 torch threads): 6.0·10⁶ (an STL batch) 0.99× / 0.95×
+    /// the speed of libtorch's operations, 2.4·10⁷ (MoE k = 4) 2.65× / 1.32×, 3.5·10⁷ (MoE-18, jarvis_2d_exfoliation)
+    /// 0.95× / 1.02×; and MoE-18 on expt_eform at half the peak memory.
     /// </summary>
     public const long DefaultFuseFromFloats = 1L << 24;
 
