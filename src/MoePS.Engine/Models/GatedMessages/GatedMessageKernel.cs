@@ -136,6 +136,7 @@ internal readonly unsafe struct GatedMessageKernel
     }
 
     /// <summary>Adds Σ (x − shift) and Σ (x − shift)² of the block's rows per channel: in float over one atom's slots, then in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: tier-0 vector code is many times slower
     void AccumulateStatistics(long block, float* shift, double* sum, double* square)
     {
         int c = shape.Channels;
@@ -165,6 +166,7 @@ internal readonly unsafe struct GatedMessageKernel
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: tier-0 vector code is many times slower
     void SumBlock(long block, float* scale, float* offset, float* output)
     {
         int c = shape.Channels, f = shape.Features, width = shape.Groups * f;
@@ -194,6 +196,7 @@ internal readonly unsafe struct GatedMessageKernel
     /// One block of the backward pass: with <paramref name="gradientSum"/> set, adds Σ ∂L/∂y and Σ ∂L/∂y·x̂ per channel;
     /// otherwise writes ∂L/∂x and its per-atom sums.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // optimised from the first call: tier-0 vector code is many times slower
     void GradientBlock(long block, BatchNormTerms terms, float* outputGradient, double* gradientSum, double* gradientTimesNormalisedSum,
         (nint Intercept, nint Tilt) fold, float* rowGradient, float* atomGradient)
     {
