@@ -72,7 +72,7 @@ public sealed class GraphTensorSet : IDisposable
         var atoms = empty(new[] { total, f }, ScalarType.Float32, CPU);
         var nbr = empty(new[] { total, m }, ScalarType.Int64, CPU);
         var edges = empty(new[] { total, m, gaussians }, ScalarType.Float32, CPU);
-        IntPtr atomData = DataOf<float>(atoms), nbrData = DataOf<long>(nbr), edgeData = DataOf<float>(edges);
+        IntPtr atomData = TensorMemory.Address<float>(atoms), nbrData = TensorMemory.Address<long>(nbr), edgeData = TensorMemory.Address<float>(edges);
         Parallel.For(0, graphs.Count, i =>
         {
             var g = graphs[i];
@@ -91,9 +91,6 @@ public sealed class GraphTensorSet : IDisposable
         return new GraphTensorSet(atoms.to(device).MoveToOuterDisposeScope(), nbr.to(device).MoveToOuterDisposeScope(),
             edges.to(device).MoveToOuterDisposeScope(), starts, counts, device);
     }
-
-    /// <summary>The first element of a new CPU tensor's storage; valid while the tensor lives.</summary>
-    static IntPtr DataOf<T>(Tensor t) where T : unmanaged => t.storage<T>().data_ptr();
 
     /// <summary><paramref name="length"/> elements from <paramref name="offset"/> of the storage at <paramref name="data"/>.</summary>
     static unsafe Span<T> Elements<T>(IntPtr data, long offset, int length) where T : unmanaged => new((T*)data + offset, length);

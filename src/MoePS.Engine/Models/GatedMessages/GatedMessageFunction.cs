@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using MoePS.Engine.Runtime;
 using static MoePS.Engine.Runtime.HeldScalars;
 
 namespace MoePS.Engine.Models.GatedMessages;
@@ -38,7 +39,7 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
         var termTensor = tensor(terms);
         var sum = empty(shape.Atoms, shape.Groups * shape.Features);
         var t = Terms(termTensor, c);
-        kernel.Sum(t.Scale, t.Offset, Pointer<float>(sum), get_num_threads());
+        kernel.Sum(t.Scale, t.Offset, TensorMemory.Address<float>(sum), get_num_threads());
 
         double unbiased = shape.Rows / (shape.Rows - 1.0);
         var batchMean = tensor(mean.Select(m => (float)m).ToArray());
@@ -63,7 +64,7 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
         if (grad_outputs[0].IsInvalid) return [null!, null!, null!, null!, null!, null!, null!, null!];
         var upstream = grad_outputs[0].contiguous();
 
-        var (gradient, gradientTimesNormalised) = kernel.GradientSums(terms, Pointer<float>(upstream), threads);
+        var (gradient, gradientTimesNormalised) = kernel.GradientSums(terms, TensorMemory.Address<float>(upstream), threads);
         var scale = termTensor.data<float>().ToArray();
         var fold = new float[2 * c];   // intercept, tilt: −scale·mean(∂L/∂y), −scale·mean(∂L/∂y·x̂)
         for (int ch = 0; ch < c; ch++)
@@ -72,10 +73,10 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
             fold[c + ch] = (float)(-scale[ch] * gradientTimesNormalised[ch] / shape.Rows);
         }
         using var foldTensor = tensor(fold);
-        nint foldPointer = Pointer<float>(foldTensor);
+        nint foldPointer = TensorMemory.Address<float>(foldTensor);
         var rowGradient = empty(shape.Rows, c);
         var atomGradient = empty(shape.Atoms, c);
-        kernel.Gradient(terms, Pointer<float>(upstream), (foldPointer, foldPointer + 4 * c), Pointer<float>(rowGradient), Pointer<float>(atomGradient), threads);
+        kernel.Gradient(terms, TensorMemory.Address<float>(upstream), (foldPointer, foldPointer + 4 * c), TensorMemory.Address<float>(rowGradient), TensorMemory.Address<float>(atomGradient), threads);
 
         var neighbourGradient = needs[1] ? zeros_like(neighbours).index_add_(0, index, rowGradient, One) : null;
         var weightGradient = needs[3] ? tensor(gradientTimesNormalised.Select(g => (float)g).ToArray()) : null;
@@ -97,14 +98,11 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
     }
 
     static GatedMessageKernel Kernel(Tensor edge, Tensor neighbours, Tensor index, Tensor self, GatedMessageShape shape) =>
-        new(Pointer<float>(edge), Pointer<float>(neighbours), Pointer<long>(index), Pointer<float>(self), shape);
+        new(TensorMemory.Address<float>(edge), TensorMemory.Address<float>(neighbours), TensorMemory.Address<long>(index), TensorMemory.Address<float>(self), shape);
 
     static BatchNormTerms Terms(Tensor terms, int channels)
     {
-        nint p = Pointer<float>(terms);
+        nint p = TensorMemory.Address<float>(terms);
         return new BatchNormTerms(p, p + 4 * channels, p + 8 * channels, p + 12 * channels);
     }
-
-    /// <summary>The address of a contiguous tensor's first element.</summary>
-    static nint Pointer<T>(Tensor t) where T : unmanaged => t.storage<T>().data_ptr() + (nint)(t.storage_offset() * t.element_size());
 }
