@@ -167,10 +167,7 @@ $totals = foreach ($name in $tensorNetColumns) { $w = $won[$name]; '', "$($w.Ver
 # The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best
 # (a tie to the earlier of them in that order).
 $candidates = [ordered]@{ TL = 'TL'; TLTensorNet = 'TN'; MoE18 = 'M18'; MoE19Probe = 'M19' }
-function Get-Runs($Summary) {
-    $results | Where-Object { $_.Task -eq $Summary.Task -and $_.Method -eq $Summary.Method -and $_.ConfigHash -eq $Summary.ConfigHash } |
-        Group-Object Seed | ForEach-Object { $_.Group[-1] }
-}
+function Get-Runs($Summary) { [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary) }
 $kept = [ordered]@{}
 foreach ($task in $planned.Tasks) {
     $c = $columns[$task]

@@ -29,8 +29,9 @@ $invariant = [cultureinfo]::InvariantCulture
 # Test MAE by seed of one run set (the later run of a seed, as the summaries count it).
 function Get-BySeed($Summary) {
     $bySeed = @{}
-    $results | Where-Object { $_.Task -eq $Summary.Task -and $_.Method -eq $Summary.Method -and $_.ConfigHash -eq $Summary.ConfigHash } |
-        ForEach-Object { $bySeed[$_.Seed] = $_.TestMAE }
+    foreach ($run in [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary)) {
+        $bySeed[$run.Seed] = $run.TestMAE
+    }
     $bySeed
 }
 

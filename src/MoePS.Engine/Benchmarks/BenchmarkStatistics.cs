@@ -53,6 +53,16 @@ public static class BenchmarkStatistics
         return Versus(RunSetOf(sets, ours), RunSetOf(sets, baseline));
     }
 
+    /// <summary>
+    /// The runs of <paramref name="summary"/> in <paramref name="results"/>: one per seed (the later of a seed run twice), by
+    /// seed, as the summary counted them.
+    /// </summary>
+    public static IReadOnlyList<BenchmarkResult> RunsOf(IEnumerable<BenchmarkResult> results, BenchmarkSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return RunSetOf(RunSets(results), summary);
+    }
+
     /// <summary>The results grouped by (task, method, settings hash), one result per seed (the later), by seed.</summary>
     static List<List<BenchmarkResult>> RunSets(IEnumerable<BenchmarkResult> results) => results
         .GroupBy(r => (r.Task, r.Method, r.ConfigHash))

@@ -133,6 +133,22 @@ public class StatisticsTests
     }
 
     [Fact]
+    public void ASummarysRunsAreOnePerSeedTheLaterByAndInSeedOrder()
+    {
+        var runs = new[]
+        {
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 1, 5.0),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 1.0),
+            BenchmarkFixtures.Run("t", LearningMethod.STL, 0, 3.0),
+            BenchmarkFixtures.Run("t", LearningMethod.TL, 0, 9.0),
+        };
+        var stl = BenchmarkStatistics.Summarise(runs).Single(s => s.Method == LearningMethod.STL);
+        var kept = BenchmarkStatistics.RunsOf(runs, stl);
+        Assert.Equal(new[] { 0, 1 }, kept.Select(r => r.Seed));
+        Assert.Equal(new[] { 3.0, 5.0 }, kept.Select(r => r.TestMAE));
+    }
+
+    [Fact]
     public void DifferentSettingsAreSummarisedSeparately()
     {
         var runs = new[]
