@@ -21,6 +21,9 @@ internal static class HeldScalars
     /// <summary>The integer 2 (a square, <c>pow(2)</c>).</summary>
     public static readonly Scalar Two = 2.ToScalar();
 
+    /// <summary>One half as a double (TensorNet's symmetric parts and cosine envelope).</summary>
+    public static readonly Scalar Half = 0.5.ToScalar();
+
     /// <summary>0 as a float (the value <c>index_fill_(…, 0f)</c> writes).</summary>
     public static readonly Scalar ZeroFloat = 0f.ToScalar();
 

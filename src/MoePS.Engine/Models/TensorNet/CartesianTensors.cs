@@ -1,3 +1,5 @@
+using MoePS.Engine.Runtime;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -7,6 +9,7 @@ namespace MoePS.Engine.Models.TensorNet;
 /// TensorNet's rank-2 Cartesian tensor algebra on [..., 3, 3] tensors: the split into scalar (I), skew (A) and symmetric
 /// traceless (S) parts, the tensors built from a unit vector, the squared Frobenius norm and the per-channel linear map.
 /// The operations and their order are MatGL's (matgl.utils.maths), so float32 rounding follows the reference closely.
+/// Numbers enter as held Scalars (<see cref="HeldScalars"/>), never as TorchSharp's implicit temporaries.
 /// </summary>
 /// <remarks>
 /// Per-pair messages travel as the 10 numbers that determine I, A and S (<see cref="ComponentCount"/>): I's diagonal
@@ -31,8 +34,15 @@ public static class CartesianTensors
     {
         var scalar = IsotropicPart(x);
         var transposed = x.transpose(-2, -1);
-        return (scalar, 0.5 * (x - transposed), 0.5 * (x + transposed) - scalar);
+        return (scalar, x.sub(transposed).mul(HeldScalars.Half), x.add(transposed, HeldScalars.One).mul(HeldScalars.Half).sub(scalar));
     }
+
+    /// <summary>I + A + S.</summary>
+    public static Tensor Compose(Tensor scalar, Tensor skew, Tensor traceless) =>
+        scalar.add(skew, HeldScalars.One).add(traceless, HeldScalars.One);
+
+    /// <summary>x + 1, element-wise.</summary>
+    public static Tensor PlusOne(Tensor x) => x.add(HeldScalars.One, HeldScalars.One);
 
     /// <summary>The skew tensor of each vector u [pairs, 3]: A·v = u × v, as [pairs, 3, 3].</summary>
     public static Tensor Skew(Tensor u)
@@ -46,11 +56,11 @@ public static class CartesianTensors
     public static Tensor SymmetricTraceless(Tensor u)
     {
         var outer = matmul(u.unsqueeze(-1), u.unsqueeze(-2));
-        return 0.5 * (outer + outer.transpose(-2, -1)) - IsotropicPart(outer);
+        return outer.add(outer.transpose(-2, -1), HeldScalars.One).mul(HeldScalars.Half).sub(IsotropicPart(outer));
     }
 
     /// <summary>Σ_ab X_ab² over the last two axes (MatGL's tensor_norm: the squared Frobenius norm).</summary>
-    public static Tensor SquaredNorm(Tensor x) => x.pow(2).sum(new long[] { -2, -1 });
+    public static Tensor SquaredNorm(Tensor x) => x.pow(HeldScalars.Two).sum(new long[] { -2, -1 });
 
     /// <summary>A bias-free linear map over the channel axis of [atoms, channels, 3, 3] tensors.</summary>
     public static Tensor MixChannels(Linear linear, Tensor x) => linear.forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
@@ -63,7 +73,7 @@ public static class CartesianTensors
     {
         var shape = values.shape.ToArray();
         shape[0] = atoms;
-        return zeros(shape, values.dtype, values.device).index_add(0, atomOfPair, values, 1);
+        return zeros(shape, values.dtype, values.device).index_add(0, atomOfPair, values, HeldScalars.One);
     }
 
     /// <summary>The 10 components per channel of I, A and S ([n, channels, 3, 3] each), as [n, channels, 10].</summary>

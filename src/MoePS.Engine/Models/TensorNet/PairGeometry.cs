@@ -1,3 +1,5 @@
+using MoePS.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Models.TensorNet;
@@ -16,9 +18,11 @@ public sealed record PairGeometry(Tensor Source, Tensor Target, Tensor Vector, T
     {
         var positions = (batch.Fractional.unsqueeze(-1) * batch.LatticeOfAtom).sum(1);
         var shifts = (batch.Images.unsqueeze(-1) * batch.LatticeOfPair).sum(1);
-        var vector = positions.index_select(0, batch.Target) + shifts - positions.index_select(0, batch.Source);
+        var vector = positions.index_select(0, batch.Target).add(shifts, HeldScalars.One).sub(positions.index_select(0, batch.Source));
         var distance = vector.norm(1);
-        var envelope = where(distance <= cutoff, 0.5 * ((distance * Math.PI / cutoff).cos() + 1), zeros_like(distance));
+        using Scalar pi = Math.PI.ToScalar(), limit = cutoff.ToScalar();
+        var cosine = distance.mul(pi).div(limit).cos();
+        var envelope = where(distance.le(limit), CartesianTensors.PlusOne(cosine).mul(HeldScalars.Half), zeros_like(distance));
         return new PairGeometry(batch.Source, batch.Target, vector, distance, basis.Evaluate(distance), envelope);
     }
 }

@@ -1,3 +1,5 @@
+using MoePS.Engine.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MoePS.Engine.Models.TensorNet;
@@ -12,12 +14,18 @@ namespace MoePS.Engine.Models.TensorNet;
 /// </remarks>
 public sealed class SmoothSphericalBessel
 {
+    /// <summary>The same numbers as Scalars for the tensor arithmetic, alive as long as the basis (<see cref="HeldScalars"/>).</summary>
+    readonly Scalar[] heldFrequencies;
+    readonly Scalar[][] heldCoefficients;
+
     public SmoothSphericalBessel(int functions, double cutoff)
     {
         if (functions < 1) throw new ArgumentOutOfRangeException(nameof(functions), "At least one radial function is needed.");
         Functions = functions;
         Frequencies = Enumerable.Range(1, functions + 1).Select(k => k * Math.PI / cutoff).ToArray();
         Coefficients = Derive(functions, cutoff);
+        heldFrequencies = Frequencies.Select(w => w.ToScalar()).ToArray();
+        heldCoefficients = Coefficients.Select(row => row.Select(c => c.ToScalar()).ToArray()).ToArray();
     }
 
     public int Functions { get; }
@@ -32,12 +40,12 @@ public sealed class SmoothSphericalBessel
     public Tensor Evaluate(Tensor r)
     {
         using var scope = NewDisposeScope();
-        var sines = Frequencies.Select(w => (r * w).sin()).ToArray();
+        var sines = heldFrequencies.Select(w => r.mul(w).sin()).ToArray();
         var columns = new Tensor[Functions];
         for (int n = 0; n < Functions; n++)
         {
-            var sum = sines[0] * Coefficients[n][0];
-            for (int k = 1; k < n + 2; k++) sum = sum + sines[k] * Coefficients[n][k];
+            var sum = sines[0].mul(heldCoefficients[n][0]);
+            for (int k = 1; k < n + 2; k++) sum = sum.add(sines[k].mul(heldCoefficients[n][k]), HeldScalars.One);
             columns[n] = sum / r;
         }
         return stack(columns, 1).MoveToOuterDisposeScope();

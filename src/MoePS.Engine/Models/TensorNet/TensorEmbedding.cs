@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -21,6 +22,8 @@ public sealed class TensorEmbedding : Module
     readonly LayerNorm init_norm;
 #pragma warning restore IDE1006
     readonly int units;
+    /// <summary>The shortest pair vector a unit vector is taken of (MatGL clamps its length at 1e-6).</summary>
+    static readonly Scalar ShortestVector = 1e-6.ToScalar();
 
     public TensorEmbedding(int units, int radialFunctions, int elementTypes) : base(nameof(TensorEmbedding))
     {
@@ -45,7 +48,7 @@ public sealed class TensorEmbedding : Module
         var w1 = distance_proj1.forward(pairs.Basis) * envelope;
         var w2 = distance_proj2.forward(pairs.Basis) * envelope;
         var w3 = distance_proj3.forward(pairs.Basis) * envelope;
-        var unit = pairs.Vector / pairs.Vector.norm(1, keepdim: true).clamp_min(1e-6);
+        var unit = pairs.Vector / pairs.Vector.norm(1, keepdim: true).clamp_min(ShortestVector);
         long count = unit.shape[0];
         var identity = eye(3, 3, dtype: unit.dtype, device: unit.device).expand(count, 1, 3, 3);
         var geometry = Components(identity, Skew(unit).unsqueeze(-3), SymmetricTraceless(unit).unsqueeze(-3));
@@ -54,13 +57,13 @@ public sealed class TensorEmbedding : Module
         long atoms = x.shape[0];
         var (scalar, skew, traceless) = FromComponents(SumOnto(pairs.Target, z.unsqueeze(-1) * radial, atoms));
 
-        var norm = init_norm.forward(SquaredNorm(scalar + skew + traceless));
+        var norm = init_norm.forward(SquaredNorm(Compose(scalar, skew, traceless)));
         scalar = MixChannels(linears_tensor[0], scalar);
         skew = MixChannels(linears_tensor[1], skew);
         traceless = MixChannels(linears_tensor[2], traceless);
         foreach (var linear in linears_scalar) norm = functional.silu(linear.forward(norm));
         norm = norm.reshape(atoms, units, 3);
-        var result = Scale(norm.select(-1, 0), scalar) + Scale(norm.select(-1, 1), skew) + Scale(norm.select(-1, 2), traceless);
+        var result = Compose(Scale(norm.select(-1, 0), scalar), Scale(norm.select(-1, 1), skew), Scale(norm.select(-1, 2), traceless));
         return result.MoveToOuterDisposeScope();
     }
 }

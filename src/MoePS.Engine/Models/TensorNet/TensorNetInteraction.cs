@@ -1,3 +1,4 @@
+using MoePS.Engine.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -34,23 +35,23 @@ public sealed class TensorNetInteraction : Module
         foreach (var linear in linears_scalar) radial = functional.silu(linear.forward(radial));
         radial = (radial * pairs.Envelope.view(-1, 1)).reshape(radial.shape[0], units, 3);
 
-        x = x / (SquaredNorm(x) + 1).unsqueeze(-1).unsqueeze(-1);
+        x = x / PlusOne(SquaredNorm(x)).unsqueeze(-1).unsqueeze(-1);
         var (scalar, skew, traceless) = Decompose(x);
         scalar = MixChannels(linears_tensor[0], scalar);
         skew = MixChannels(linears_tensor[1], skew);
         traceless = MixChannels(linears_tensor[2], traceless);
-        var y = scalar + skew + traceless;
+        var y = Compose(scalar, skew, traceless);
 
         var neighbours = Components(scalar, skew, traceless).index_select(0, pairs.Target);
         var (messageScalar, messageSkew, messageTraceless) = FromComponents(SumOnto(pairs.Source, SpreadOverComponents(radial) * neighbours, x.shape[0]));
-        var message = messageScalar + messageSkew + messageTraceless;
+        var message = Compose(messageScalar, messageSkew, messageTraceless);
 
-        (scalar, skew, traceless) = Decompose(matmul(message, y) + matmul(y, message));
-        var normPlusOne = (SquaredNorm(scalar + skew + traceless) + 1).unsqueeze(-1).unsqueeze(-1);
+        (scalar, skew, traceless) = Decompose(matmul(message, y).add(matmul(y, message), HeldScalars.One));
+        var normPlusOne = PlusOne(SquaredNorm(Compose(scalar, skew, traceless))).unsqueeze(-1).unsqueeze(-1);
         scalar = MixChannels(linears_tensor[3], scalar / normPlusOne);
         skew = MixChannels(linears_tensor[4], skew / normPlusOne);
         traceless = MixChannels(linears_tensor[5], traceless / normPlusOne);
-        var dx = scalar + skew + traceless;
-        return (x + dx + matmul(dx, dx)).MoveToOuterDisposeScope();
+        var dx = Compose(scalar, skew, traceless);
+        return x.add(dx, HeldScalars.One).add(matmul(dx, dx), HeldScalars.One).MoveToOuterDisposeScope();
     }
 }
