@@ -7,9 +7,10 @@ namespace MoePS.Bench;
 
 /// <summary>
 /// TensorNet featurisation throughput on the CPU: the 128-number crystal feature (mean of node_feat) of the first 500
-/// structures of jarvis_2d_exfoliation, from crystals (pair search included), on 1 and then 2 torch threads: each
-/// crystal alone in float32 (as TensorNetExpert computes it), in batches in float32 and float64, and where the time of
-/// a crystal alone goes (pair search, batch tensors, network). With --reference, MatGL's own code on the same
+/// structures of jarvis_2d_exfoliation, from crystals (pair search included), on 1 and then 2 threads: each crystal
+/// alone in float32 as TensorNetExpert computes it (as many crystals side by side as threads, each on one torch thread),
+/// in batches in float32 and float64 (on that many torch threads), and on 1 thread where the time of a crystal alone
+/// goes (pair search, batch tensors, network). With --reference, MatGL's own code on the same
 /// structures with the same thread count (<see cref="MatGLCode"/>, one structure at a time, float32), its features
 /// checked against ours, and the ratios.
 /// </summary>
@@ -48,24 +49,25 @@ public sealed class TensorNetFeatureBenchmark : IBenchmark
                 string on = $"{threads} torch thread(s), {Environment.ProcessorCount} cores";
                 single.CrystalFeatures(crystals.Take(WarmUp).ToList()).Dispose();
                 dual.CrystalFeatures(crystals.Take(WarmUp).ToList()).Dispose();
-                foreach (var c in crystals.Take(WarmUp)) Alone(single, c);
+                single.FeaturesEachAlone(crystals.Take(WarmUp).ToList(), threads);
 
-                var alone = TimedPasses.Measure(repeats, () => { foreach (var c in crystals) Alone(single, c); });
+                var alone = TimedPasses.Measure(repeats, () => single.FeaturesEachAlone(crystals, threads));
                 var batched = TimedPasses.Measure(repeats, () => single.CrystalFeatures(crystals).Dispose());
                 var batched64 = TimedPasses.Measure(repeats, () => dual.CrystalFeatures(crystals).Dispose());
                 string prefix = $"tensornet.features.float32.alone.threads{threads}";
-                foreach (var r in alone.Results(prefix, $"{structures}, each crystal alone (a batch of one, as TensorNetExpert), float32, {on}", crystals.Count, atoms))
+                foreach (var r in alone.Results(prefix, $"{structures}, each crystal alone (a batch of one on one torch thread, {threads} side by side, as TensorNetExpert), float32, {on}", crystals.Count, atoms))
                     yield return r;
                 string budget = $"batches of at most {TensorNetPotential.DefaultPairBudget} pairs";
                 foreach (var r in batched.Results($"tensornet.features.float32.batched.threads{threads}", $"{structures}, {budget}, float32, {on}", crystals.Count, atoms))
                     yield return r;
                 foreach (var r in batched64.Results($"tensornet.features.float64.batched.threads{threads}", $"{structures}, {budget}, float64, {on}", crystals.Count, atoms))
                     yield return r;
-                foreach (var r in Profile(single, crystals, repeats, prefix, $"{structures}, each crystal alone, float32, {on}", alone))
-                    yield return r;
+                if (threads == 1)
+                    foreach (var r in Profile(single, crystals, repeats, prefix, $"{structures}, each crystal alone, float32, {on}", alone))
+                        yield return r;
 
                 if (context.MatGL is not { } matgl) continue;
-                var compare = threads == ThreadCounts[0] ? crystals.Take(Checked).Select(c => Alone(single, c)).ToList() : null;
+                var compare = threads == ThreadCounts[0] ? single.FeaturesEachAlone(crystals.Take(Checked).ToList(), 1).ToList() : null;
                 var run = matgl.Features(crystals.Count, threads, repeats, compare);
                 var reference = run.Timing;
                 string matglPairs = run.Text("pairs");
@@ -104,13 +106,6 @@ public sealed class TensorNetFeatureBenchmark : IBenchmark
             set_num_threads(threadsBefore);
         }
         if (problems.Count > 0) throw new InvalidOperationException("The two sides do not compute the same thing: " + string.Join("; ", problems));
-    }
-
-    /// <summary>A crystal's feature as TensorNetExpert computes it: a batch of one, float32, copied out.</summary>
-    static float[] Alone(TensorNetPotential potential, Crystal crystal)
-    {
-        using var scope = NewDisposeScope();
-        return potential.CrystalFeatures(new[] { crystal }).to(ScalarType.Float32).contiguous().data<float>().ToArray();
     }
 
     /// <summary>

@@ -68,20 +68,14 @@ public sealed class TensorNetExpert : IExpert, IDisposable
     }
 
     /// <summary>
-    /// Each crystal alone (a batch of one): in float32 a crystal's feature computed beside others differs in the last bits
-    /// (the sums over pairs run in another order), and which crystals are computed together depends on what the cache
-    /// already holds, so batching would make a run's features depend on the runs before it.
+    /// Each crystal alone (a batch of one) on one torch thread, as many crystals at once as the caller has torch
+    /// threads: in float32 a crystal's feature computed beside others, or with its sums split over threads, differs in
+    /// the last bits, and which crystals are computed together depends on what the cache already holds, so either would
+    /// make a run's features depend on the runs before it or on the machine.
     /// </summary>
     float[][] Compute(IReadOnlyList<Crystal> crystals)
     {
-        lock (sync)
-        {
-            return crystals.Select(c =>
-            {
-                using var scope = NewDisposeScope();
-                return potential.CrystalFeatures(new[] { c }).to(ScalarType.Float32).contiguous().data<float>().ToArray();
-            }).ToArray();
-        }
+        lock (sync) return potential.FeaturesEachAlone(crystals, get_num_threads());
     }
 
     public override string ToString() => $"{Name} ({Kind}, {FeatureLength} features)";

@@ -1,5 +1,6 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -75,12 +76,14 @@ public sealed class TensorNetPotential : IDisposable
         var atomic = Model.AtomicEnergies(Model.NodeFeatures(batch));
         var offsets = elementOffsets.index_select(0, batch.Types);
         var energies = new double[batch.CrystalCount];
+        using Scalar std = Weights.DataStd.ToScalar(), mean = Weights.DataMean.ToScalar();
         long first = 0;
         for (int c = 0; c < batch.CrystalCount; c++)
         {
             int n = batch.AtomCounts[c];
             // As MatGL's Potential on one graph: std·sum + mean in the dtype, then the summed offsets added.
-            var energy = atomic.narrow(0, first, n).sum(new long[] { 0 }) * Weights.DataStd + Weights.DataMean + offsets.narrow(0, first, n).sum(new long[] { 0 });
+            var energy = atomic.narrow(0, first, n).sum(new long[] { 0 }).mul(std).add(mean, HeldScalars.One)
+                .add(offsets.narrow(0, first, n).sum(new long[] { 0 }), HeldScalars.One);
             energies[c] = energy.to(float64).item<double>();
             first += n;
         }
@@ -141,6 +144,18 @@ public sealed class TensorNetPotential : IDisposable
             foreach (var part in parts) part.Dispose();
         }
     }
+
+    /// <summary>
+    /// The crystal feature of each crystal computed alone (a batch of one), float32, in order: on up to
+    /// <paramref name="workers"/> threads side by side, each with one torch thread, so a crystal's feature is the same
+    /// bits whatever else is computed and however many threads there are (<see cref="OneTorchThreadWorkers"/>).
+    /// </summary>
+    public float[][] FeaturesEachAlone(IReadOnlyList<Crystal> crystals, int workers) =>
+        OneTorchThreadWorkers.Map(crystals, workers, crystal =>
+        {
+            using var scope = NewDisposeScope();
+            return CrystalFeatures(new[] { crystal }).to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        });
 
     Tensor FeaturesOf(IReadOnlyList<(Crystal, NeighbourPairs)> crystals)
     {

@@ -4,6 +4,7 @@ using MoePS.Engine.Models.Library;
 using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Runtime;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace MoePS.Engine.Tests.Models.TensorNet;
 
@@ -46,6 +47,28 @@ public class TensorNetExpertTests
         var again = expert.Features(new CrystalInputs(golden.Select(g => g.Crystal).ToList(), featureCache: cache), Cpu);
         Assert.Equal(computed, again);
         Assert.Equal(computed[1], cache.TryLoad(expert, golden[1].Crystal));
+    }
+
+    [Fact]
+    public void FeaturesAreTheSameBitsWhateverTheWorkersAndTheCallersTorchThreads()
+    {
+        using var potential = TensorNetPotential.Load(TensorNetGolden.Folder);
+        var crystals = TensorNetGolden.Structures.Select(g => g.Crystal).ToList();
+        int before = get_num_threads();
+        try
+        {
+            set_num_threads(1);
+            var one = potential.FeaturesEachAlone(crystals, 1);
+            set_num_threads(3);
+            var three = potential.FeaturesEachAlone(crystals, 3);
+            Assert.Equal(3, get_num_threads());
+            Assert.Equal(crystals.Count, one.Length);
+            Assert.Equal(one, three);
+        }
+        finally
+        {
+            set_num_threads(before);
+        }
     }
 
     [Fact]
