@@ -38,11 +38,15 @@ public sealed class EpochSeries
     }
 
     /// <summary>Median, range, page faults and load in words, for a result's details.</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"median {Median:F3} s, min-max {Min:F3}-{Max:F3} s over {Epochs.Count} epochs ({Runs} run(s), epoch 1 of each left out); " +
-        $"page faults per epoch (median): {MedianMinorFaults:F0} minor, {MedianMajorFaults:F0} major; " +
-        $"load average at start {LoadAtStart}, at end {LoadAtEnd}; epochs [{string.Join(", ", Epochs.Select(e => e.Seconds.ToString("F3", CultureInfo.InvariantCulture)))}] s; " +
-        $"their minor faults [{string.Join(", ", Epochs.Select(e => e.Faults.Minor))}]");
+    public string Describe()
+    {
+        string trims = Epochs.Any(e => e.HeapTrims > 0) ? $"heap trims at their ends [{string.Join(", ", Epochs.Select(e => e.HeapTrims))}]" : "no heap trim";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"median {Median:F3} s, min-max {Min:F3}-{Max:F3} s over {Epochs.Count} epochs ({Runs} run(s), epoch 1 of each left out); " +
+            $"page faults per epoch (median): {MedianMinorFaults:F0} minor, {MedianMajorFaults:F0} major; " +
+            $"load average at start {LoadAtStart}, at end {LoadAtEnd}; epochs [{string.Join(", ", Epochs.Select(e => e.Seconds.ToString("F3", CultureInfo.InvariantCulture)))}] s; " +
+            $"their minor faults [{string.Join(", ", Epochs.Select(e => e.Faults.Minor))}]; {trims}");
+    }
 
     /// <summary>The machine-readable numbers, named <paramref name="prefix"/>.*; <paramref name="details"/> says what was timed.</summary>
     public IEnumerable<BenchResult> Results(string prefix, string details)

@@ -47,7 +47,8 @@ internal static class JsonLinesProcess
         return records;
     }
 
-    /// <summary>An epoch line ({"seconds", "minflt", "majflt"}) as a sample.</summary>
+    /// <summary>An epoch line ({"seconds", "minflt", "majflt"}, and "trims" from MoePS's side) as a sample.</summary>
     public static EpochSample Epoch(JsonElement record) =>
-        new(record.GetProperty("seconds").GetDouble(), new PageFaults(record.GetProperty("minflt").GetInt64(), record.GetProperty("majflt").GetInt64()));
+        new(record.GetProperty("seconds").GetDouble(), new PageFaults(record.GetProperty("minflt").GetInt64(), record.GetProperty("majflt").GetInt64()),
+            record.TryGetProperty("trims", out var trims) ? trims.GetInt32() : 0);
 }
