@@ -172,16 +172,9 @@ $kept = [ordered]@{}
 foreach ($task in $planned.Tasks) {
     $c = $columns[$task]
     if ($candidates.Keys | Where-Object { -not $c.$_ }) { continue }
-    $bySeed = @{}
-    foreach ($name in $candidates.Keys) {
-        foreach ($run in Get-Runs $c.$name) {
-            if (-not $bySeed.ContainsKey($run.Seed)) { $bySeed[$run.Seed] = [Collections.Generic.List[object]]::new() }
-            $bySeed[$run.Seed].Add([pscustomobject]@{ Name = $candidates[$name]; Order = $bySeed[$run.Seed].Count; Run = $run })
-        }
-    }
-    $kept[$task] = @($bySeed.Keys | Sort-Object | Where-Object { $bySeed[$_].Count -eq $candidates.Count } | ForEach-Object {
-        $bySeed[$_] | Sort-Object { $_.Run.ValMAE }, Order | Select-Object -First 1   # a tie goes to the earlier candidate
-    })
+    $runs = [ordered]@{}
+    foreach ($name in $candidates.Keys) { $runs[$candidates[$name]] = @(Get-Runs $c.$name) }
+    $kept[$task] = @(Select-ValidatedRun -Candidates $runs)
 }
 if (-not $kept.Count) { return }
 ''
@@ -214,7 +207,7 @@ foreach ($task in $kept.Keys) {
         $total.Complete++
         $atOrBelow = if ($mean -le $paperMoE) { $total.AtOrBelow++; 'yes' } else { 'no' }
     }
-    $by = ($chosen | Sort-Object { $_.Run.Seed } | ForEach-Object Name) -join ', '
+    $by = $chosen.Candidate -join ', '
     "| $task | $($c.TL.Unit) | $cell | $by | $($versus -join ' / ') | $atOrBelow |"
 }
 "| all tasks | | | | $($total.TL)/$($total.PairedTL) / $($total.STL)/$($total.PairedSTL) / $($total.MoE18)/$($total.PairedMoE18) | $($total.AtOrBelow) of $($total.Complete) |"

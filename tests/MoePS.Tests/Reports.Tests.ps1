@@ -382,4 +382,20 @@ Describe 'examples/validation-choice.ps1' {
         $row.MeanTestMAE | Should -Be 1.0
         $row.Kept | Should -Be 'TL:epochs=200; patience=50; transferFrom=x'
     }
+
+    It 'counts the later run of a seed run twice, and gives a tie to the earlier candidate' {
+        # TEST FIXTURE: TL's seed 0 ran twice (validation 0.9, then 0.5); the mixture validates 0.5 too: the tie goes to TL,
+        # the first candidate, with the later run's test MAE 2.5. A seed only TL ran (1) does not count.
+        $file = Join-Path $script:Folder 'choice-twice.jsonl'
+        Set-Content $file -Encoding utf8NoBOM -Value @(
+            foreach ($r in @(('TL', 0, 9.0, 0.9), ('MoE', 0, 1.5, 0.5), ('TL', 0, 2.5, 0.5), ('TL', 1, 0.1, 0.1))) {
+                [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = $r[0]; Seed = $r[1]; Rows = 120; TestMAE = $r[2]; ValMAE = $r[3]; Unit = 'eV'
+                    BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; ConfigHash = "h$($r[0])"; Settings = 'epochs=200; patience=50' } |
+                    ConvertTo-Json -Compress
+            })
+        $row = & (Join-Path $PSScriptRoot '../../examples/validation-choice.ps1') -ResultPath $file -WarningAction SilentlyContinue
+        $row.Seeds | Should -Be 1
+        $row.MeanTestMAE | Should -Be 2.5
+        $row.Kept | Should -Be 'TL'
+    }
 }
