@@ -6,7 +6,8 @@
     results/table3-tensornet.jsonl has runs, a second table for TL from TensorNet and the 19-expert mixtures, and a third
     for the default: on each seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe)
     had the lowest validation MAE (tasks where all four ran; a seed counts where all four ran it), with its paired wins
-    against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18.
+    against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18; and a fourth, when
+    examples/table3-tensornet-k.yaml has run, for MoE-19 (probe) with k chosen per seed by validation among 1, 2 and 4.
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
@@ -17,7 +18,7 @@
 
     The run sets are told apart by Measure-MoeBenchmark's summaries: STL; TL whose Extractors is mp_eform; MoE-18 (18
     extractors, k = 18, the paper's gate); TL from TensorNet; MoE-19 (the 18 and TensorNet) with k = 19 and the paper's
-    gate; MoE-19 with k = 4 and the probe-started gate. Each with the plan's recipe and no other setting.
+    gate; MoE-19 with k = 4, 2 and 1 and the probe-started gate. Each with the plan's recipe and no other setting.
 .EXAMPLE
     ./examples/accuracy-table.ps1
 .EXAMPLE
@@ -80,6 +81,8 @@ function Get-Columns([string] $Task) {
         TLTensorNet = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $TensorNet }
         MoE19 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq $mixtures -and $_.GateStart -eq 'Ones' }
         MoE19Probe = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 4 -and $_.GateStart -eq 'Probe' }
+        MoE19K1 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 1 -and $_.GateStart -eq 'Probe' }
+        MoE19K2 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 2 -and $_.GateStart -eq 'Probe' }
     }
 }
 
@@ -164,51 +167,82 @@ foreach ($task in $planned.Tasks) {
 $totals = foreach ($name in $tensorNetColumns) { $w = $won[$name]; '', "$($w.VersusMoE18)/$($w.PairedMoE18) / $($w.VersusTL)/$($w.PairedTL)" }
 "| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
 
+function Get-Runs($Summary) { [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary) }
+
+# Per seed, the validated best of the named run sets of $Task (name => column), on the seeds where all of them ran; $null
+# when one of them did not run.
+function Select-Kept([string] $Task, [Collections.Specialized.OrderedDictionary] $Candidates) {
+    $c = $columns[$Task]
+    if ($Candidates.Values | Where-Object { -not $c.$_ }) { return $null }
+    $runs = [ordered]@{}
+    foreach ($name in $Candidates.Keys) { $runs[$name] = @(Get-Runs $c.($Candidates[$name])) }
+    , @(Select-ValidatedRun -Candidates $runs)
+}
+
+# Mean ± sample std of kept runs' test MAEs over the plan's seeds; the mean and "(n/5)" with fewer.
+function Format-Kept($Chosen) {
+    $maes = @($Chosen | ForEach-Object { $_.Run.TestMAE })
+    $mean = ($maes | Measure-Object -Average).Average
+    if ($maes.Count -lt $seeds) { return "$(Format-Mae $mean) ($($maes.Count)/$seeds)" }
+    $std = [math]::Sqrt(($maes | ForEach-Object { ($_ - $mean) * ($_ - $mean) } | Measure-Object -Sum).Sum / ($maes.Count - 1))
+    "$(Format-Mae $mean) ± $(Format-Mae $std)"
+}
+
+# Kept runs against a run set seed by seed over the seeds both have: Better and Seeds, as a PairedComparison; $null if none.
+function Compare-Kept($Chosen, $Baseline) {
+    if (-not $Baseline) { return $null }
+    $theirs = @{}
+    foreach ($run in Get-Runs $Baseline) { $theirs[$run.Seed] = $run.TestMAE }
+    $paired = @($Chosen | Where-Object { $theirs.ContainsKey($_.Run.Seed) })
+    if (-not $paired) { return $null }
+    [pscustomobject]@{ Better = @($paired | Where-Object { $_.Run.TestMAE -lt $theirs[$_.Run.Seed] }).Count; Seeds = $paired.Count }
+}
+
+# Adds a comparison's counts to the totals under Versus<name> and Paired<name>, and formats it.
+function Add-Wins([hashtable] $Total, [string] $Name, $Paired) {
+    if ($Paired) { $Total["Versus$Name"] += $Paired.Better; $Total["Paired$Name"] += $Paired.Seeds }
+    Format-Wins $Paired
+}
+function Format-Total([hashtable] $Total, [string] $Name) { "$($Total["Versus$Name"])/$($Total["Paired$Name"])" }
+
 # The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best
 # (a tie to the earlier of them in that order).
-$candidates = [ordered]@{ TL = 'TL'; TLTensorNet = 'TN'; MoE18 = 'M18'; MoE19Probe = 'M19' }
-function Get-Runs($Summary) { [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary) }
+$default = [ordered]@{ TL = 'TL'; TN = 'TLTensorNet'; M18 = 'MoE18'; M19 = 'MoE19Probe' }
 $kept = [ordered]@{}
-foreach ($task in $planned.Tasks) {
-    $c = $columns[$task]
-    if ($candidates.Keys | Where-Object { -not $c.$_ }) { continue }
-    $runs = [ordered]@{}
-    foreach ($name in $candidates.Keys) { $runs[$candidates[$name]] = @(Get-Runs $c.$name) }
-    $kept[$task] = @(Select-ValidatedRun -Candidates $runs)
+foreach ($task in $planned.Tasks) { if ($chosen = Select-Kept $task $default) { $kept[$task] = $chosen } }
+if ($kept.Count) {
+    ''
+    '| task | unit | default: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe) | kept, by seed | wins vs TL / STL / MoE-18 | ≤ paper MoE-18 |'
+    '|---|---|---|---|---|---|'
+    $total = @{ AtOrBelow = 0; Complete = 0 }
+    foreach ($task in $kept.Keys) {
+        $chosen = $kept[$task]
+        $c = $columns[$task]
+        $versus = foreach ($baseline in 'TL', 'STL', 'MoE18') { Add-Wins $total $baseline (Compare-Kept $chosen $c.$baseline) }
+        $mean = ($chosen | ForEach-Object { $_.Run.TestMAE } | Measure-Object -Average).Average
+        $atOrBelow = '–'
+        if ($chosen.Count -eq $seeds) {
+            $total.Complete++
+            $atOrBelow = if ($mean -le [MoePS.Engine.Benchmarks.PaperResults]::Table3Row($task).MoE.Mean) { $total.AtOrBelow++; 'yes' } else { 'no' }
+        }
+        "| $task | $($c.TL.Unit) | $(Format-Kept $chosen) | $($chosen.Candidate -join ', ') | $($versus -join ' / ') | $atOrBelow |"
+    }
+    "| all tasks | | | | $(('TL', 'STL', 'MoE18' | ForEach-Object { Format-Total $total $_ }) -join ' / ') | $($total.AtOrBelow) of $($total.Complete) |"
 }
-if (-not $kept.Count) { return }
-''
-'| task | unit | default: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe) | kept, by seed | wins vs TL / STL / MoE-18 | ≤ paper MoE-18 |'
-'|---|---|---|---|---|---|'
-$total = @{ TL = 0; STL = 0; MoE18 = 0; PairedTL = 0; PairedSTL = 0; PairedMoE18 = 0; AtOrBelow = 0; Complete = 0 }
-foreach ($task in $kept.Keys) {
-    $chosen = $kept[$task]
-    if (-not $chosen) { continue }
-    $c = $columns[$task]
-    $maes = @($chosen | ForEach-Object { $_.Run.TestMAE })
-    $mean = ($maes | Measure-Object -Average).Average
-    $cell = if ($chosen.Count -lt $seeds) { "$(Format-Mae $mean) ($($chosen.Count)/$seeds)" } else {
-        $std = [math]::Sqrt(($maes | ForEach-Object { ($_ - $mean) * ($_ - $mean) } | Measure-Object -Sum).Sum / ($maes.Count - 1))
-        "$(Format-Mae $mean) ± $(Format-Mae $std)"
-    }
-    $versus = foreach ($baseline in 'TL', 'STL', 'MoE18') {
-        $theirs = @{}
-        if ($c.$baseline) { foreach ($run in Get-Runs $c.$baseline) { $theirs[$run.Seed] = $run.TestMAE } }
-        $paired = @($chosen | Where-Object { $theirs.ContainsKey($_.Run.Seed) })
-        if (-not $paired) { '–'; continue }
-        $better = @($paired | Where-Object { $_.Run.TestMAE -lt $theirs[$_.Run.Seed] }).Count
-        $total[$baseline] += $better
-        $total["Paired$baseline"] += $paired.Count
-        "$better/$($paired.Count)"
-    }
-    $paperMoE = [MoePS.Engine.Benchmarks.PaperResults]::Table3Row($task).MoE.Mean
-    $atOrBelow = '–'
-    if ($chosen.Count -eq $seeds) {
-        $total.Complete++
-        $atOrBelow = if ($mean -le $paperMoE) { $total.AtOrBelow++; 'yes' } else { 'no' }
-    }
-    $by = $chosen.Candidate -join ', '
-    "| $task | $($c.TL.Unit) | $cell | $by | $($versus -join ' / ') | $atOrBelow |"
-}
-"| all tasks | | | | $($total.TL)/$($total.PairedTL) / $($total.STL)/$($total.PairedSTL) / $($total.MoE18)/$($total.PairedMoE18) | $($total.AtOrBelow) of $($total.Complete) |"
 
+# MoE-19 with the probe-started gate, k chosen per seed by validation among 1, 2 and 4 (a tie to the smaller k).
+$byK = [ordered]@{ '1' = 'MoE19K1'; '2' = 'MoE19K2'; '4' = 'MoE19Probe' }   # string keys: an int indexes by position
+$keptK = [ordered]@{}
+foreach ($task in $planned.Tasks) { if ($chosen = Select-Kept $task $byK) { $keptK[$task] = $chosen } }
+if (-not $keptK.Count) { return }
+''
+'| task | unit | MoE-19 (probe), k = 1 | k = 2 | k = 4 | k by validation | k kept, by seed | wins vs MoE-18 / TL / k = 4 |'
+'|---|---|---|---|---|---|---|---|'
+$total = @{}
+foreach ($task in $keptK.Keys) {
+    $chosen = $keptK[$task]
+    $c = $columns[$task]
+    $versus = foreach ($baseline in 'MoE18', 'TL', 'MoE19Probe') { Add-Wins $total $baseline (Compare-Kept $chosen $c.$baseline) }
+    "| $task | $($c.MoE19Probe.Unit) | $(Format-RunSet $c.MoE19K1) | $(Format-RunSet $c.MoE19K2) | $(Format-RunSet $c.MoE19Probe) | $(Format-Kept $chosen) | $($chosen.Candidate -join ', ') | $($versus -join ' / ') |"
+}
+"| all tasks | | | | | | | $(('MoE18', 'TL', 'MoE19Probe' | ForEach-Object { Format-Total $total $_ }) -join ' / ') |"

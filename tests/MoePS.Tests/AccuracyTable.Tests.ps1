@@ -19,6 +19,8 @@ BeforeAll {
         TLTensorNet = @{ Method = 'TL'; Extractors = 'tensornet_matpes_pbe'; TopK = $null; Settings = "$fast; transferFrom=tensornet_matpes_pbe" }
         MoE19 = @{ Method = 'MoE'; Extractors = $nineteen; TopK = 19; Settings = "$fast; extractors=$nineteen" }
         MoE19Probe = @{ Method = 'MoE'; Extractors = $nineteen; TopK = 4; Settings = "$fast; topK=4; extractors=$nineteen; gateStart=Probe" }
+        MoE19K1 = @{ Method = 'MoE'; Extractors = $nineteen; TopK = 1; Settings = "$fast; topK=1; extractors=$nineteen; gateStart=Probe" }
+        MoE19K2 = @{ Method = 'MoE'; Extractors = $nineteen; TopK = 2; Settings = "$fast; topK=2; extractors=$nineteen; gateStart=Probe" }
     }
     # One line per seed: test MAEs, and validation MAEs (0.7 when not given).
     function New-Runs([string] $Task, [string] $Unit, [string] $Variant, [double[]] $TestMAE, [double[]] $ValMAE) {
@@ -65,6 +67,15 @@ BeforeAll {
         New-Runs jarvis_2d_exfoliation meV/atom MoE19Probe 45, 62, 47, 40, 50 -ValMAE 0.8, 0.8, 0.6, 0.6, 0.8
     )
     $script:Complete = @(& $Script -ResultPath $CompleteFast -TensorNetResultPath $CompleteTensorNet)
+    # The same with MoE-19 at k = 1 and 2 beside k = 4: validation keeps k = 1, 2, 2 (a tie of 2 and 4 on seed 3 goes to 2),
+    # 2 and 1 (a tie of 1 and 4).
+    $script:CompleteK = Join-Path $Folder 'complete-k.jsonl'
+    Set-Content $CompleteK -Encoding utf8NoBOM -Value @(
+        Get-Content $CompleteTensorNet
+        New-Runs jarvis_2d_exfoliation meV/atom MoE19K1 44, 70, 52, 41, 49 -ValMAE 0.7, 0.9, 0.6, 0.9, 0.8
+        New-Runs jarvis_2d_exfoliation meV/atom MoE19K2 46, 50, 60, 39, 48 -ValMAE 0.9, 0.7, 0.5, 0.6, 0.9
+    )
+    $script:WithK = @(& $Script -ResultPath $CompleteFast -TensorNetResultPath $CompleteK)
     $script:FastOnly = @(& $Script -ResultPath $FastFile -TensorNetResultPath (Join-Path $Folder 'none.jsonl'))
 }
 
@@ -119,5 +130,15 @@ Describe 'examples/accuracy-table.ps1' {
         # paper's MoE-18 is 53.6.
         $Complete | Should -Contain '| jarvis_2d_exfoliation | meV/atom | 49.2 ± 6.53 | TL, TN, M19, M19, M18 | 4/5 / 5/5 / 2/5 | yes |'
         $Complete[-1] | Should -Be '| all tasks | | | | 4/5 / 5/5 / 2/5 | 1 of 1 |'
+    }
+
+    It 'adds MoE-19 with k chosen per seed by validation among 1, 2 and 4, a tie to the smaller k, against MoE-18, TL and k = 4' {
+        # k = 1 51.2 ± √(514.8/4), k = 2 48.6 ± √(231.2/4), k = 4 48.8 ± √(270.8/4); kept 44, 50, 60, 39, 49: 48.4 ± √(245.2/4),
+        # better than MoE-18 (48, 55, 49, 47, 51), TL (50, 60, 55, 45, 52) and k = 4 on all seeds but 2.
+        $WithK[0..($Complete.Count - 1)] | Should -Be $Complete
+        $WithK[$Complete.Count] | Should -Be ''
+        $WithK[$Complete.Count + 1] | Should -Be '| task | unit | MoE-19 (probe), k = 1 | k = 2 | k = 4 | k by validation | k kept, by seed | wins vs MoE-18 / TL / k = 4 |'
+        $WithK | Should -Contain '| jarvis_2d_exfoliation | meV/atom | 51.2 ± 11.3 | 48.6 ± 7.6 | 48.8 ± 8.23 | 48.4 ± 7.83 | 1, 2, 2, 2, 1 | 4/5 / 4/5 / 4/5 |'
+        $WithK[-1] | Should -Be '| all tasks | | | | | | | 4/5 / 4/5 / 4/5 |'
     }
 }
