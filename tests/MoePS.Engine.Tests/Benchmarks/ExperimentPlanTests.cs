@@ -220,5 +220,15 @@ public class ExperimentPlanTests
         Assert.Equal(new[] { 0 }, seed0.Seeds);
         Assert.Equal(45, seed0.Runs().Count());
         Assert.All(seed0.Methods, m => Assert.Equal(40, m.Settings.Epochs));
+
+        // MoE-19 at k = 1 and 2 go to the k = 4 runs' result file, over the same 16 tasks, so k can be chosen among them.
+        var tensorNet = ExperimentPlanReader.Load(Examples("table3-tensornet.yaml"));
+        var byK = ExperimentPlanReader.Load(Examples("table3-tensornet-k.yaml"));
+        Assert.Equal(tensorNet.ResultPath, byK.ResultPath);
+        Assert.Equal(tensorNet.Tasks, byK.Tasks);
+        Assert.Equal(new int?[] { 1, 2 }, byK.Methods.Select(m => m.Settings.TopK));
+        Assert.All(byK.Methods, m => Assert.Equal((GateStart.Probe, 19, "tensornet_matpes_pbe"),
+            (m.Settings.GateStart, m.Settings.Extractors.Count, m.Settings.Extractors[^1])));
+        Assert.Equal(160, byK.Runs().Count());
     }
 }
