@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MoePS.Engine.Runtime;
@@ -48,26 +49,34 @@ internal readonly unsafe struct GatedMessageKernel
         int c = shape.Channels;
         var shift = new float[c];               // x of row 0: sums of x − shift lose no digits to a large mean
         fixed (float* s = shift) Load(0, s);
-        var sums = new double[Blocks * c];
-        var squares = new double[Blocks * c];
-        var kernel = this;
-        Run(threads, block =>
+        var sums = RentBlockSums(Blocks * c);
+        var squares = RentBlockSums(Blocks * c);
+        try
         {
-            fixed (double* sum = &sums[block * c], square = &squares[block * c])
-            fixed (float* k = shift)
-                kernel.AccumulateStatistics(block, k, sum, square);
-        });
-        var mean = new double[c];
-        var variance = new double[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            double s1 = 0, s2 = 0;
-            for (long b = 0; b < Blocks; b++) { s1 += sums[b * c + ch]; s2 += squares[b * c + ch]; }
-            double m = s1 / shape.Rows;
-            mean[ch] = shift[ch] + m;
-            variance[ch] = Math.Max(s2 / shape.Rows - m * m, 0);
+            var kernel = this;
+            Run(threads, block =>
+            {
+                fixed (double* sum = &sums[block * c], square = &squares[block * c])
+                fixed (float* k = shift)
+                    kernel.AccumulateStatistics(block, k, sum, square);
+            });
+            var mean = new double[c];
+            var variance = new double[c];
+            for (int ch = 0; ch < c; ch++)
+            {
+                double s1 = 0, s2 = 0;
+                for (long b = 0; b < Blocks; b++) { s1 += sums[b * c + ch]; s2 += squares[b * c + ch]; }
+                double m = s1 / shape.Rows;
+                mean[ch] = shift[ch] + m;
+                variance[ch] = Math.Max(s2 / shape.Rows - m * m, 0);
+            }
+            return (mean, variance);
         }
-        return (mean, variance);
+        finally
+        {
+            ArrayPool<double>.Shared.Return(sums);
+            ArrayPool<double>.Shared.Return(squares);
+        }
     }
 
     /// <summary>
@@ -87,19 +96,27 @@ internal readonly unsafe struct GatedMessageKernel
     public (double[] Gradient, double[] GradientTimesNormalised) GradientSums(BatchNormTerms terms, nint outputGradient, int threads)
     {
         int c = shape.Channels;
-        var g = new double[Blocks * c];
-        var gx = new double[Blocks * c];
-        var kernel = this;
-        Run(threads, block =>
+        var g = RentBlockSums(Blocks * c);
+        var gx = RentBlockSums(Blocks * c);
+        try
         {
-            fixed (double* gs = &g[block * c], gxs = &gx[block * c])
-                kernel.GradientBlock(block, terms, (float*)outputGradient, gs, gxs, default, null, null);
-        });
-        var gradient = new double[c];
-        var gradientTimesNormalised = new double[c];
-        for (int ch = 0; ch < c; ch++)
-            for (long b = 0; b < Blocks; b++) { gradient[ch] += g[b * c + ch]; gradientTimesNormalised[ch] += gx[b * c + ch]; }
-        return (gradient, gradientTimesNormalised);
+            var kernel = this;
+            Run(threads, block =>
+            {
+                fixed (double* gs = &g[block * c], gxs = &gx[block * c])
+                    kernel.GradientBlock(block, terms, (float*)outputGradient, gs, gxs, default, null, null);
+            });
+            var gradient = new double[c];
+            var gradientTimesNormalised = new double[c];
+            for (int ch = 0; ch < c; ch++)
+                for (long b = 0; b < Blocks; b++) { gradient[ch] += g[b * c + ch]; gradientTimesNormalised[ch] += gx[b * c + ch]; }
+            return (gradient, gradientTimesNormalised);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(g);
+            ArrayPool<double>.Shared.Return(gx);
+        }
     }
 
     /// <summary>
@@ -111,6 +128,17 @@ internal readonly unsafe struct GatedMessageKernel
     {
         var kernel = this;
         Run(threads, block => kernel.GradientBlock(block, terms, (float*)outputGradient, null, null, fold, (float*)rowGradient, (float*)atomGradient));
+    }
+
+    /// <summary>
+    /// Zeroed room for per-block partial sums, from the shared pool (return it there): a mixture batch's are megabytes, and
+    /// fresh arrays of that size are large objects, which made nearly every garbage collection in training a full one.
+    /// </summary>
+    static double[] RentBlockSums(long length)
+    {
+        var sums = ArrayPool<double>.Shared.Rent(checked((int)length));
+        Array.Clear(sums, 0, (int)length);
+        return sums;
     }
 
     void Run(int threads, Action<long> block)
