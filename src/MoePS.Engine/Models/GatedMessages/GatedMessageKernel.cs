@@ -49,34 +49,20 @@ internal readonly unsafe struct GatedMessageKernel
         int c = shape.Channels;
         var shift = new float[c];               // x of row 0: sums of x − shift lose no digits to a large mean
         fixed (float* s = shift) Load(0, s);
-        var sums = RentBlockSums(Blocks * c);
-        var squares = RentBlockSums(Blocks * c);
-        try
+        var kernel = this;
+        var (sums, squares) = SumOverBlocks(threads, (block, sum, square) =>
         {
-            var kernel = this;
-            Run(threads, block =>
-            {
-                fixed (double* sum = &sums[block * c], square = &squares[block * c])
-                fixed (float* k = shift)
-                    kernel.AccumulateStatistics(block, k, sum, square);
-            });
-            var mean = new double[c];
-            var variance = new double[c];
-            for (int ch = 0; ch < c; ch++)
-            {
-                double s1 = 0, s2 = 0;
-                for (long b = 0; b < Blocks; b++) { s1 += sums[b * c + ch]; s2 += squares[b * c + ch]; }
-                double m = s1 / shape.Rows;
-                mean[ch] = shift[ch] + m;
-                variance[ch] = Math.Max(s2 / shape.Rows - m * m, 0);
-            }
-            return (mean, variance);
-        }
-        finally
+            fixed (float* k = shift) kernel.AccumulateStatistics(block, k, sum, square);
+        });
+        var mean = new double[c];
+        var variance = new double[c];
+        for (int ch = 0; ch < c; ch++)
         {
-            ArrayPool<double>.Shared.Return(sums);
-            ArrayPool<double>.Shared.Return(squares);
+            double m = sums[ch] / shape.Rows;
+            mean[ch] = shift[ch] + m;
+            variance[ch] = Math.Max(squares[ch] / shape.Rows - m * m, 0);
         }
+        return (mean, variance);
     }
 
     /// <summary>
@@ -95,28 +81,8 @@ internal readonly unsafe struct GatedMessageKernel
     /// </summary>
     public (double[] Gradient, double[] GradientTimesNormalised) GradientSums(BatchNormTerms terms, nint outputGradient, int threads)
     {
-        int c = shape.Channels;
-        var g = RentBlockSums(Blocks * c);
-        var gx = RentBlockSums(Blocks * c);
-        try
-        {
-            var kernel = this;
-            Run(threads, block =>
-            {
-                fixed (double* gs = &g[block * c], gxs = &gx[block * c])
-                    kernel.GradientBlock(block, terms, (float*)outputGradient, gs, gxs, default, null, null);
-            });
-            var gradient = new double[c];
-            var gradientTimesNormalised = new double[c];
-            for (int ch = 0; ch < c; ch++)
-                for (long b = 0; b < Blocks; b++) { gradient[ch] += g[b * c + ch]; gradientTimesNormalised[ch] += gx[b * c + ch]; }
-            return (gradient, gradientTimesNormalised);
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(g);
-            ArrayPool<double>.Shared.Return(gx);
-        }
+        var kernel = this;
+        return SumOverBlocks(threads, (block, g, gx) => kernel.GradientBlock(block, terms, (float*)outputGradient, g, gx, default, null, null));
     }
 
     /// <summary>
@@ -130,15 +96,38 @@ internal readonly unsafe struct GatedMessageKernel
         Run(threads, block => kernel.GradientBlock(block, terms, (float*)outputGradient, null, null, fold, (float*)rowGradient, (float*)atomGradient));
     }
 
+    /// <summary>Adds one block's two per-channel sums into <paramref name="first"/> and <paramref name="second"/>, [C] each.</summary>
+    delegate void BlockSums(long block, double* first, double* second);
+
     /// <summary>
-    /// Zeroed room for per-block partial sums, from the shared pool (return it there): a mixture batch's are megabytes, and
-    /// fresh arrays of that size are large objects, which made nearly every garbage collection in training a full one.
+    /// Two per-channel sums over all blocks: each block's into zeroed room of its own (blocks in parallel), then the
+    /// blocks' added in block order, so the totals do not depend on the number of threads. The room comes from the shared
+    /// pool: a mixture batch's is megabytes, and fresh arrays of that size are large objects, which made nearly every
+    /// garbage collection in training a full one.
     /// </summary>
-    static double[] RentBlockSums(long length)
+    (double[] First, double[] Second) SumOverBlocks(int threads, BlockSums perBlock)
     {
-        var sums = ArrayPool<double>.Shared.Rent(checked((int)length));
-        Array.Clear(sums, 0, (int)length);
-        return sums;
+        int c = shape.Channels, length = checked((int)(Blocks * c));
+        var first = ArrayPool<double>.Shared.Rent(length);
+        var second = ArrayPool<double>.Shared.Rent(length);
+        try
+        {
+            Array.Clear(first, 0, length);
+            Array.Clear(second, 0, length);
+            Run(threads, block =>
+            {
+                fixed (double* a = &first[block * c], b = &second[block * c]) perBlock(block, a, b);
+            });
+            var totals = (First: new double[c], Second: new double[c]);
+            for (int ch = 0; ch < c; ch++)
+                for (long b = 0; b < Blocks; b++) { totals.First[ch] += first[b * c + ch]; totals.Second[ch] += second[b * c + ch]; }
+            return totals;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(first);
+            ArrayPool<double>.Shared.Return(second);
+        }
     }
 
     void Run(int threads, Action<long> block)
