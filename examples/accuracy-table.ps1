@@ -203,7 +203,7 @@ function Add-Wins([hashtable] $Total, [string] $Name, $Paired) {
     if ($Paired) { $Total["Versus$Name"] += $Paired.Better; $Total["Paired$Name"] += $Paired.Seeds }
     Format-Wins $Paired
 }
-function Format-Total([hashtable] $Total, [string] $Name) { "$($Total["Versus$Name"])/$($Total["Paired$Name"])" }
+function Format-Total([hashtable] $Total, [string] $Name) { "$([int]$Total["Versus$Name"])/$([int]$Total["Paired$Name"])" }
 
 # The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best
 # (a tie to the earlier of them in that order).
