@@ -10,7 +10,8 @@ namespace MoePS.Bench;
 /// Start-MixtureTraining</c>), each training in a fresh <c>dotnet pwsh -NoProfile -File CmdletEpochs.ps1</c> with the
 /// module built into the repository's MoePS/ folder, beside the engine's epochs of the same settings in this process:
 /// STL and MoE top-4 on expt_eform, MoE-18 on jarvis_2d_exfoliation. Cmdlets train on a worker thread; the ratio
-/// shows what that thread costs (glibc arenas: Runtime/MainArenaThreads.cs).
+/// shows what that thread costs (glibc arenas: Runtime/MainArenaThreads.cs). With --reference, the paper's code on
+/// each case too, and the cmdlets' speed-up over it.
 /// </summary>
 public sealed class CmdletEpochBenchmark : IBenchmark
 {
@@ -44,11 +45,18 @@ public sealed class CmdletEpochBenchmark : IBenchmark
                 : EngineEpochs.Mixture(extractors, c.TopK, data.Dataset, data.Cache, timing.Epochs));
             var cmdlet = EpochSeries.Measure(timing, () => CmdletEpochs(context, module, c, timing.Epochs));
             string details = $"{what}, {data.Describe()}; batch 250";
-            foreach (var r in cmdlet.Results($"cmdlet.{c.Name}", $"through the cmdlets, {details}")) yield return r;
+            foreach (var r in SpeedComparison.Results($"cmdlet.{c.Name}", $"through the cmdlets, {details}", cmdlet, PaperEpochs(context, c, extractors.Count)))
+                yield return r;
             foreach (var r in engine.Results($"cmdlet.{c.Name}.engine", $"through the engine, {details}")) yield return r;
             yield return SpeedComparison.Ratio($"cmdlet.{c.Name}.cmdlet_over_engine", cmdlet, engine, $"{what} on {c.Task}: cmdlets / engine");
         }
     }
+
+    /// <summary>The paper's code on the same case, in the same sitting (--reference); null without it.</summary>
+    static EpochSeries? PaperEpochs(BenchContext context, Case c, int extractors) =>
+        context.PaperCode is { } code
+            ? EpochSeries.Measure(context.Timing, () => code.Epochs(c.Kind, c.Task, context.Timing.Epochs, c.Kind == "stl" ? null : c.TopK ?? extractors))
+            : null;
 
     static List<EpochSample> CmdletEpochs(BenchContext context, string module, Case c, int epochs)
     {
