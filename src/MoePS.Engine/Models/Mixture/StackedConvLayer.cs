@@ -177,16 +177,14 @@ public sealed class StackedConvLayer : nn.Module
     Tensor FusedMessages(Tensor selected, Tensor self, Tensor nbr, Tensor neighbours, Tensor edges, Tensor edgeWeights, double momentum,
         GatedMessageShape shape)
     {
-        long k = shape.Groups, c = shape.Channels;
+        long c = shape.Channels;
         var (summed, mean, variance) = GatedMessageSum.Apply(edges.matmul(edgeWeights), nbr, neighbours.reshape(-1), self.reshape(shape.Atoms, c),
             bn1_weight.index_select(0, selected).reshape(c), bn1_bias.index_select(0, selected).reshape(c), shape, Eps);
         using (no_grad())
         {
-            var runningMean = bn1_running_mean.index_select(0, selected).reshape(c);
-            var runningVariance = bn1_running_var.index_select(0, selected).reshape(c);
+            var (runningMean, runningVariance) = GatherRunning(selected, bn1_running_mean, bn1_running_var);
             GatedMessageSum.UpdateRunning(runningMean, runningVariance, mean, variance, momentum);
-            bn1_running_mean.index_copy_(0, selected, runningMean.view(k, c / k));
-            bn1_running_var.index_copy_(0, selected, runningVariance.view(k, c / k));
+            ScatterRunning(selected, bn1_running_mean, bn1_running_var, runningMean, runningVariance);
         }
         return summed;
     }
@@ -197,19 +195,28 @@ public sealed class StackedConvLayer : nn.Module
     /// </summary>
     Tensor BatchNorm(Tensor x, Tensor selected, Tensor weight, Tensor biasTerm, Tensor runningMean, Tensor runningVar, double momentum)
     {
-        long k = selected.shape[0], c = runningMean.shape[1];
-        var mean = runningMean.index_select(0, selected).reshape(k * c);
-        var variance = runningVar.index_select(0, selected).reshape(k * c);
+        var (mean, variance) = GatherRunning(selected, runningMean, runningVar);
         var y = nn.functional.batch_norm(x, mean, variance,
-            weight.index_select(0, selected).reshape(k * c), biasTerm.index_select(0, selected).reshape(k * c),
+            weight.index_select(0, selected).reshape(-1), biasTerm.index_select(0, selected).reshape(-1),
             training, momentum, Eps);
         if (training)
         {
             using var _ = no_grad();
-            runningMean.index_copy_(0, selected, mean.view(k, c));
-            runningVar.index_copy_(0, selected, variance.view(k, c));
+            ScatterRunning(selected, runningMean, runningVar, mean, variance);
         }
         return y;
+    }
+
+    /// <summary>The selected extractors' running statistics, copied out of [extractors, C] into flat [k·C] tensors.</summary>
+    static (Tensor Mean, Tensor Variance) GatherRunning(Tensor selected, Tensor runningMean, Tensor runningVar) =>
+        (runningMean.index_select(0, selected).reshape(-1), runningVar.index_select(0, selected).reshape(-1));
+
+    /// <summary>Writes flat [k·C] running statistics back into the selected extractors' rows (the inverse of <see cref="GatherRunning"/>).</summary>
+    static void ScatterRunning(Tensor selected, Tensor runningMean, Tensor runningVar, Tensor mean, Tensor variance)
+    {
+        long k = selected.shape[0];
+        runningMean.index_copy_(0, selected, mean.view(k, -1));
+        runningVar.index_copy_(0, selected, variance.view(k, -1));
     }
 
     /// <summary>The weights of stacked layer <paramref name="index"/>, in PyTorch's layout (copies).</summary>
