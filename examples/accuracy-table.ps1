@@ -11,8 +11,8 @@
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
-    the engine's BenchmarkStatistics; the "TL or MoE-18 by validation" column from Select-ByValidation (the logic of
-    examples/validation-choice.ps1); the paper's mean ± std (population stds) from the engine's PaperResults, MoMa's from
+    the engine's BenchmarkStatistics; the "TL or MoE-18 by validation" column from Select-ValidatedRun (the logic of
+    examples/validation-choice.ps1) over the runs of the TL and MoE-18 columns; the paper's mean ± std (population stds) from the engine's PaperResults, MoMa's from
     its MomaResults. A method with fewer seeds than the plan shows its mean with "(n/5)"; one not run shows "–", and a task
     none of whose three methods ran says "not run yet". Our numbers are to three significant digits.
 
@@ -110,11 +110,29 @@ function Format-Wins($Paired) { if ($Paired) { "$($Paired.Better)/$($Paired.Seed
 
 function Format-Paper([MoePS.Engine.Benchmarks.PaperValue] $Value) { [MoePS.Engine.Benchmarks.MeanStdFormat]::Format($Value.Mean, $Value.Std) }
 
-$choice = @{}
-foreach ($row in Select-ByValidation -Result $results -Candidates 'TL', 'MoE' -Settings $recipe) { $choice[$row.Task] = $row }
-
 $columns = [ordered]@{}
 foreach ($task in $planned.Tasks) { $columns[$task] = Get-Columns $task }
+
+function Get-Runs($Summary) { [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary) }
+
+# Per seed, the validated best of the named run sets of $Task (name => column), on the seeds where all of them ran; $null
+# when one of them did not run.
+function Select-Kept([string] $Task, [Collections.Specialized.OrderedDictionary] $Candidates) {
+    $c = $columns[$Task]
+    if ($Candidates.Values | Where-Object { -not $c.$_ }) { return $null }
+    $runs = [ordered]@{}
+    foreach ($name in $Candidates.Keys) { $runs[$name] = @(Get-Runs $c.($Candidates[$name])) }
+    , @(Select-ValidatedRun -Candidates $runs)
+}
+
+# Mean ± sample std of kept runs' test MAEs over the plan's seeds; the mean and "(n/5)" with fewer.
+function Format-Kept($Chosen) {
+    $maes = @($Chosen | ForEach-Object { $_.Run.TestMAE })
+    $mean = ($maes | Measure-Object -Average).Average
+    if ($maes.Count -lt $seeds) { return "$(Format-Mae $mean) ($($maes.Count)/$seeds)" }
+    $std = [math]::Sqrt(($maes | ForEach-Object { ($_ - $mean) * ($_ - $mean) } | Measure-Object -Sum).Sum / ($maes.Count - 1))
+    "$(Format-Mae $mean) ± $(Format-Mae $std)"
+}
 
 '| task | unit | STL | TL | MoE-18 | TL or MoE-18 by validation | MoE-18 wins vs TL / STL | paper STL / TL / MoE-18 | MoMa (Full) |'
 '|---|---|---|---|---|---|---|---|---|'
@@ -129,8 +147,8 @@ foreach ($task in $planned.Tasks) {
         continue
     }
     $unit = @($c.STL, $c.TL, $c.MoE18 | Where-Object { $_ -and $_.Unit } | ForEach-Object Unit)[0]
-    $kept = $choice[$task]
-    $validated = if (-not $kept) { '–' } elseif ($kept.Seeds -lt $seeds) { "$(Format-Mae $kept.MeanTestMAE) ($($kept.Seeds)/$seeds)" } else { Format-Mae $kept.MeanTestMAE }
+    $kept = Select-Kept $task ([ordered]@{ TL = 'TL'; MoE = 'MoE18' })
+    $validated = if ($kept) { Format-Kept $kept } else { '–' }
     $wins = "$(Format-Wins (Compare-RunSet $c.MoE18 $c.TL)) / $(Format-Wins (Compare-RunSet $c.MoE18 $c.STL))"
     "| $task | $unit | $(Format-RunSet $c.STL) | $(Format-RunSet $c.TL) | $(Format-RunSet $c.MoE18) | $validated | $wins | $paper | $moma |"
 }
@@ -166,27 +184,6 @@ foreach ($task in $planned.Tasks) {
 }
 $totals = foreach ($name in $tensorNetColumns) { $w = $won[$name]; '', "$($w.VersusMoE18)/$($w.PairedMoE18) / $($w.VersusTL)/$($w.PairedTL)" }
 "| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
-
-function Get-Runs($Summary) { [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary) }
-
-# Per seed, the validated best of the named run sets of $Task (name => column), on the seeds where all of them ran; $null
-# when one of them did not run.
-function Select-Kept([string] $Task, [Collections.Specialized.OrderedDictionary] $Candidates) {
-    $c = $columns[$Task]
-    if ($Candidates.Values | Where-Object { -not $c.$_ }) { return $null }
-    $runs = [ordered]@{}
-    foreach ($name in $Candidates.Keys) { $runs[$name] = @(Get-Runs $c.($Candidates[$name])) }
-    , @(Select-ValidatedRun -Candidates $runs)
-}
-
-# Mean ± sample std of kept runs' test MAEs over the plan's seeds; the mean and "(n/5)" with fewer.
-function Format-Kept($Chosen) {
-    $maes = @($Chosen | ForEach-Object { $_.Run.TestMAE })
-    $mean = ($maes | Measure-Object -Average).Average
-    if ($maes.Count -lt $seeds) { return "$(Format-Mae $mean) ($($maes.Count)/$seeds)" }
-    $std = [math]::Sqrt(($maes | ForEach-Object { ($_ - $mean) * ($_ - $mean) } | Measure-Object -Sum).Sum / ($maes.Count - 1))
-    "$(Format-Mae $mean) ± $(Format-Mae $std)"
-}
 
 # Kept runs against a run set seed by seed over the seeds both have: Better and Seeds, as a PairedComparison; $null if none.
 function Compare-Kept($Chosen, $Baseline) {
