@@ -36,7 +36,7 @@ public sealed class MlpHead : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Re-draws <paramref name="layer"/>'s weights and bias from <paramref name="generator"/> as torch's default Linear initialisation does.</summary>
-    internal static void ResetLinear(Linear layer, Generator generator)
+    public static void ResetLinear(Linear layer, Generator generator)
     {
         // PyTorch's Linear defaults: weights kaiming_uniform(a=√5), which is U(±1/√fan_in), and bias ~ U(±1/√fan_in).
         // Tensor.uniform_ honours the generator; TorchSharp's nn.init.uniform_ (0.107) draws from the global one whatever it is given.
