@@ -44,9 +44,7 @@ internal sealed class TensorNetTail : Module
     public Tensor Features(TensorNetTailBatch batch)
     {
         using var scope = NewDisposeScope();
-        var x = block.Interact(batch.Tensors, batch.Pairs);
-        var (scalar, skew, traceless) = Decompose(x);
-        var nodes = linear.forward(out_norm.forward(cat(new[] { SquaredNorm(scalar), SquaredNorm(skew), SquaredNorm(traceless) }, -1)));
+        var nodes = linear.forward(out_norm.forward(PartSquaredNorms(block.Interact(batch.Tensors, batch.Pairs))));
         var sums = zeros(batch.AtomCounts.Length, nodes.shape[1], dtype: nodes.dtype).index_add(0, batch.CrystalOfAtom, nodes, HeldScalars.One);
         return sums.div(tensor(batch.AtomCounts.Select(n => (float)n).ToArray()).unsqueeze(1)).MoveToOuterDisposeScope();
     }
@@ -93,6 +91,7 @@ internal sealed class TensorNetTailInputs : IDisposable
     public TensorNetTailBatch Batch(int[] rows)
     {
         var tensors = new Tensor[rows.Length];
+        var parts = new PairGeometry[rows.Length];
         var source = new Tensor[rows.Length];
         var target = new Tensor[rows.Length];
         var counts = new int[rows.Length];
@@ -101,15 +100,15 @@ internal sealed class TensorNetTailInputs : IDisposable
         {
             var (x, pairs) = crystals[rows[i]];
             tensors[i] = x;
+            parts[i] = pairs;
             counts[i] = (int)x.shape[0];
             source[i] = pairs.Source.add(first);
             target[i] = pairs.Target.add(first);
             first += counts[i];
         }
-        PairGeometry Part(int i) => crystals[rows[i]].Pairs;
-        var all = Enumerable.Range(0, rows.Length).Select(Part).ToArray();
-        var geometry = new PairGeometry(cat(source, 0), cat(target, 0), cat(all.Select(p => p.Vector).ToArray(), 0),
-            cat(all.Select(p => p.Distance).ToArray(), 0), cat(all.Select(p => p.Basis).ToArray(), 0), cat(all.Select(p => p.Envelope).ToArray(), 0));
+        Tensor Joined(Func<PairGeometry, Tensor> field) => cat(parts.Select(field).ToArray(), 0);
+        var geometry = new PairGeometry(cat(source, 0), cat(target, 0), Joined(p => p.Vector), Joined(p => p.Distance), Joined(p => p.Basis),
+            Joined(p => p.Envelope));
         var crystalOfAtom = tensor(counts.SelectMany((n, i) => Enumerable.Repeat((long)i, n)).ToArray());
         return new TensorNetTailBatch(cat(tensors, 0), geometry, crystalOfAtom, counts);
     }

@@ -62,6 +62,13 @@ public static class CartesianTensors
     /// <summary>Σ_ab X_ab² over the last two axes (MatGL's tensor_norm: the squared Frobenius norm).</summary>
     public static Tensor SquaredNorm(Tensor x) => x.pow(HeldScalars.Two).sum(new long[] { -2, -1 });
 
+    /// <summary>The squared norms of X's I, A and S parts side by side, [atoms, 3·channels]: what enters TensorNet's <c>out_norm</c>.</summary>
+    public static Tensor PartSquaredNorms(Tensor x)
+    {
+        var (scalar, skew, traceless) = Decompose(x);
+        return cat(new[] { SquaredNorm(scalar), SquaredNorm(skew), SquaredNorm(traceless) }, -1);
+    }
+
     /// <summary>A bias-free linear map over the channel axis of [atoms, channels, 3, 3] tensors.</summary>
     public static Tensor MixChannels(Linear linear, Tensor x) => linear.forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2);
 

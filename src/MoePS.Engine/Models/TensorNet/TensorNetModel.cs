@@ -55,8 +55,7 @@ public sealed class TensorNetModel : Module
         var pairs = PairGeometry.Of(batch, basis, Architecture.Cutoff);
         var x = tensor_embedding.Embed(batch.Types, pairs);
         foreach (var layer in layers) x = layer.Interact(x, pairs);
-        var (scalar, skew, traceless) = Decompose(x);
-        norms = cat(new[] { SquaredNorm(scalar), SquaredNorm(skew), SquaredNorm(traceless) }, -1).MoveToOuterDisposeScope();
+        norms = PartSquaredNorms(x).MoveToOuterDisposeScope();
         return linear.forward(out_norm.forward(norms)).MoveToOuterDisposeScope();
     }
 
