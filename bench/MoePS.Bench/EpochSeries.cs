@@ -22,11 +22,11 @@ public sealed class EpochSeries
     public string LoadAtStart { get; }
     public string LoadAtEnd { get; }
 
-    public double Median => MedianOf(Epochs.Select(e => e.Seconds));
+    public double Median => Medians.Of(Epochs.Select(e => e.Seconds));
     public double Min => Epochs.Min(e => e.Seconds);
     public double Max => Epochs.Max(e => e.Seconds);
-    public double MedianMinorFaults => MedianOf(Epochs.Select(e => (double)e.Faults.Minor));
-    public double MedianMajorFaults => MedianOf(Epochs.Select(e => (double)e.Faults.Major));
+    public double MedianMinorFaults => Medians.Of(Epochs.Select(e => (double)e.Faults.Minor));
+    public double MedianMajorFaults => Medians.Of(Epochs.Select(e => (double)e.Faults.Major));
 
     /// <summary>
     /// Epochs that touched under 4 MiB of memory new to them (<see cref="QuietFaults"/>), and their max/min: the spread
@@ -76,11 +76,4 @@ public sealed class EpochSeries
 
     static double LoadOf(string averages) =>
         double.TryParse(averages.Split(' ')[0], CultureInfo.InvariantCulture, out double load) ? load : double.NaN;
-
-    static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 }

@@ -42,9 +42,9 @@ public sealed class FirstTouchBenchmark : IBenchmark
         }
         string details = $"{Rounds} rounds of {BytesPerRound >> 20} MiB; load average at start {load}, at end {MachineState.LoadAverages()}; " +
             $"fresh [{Join(fresh)}], recycled [{Join(recycled)}], resident [{Join(resident)}] us/page";
-        yield return new BenchResult($"{Name}.fresh", Median(fresh), "us/page", details);
-        yield return new BenchResult($"{Name}.recycled", Median(recycled), "us/page", details);
-        yield return new BenchResult($"{Name}.resident", Median(resident), "us/page", details);
+        yield return new BenchResult($"{Name}.fresh", Medians.Of(fresh), "us/page", details);
+        yield return new BenchResult($"{Name}.recycled", Medians.Of(recycled), "us/page", details);
+        yield return new BenchResult($"{Name}.resident", Medians.Of(resident), "us/page", details);
     }
 
     static double MicrosecondsPerPage(IntPtr block)
@@ -65,7 +65,6 @@ public sealed class FirstTouchBenchmark : IBenchmark
         if (munmap(block, (nuint)BytesPerRound) != 0) throw new InvalidOperationException($"munmap failed (errno {Marshal.GetLastPInvokeError()}).");
     }
 
-    static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
     static string Join(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)));
 
     [DllImport("libc", SetLastError = true)]

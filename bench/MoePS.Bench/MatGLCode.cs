@@ -111,8 +111,8 @@ public sealed record MatGLPass(double Seconds, double CpuSeconds, double GraphSe
 public sealed record MatGLRun(JsonElement Setup, double? MaxAbsDiff, IReadOnlyList<MatGLPass> Passes)
 {
     public TimedPasses Timing => new(Passes.Select(p => p.Seconds).ToList(), Passes.Select(p => p.CpuSeconds).ToList(), Passes[0].LoadAtStart, Passes[^1].LoadAtEnd);
-    public double MedianGraphSeconds => TimedPasses.MedianOf(Passes.Select(p => p.GraphSeconds));
-    public double MedianModelSeconds => TimedPasses.MedianOf(Passes.Select(p => p.ModelSeconds));
+    public double MedianGraphSeconds => Medians.Of(Passes.Select(p => p.GraphSeconds));
+    public double MedianModelSeconds => Medians.Of(Passes.Select(p => p.ModelSeconds));
     public string Text(string property) => Setup.TryGetProperty(property, out var value) ? value.ToString() : "?";
 }
 
@@ -123,10 +123,10 @@ public sealed record MatGLRun(JsonElement Setup, double? MaxAbsDiff, IReadOnlyLi
 /// </summary>
 public sealed record TimedPasses(IReadOnlyList<double> Seconds, IReadOnlyList<double> CpuSeconds, string LoadAtStart, string LoadAtEnd)
 {
-    public double Median => MedianOf(Seconds);
+    public double Median => Medians.Of(Seconds);
     public double Min => Seconds.Min();
     public double Max => Seconds.Max();
-    public double MedianCpu => MedianOf(CpuSeconds);
+    public double MedianCpu => Medians.Of(CpuSeconds);
 
     /// <summary>Times <paramref name="repeats"/> runs of <paramref name="pass"/>.</summary>
     public static TimedPasses Measure(int repeats, Action pass)
@@ -184,11 +184,4 @@ public sealed record TimedPasses(IReadOnlyList<double> Seconds, IReadOnlyList<do
         new(name, slower.MedianCpu / faster.MedianCpu, "x", string.Create(CultureInfo.InvariantCulture,
             $"{what}, process CPU time (all threads): median {slower.MedianCpu:F3} s / {faster.MedianCpu:F3} s; wall {slower.Median:F3} s / {faster.Median:F3} s; " +
             $"load averages {slower.LoadAtStart} -> {slower.LoadAtEnd} and {faster.LoadAtStart} -> {faster.LoadAtEnd}"));
-
-    public static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
 }
