@@ -4,6 +4,7 @@ using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Reports;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
@@ -177,6 +178,11 @@ public sealed partial class InvokeMoeBenchmarkCommand : MoeCmdlet, IDisposable
     /// New-MixtureModel.</para></summary>
     [Parameter(ParameterSetName = TaskSet)]
     public GateStart GateStart { get; set; } = RunSettings.GateStart.Default;
+
+    /// <summary><para type="description">A TensorNet expert's last interaction block in TL and mixtures that have one:
+    /// Frozen (the default) or FineTuned. See New-MixtureModel.</para></summary>
+    [Parameter(ParameterSetName = TaskSet)]
+    public TensorNetLastBlock TensorNetLastBlock { get; set; } = RunSettings.TensorNetLastBlock.Default;
 
     /// <summary><para type="description">STL's optimiser: PaperText (the default: Adam at 0.01, as the paper's text
     /// says) or PaperCode (SGD at 0.02, momentum 0.9, cosine to 1e-5: the paper's main_singletask.py, which produced

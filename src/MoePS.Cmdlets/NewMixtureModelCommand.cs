@@ -2,6 +2,7 @@ using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Experts;
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Settings;
 
 namespace MoePS.Cmdlets;
@@ -11,7 +12,8 @@ namespace MoePS.Cmdlets;
 /// <para type="description">The gate θ starts at ones (the paper's; -GateStart Probe starts it from a relevance probe of
 /// each extractor) and keeps the TopK largest (G = Softmax(KeepTopK(θ, k))); Add sums the gated extractor features, Concat puts them side by side, Ensemble gives each extractor its own head and
 /// weights the predictions by the gate. Each extractor's last -FineTuneLayers convolution layers are fine-tuned, the
-/// rest stay frozen. One extractor is pairwise transfer learning (TL). Train it with Start-MixtureTraining.</para>
+/// rest stay frozen; a TensorNet expert enters through an adapter, frozen or (-TensorNetLastBlock FineTuned) with its last
+/// block fine-tuned. One extractor is pairwise transfer learning (TL). Train it with Start-MixtureTraining.</para>
 /// </summary>
 /// <example>
 /// <code>Get-Extractor | New-MixtureModel -TopK 4</code>
@@ -76,6 +78,13 @@ public sealed class NewMixtureModelCommand : MoeCmdlet
     /// 1/MAE).</para></summary>
     [Parameter]
     public GateStart GateStart { get; set; } = RunSettings.GateStart.Default;
+
+    /// <summary><para type="description">A TensorNet expert's last interaction block: Frozen (the default: its own
+    /// features, cached on disk) or FineTuned (with out_norm and linear, at -FineTuneLearningRate, as each CGCNN
+    /// extractor's last convolution is; measured to pay on tasks of a few hundred rows and to overfit on ~100, see README).
+    /// Needs a TensorNet expert among -Extractor.</para></summary>
+    [Parameter]
+    public TensorNetLastBlock TensorNetLastBlock { get; set; } = RunSettings.TensorNetLastBlock.Default;
 
     protected override void ProcessRecord() => extractors.AddRange(Extractor);
 

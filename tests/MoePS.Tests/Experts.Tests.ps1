@@ -69,6 +69,23 @@ Describe 'Mixtures with the TensorNet expert' {
         }
     }
 
+    It 'fine-tunes TensorNet''s last block when asked, and predicts the same after saving and loading' {
+        $tuned = $tensorNet | New-MixtureModel -TensorNetLastBlock FineTuned | Start-MixtureTraining -Dataset $ds -Epochs 5 -Seed 0
+        $tuned.Options.TensorNetLastBlock | Should -Be 'FineTuned'
+        $tuned.TestMAE | Should -Not -Be (($tensorNet | New-MixtureModel | Start-MixtureTraining -Dataset $ds -Epochs 5 -Seed 0).TestMAE)
+        $expected = ($cifs | Invoke-PropertyPrediction -Model $tuned).Predicted
+        $path = Join-Path $dir 'tuned.moem'
+        $tuned | Save-MixtureModel -Path $path | Out-Null
+        $loaded = Import-MixtureModel $path
+        $loaded.Options.TensorNetLastBlock | Should -Be 'FineTuned'
+        ($cifs | Invoke-PropertyPrediction -Model $loaded).Predicted | Should -Be $expected
+    }
+
+    It 'refuses to fine-tune a TensorNet block in a mixture that has none, naming its experts' {
+        { Get-Extractor mp_eform | New-MixtureModel -TensorNetLastBlock FineTuned -ErrorAction Stop } |
+            Should -Throw '*none of these experts is one: mp_eform (CGCNN)*' -ErrorId 'InvalidMixture*'
+    }
+
     It 'scores TensorNet in the gate beside the CGCNN extractors' {
         $scores = Get-ExtractorScore -Model $mixed
         $scores.Extractor | Should -Be @('mp_eform', 'mp_bandgap', 'tensornet_matpes_pbe')

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 
@@ -49,6 +50,7 @@ public sealed record BenchmarkHyperparameters
     public int HiddenSize { get; init; } = RunSettings.HiddenSize.Default;
     public int FineTuneLayers { get; init; } = RunSettings.FineTuneLayers.Default;
     public GateStart GateStart { get; init; } = RunSettings.GateStart.Default;
+    public TensorNetLastBlock TensorNetLastBlock { get; init; } = RunSettings.TensorNetLastBlock.Default;
 
     /// <summary>These settings with the epoch budget and patience of <paramref name="preset"/>.</summary>
     public BenchmarkHyperparameters With(TrainingPreset preset)
@@ -97,8 +99,11 @@ public sealed record BenchmarkHyperparameters
     /// The gateStart pair of a <see cref="Describe"/> text ("gateStart=Probe"), null when the text has none (the runs started
     /// the gate at the default, the paper's ones).
     /// </summary>
-    public static string? GateStartPairOf(string described) =>
-        PairsOf(described).LastOrDefault(p => p.StartsWith(RunSettings.GateStart.YamlKey + "=", StringComparison.Ordinal));
+    public static string? GateStartPairOf(string described) => PairOf(described, RunSettings.GateStart);
+
+    /// <summary>The pair of <paramref name="setting"/> in a <see cref="Describe"/> text ("key=value"), null when it has none.</summary>
+    public static string? PairOf(string described, RunSetting setting) =>
+        PairsOf(described).LastOrDefault(p => p.StartsWith(setting.YamlKey + "=", StringComparison.Ordinal));
 
     /// <summary>
     /// Where the gate's θ started in runs whose <see cref="Describe"/> text is <paramref name="described"/>: the value of its

@@ -1,4 +1,5 @@
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Settings;
 
 namespace MoePS.Engine.Benchmarks;
 
@@ -37,11 +38,12 @@ public sealed record BenchmarkSummary
         get
         {
             if (Method == LearningMethod.STL) return "STL";
-            if (Method == LearningMethod.TL) return $"TL from {Extractors}";
             var details = new List<string>();
-            if (TopK is int k && k != ExtractorCount) details.Add(FormattableString.Invariant($"k={k}"));
+            if (Method != LearningMethod.TL && TopK is int k && k != ExtractorCount) details.Add(FormattableString.Invariant($"k={k}"));
             if (BenchmarkHyperparameters.GateStartPairOf(Settings) is string start) details.Add(start);
-            return FormattableString.Invariant($"{Method}-{ExtractorCount}") + (details.Count == 0 ? "" : $" ({string.Join(", ", details)})");
+            if (BenchmarkHyperparameters.PairOf(Settings, RunSettings.TensorNetLastBlock) is string block) details.Add(block);
+            string name = Method == LearningMethod.TL ? $"TL from {Extractors}" : FormattableString.Invariant($"{Method}-{ExtractorCount}");
+            return name + (details.Count == 0 ? "" : $" ({string.Join(", ", details)})");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Settings;
@@ -147,11 +148,20 @@ public static class RunSettings
         Identity = SettingIdentity.WhenChanged,
     };
 
+    /// <summary>Whether a TensorNet expert's last interaction block stays frozen or is fine-tuned (TL and mixtures with one).</summary>
+    public static readonly RunSetting<TensorNetLastBlock> TensorNetLastBlock = new(nameof(TensorNetLastBlock),
+        Models.TensorNet.TensorNetLastBlock.Frozen, SettingScope.Extractors, v => v.Choice<TensorNetLastBlock>(), Name,
+        new(h => h.TensorNetLastBlock, (h, v) => h with { TensorNetLastBlock = v }))
+    {
+        Mixture = new(o => o.TensorNetLastBlock, (o, v) => o with { TensorNetLastBlock = v }),
+        Identity = SettingIdentity.WhenChanged,
+    };
+
     /// <summary>Every setting, in the order of a run key's pairs.</summary>
     public static readonly IReadOnlyList<RunSetting> All = new RunSetting[]
     {
         Epochs, Patience, BatchSize, LearningRate, StlRecipe, FineTuneLearningRate, TransferFrom, TopK, Aggregation, Extractors,
-        GateRegularization, FrozenNormalization, HeadLayers, HiddenSize, FineTuneLayers, GateStart,
+        GateRegularization, FrozenNormalization, HeadLayers, HiddenSize, FineTuneLayers, GateStart, TensorNetLastBlock,
     };
 
     /// <summary>The setting a plan names <paramref name="yamlKey"/>, or null.</summary>

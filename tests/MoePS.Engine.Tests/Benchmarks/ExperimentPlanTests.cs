@@ -2,6 +2,7 @@ using System.Text.Json;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Training;
 using Xunit;
 
@@ -142,6 +143,29 @@ public class ExperimentPlanTests
             described);
         Assert.Equal(GateStart.Probe, plan.Methods[3].Settings.GateStart);
         Assert.NotEqual(plan.Methods[2].Settings.HashFor(LearningMethod.MoE), plan.Methods[3].Settings.HashFor(LearningMethod.MoE));
+    }
+
+    [Fact]
+    public void AFineTunedTensorNetBlockComesFromThePlanAndNamesOnlyTheRunsThatAskForIt()
+    {
+        var plan = ExperimentPlanReader.Parse("""
+            tasks: [jarvis_2d_exfoliation]
+            methods:
+              - { method: TL, transferFrom: tensornet_matpes_pbe }
+              - { method: TL, transferFrom: tensornet_matpes_pbe, tensorNetLastBlock: fine-tuned }
+              - { method: STL, tensorNetLastBlock: fineTuned }
+            hyperparameters: { preset: fast }
+            """);
+        var described = plan.Methods.Select(m => m.Settings.Describe(m.Method)).ToList();
+        Assert.Equal(new[]
+        {
+            "epochs=200; patience=50; transferFrom=tensornet_matpes_pbe",
+            "epochs=200; patience=50; transferFrom=tensornet_matpes_pbe; tensorNetLastBlock=FineTuned",
+            "epochs=200; patience=50",
+        }, described);
+        Assert.Equal(TensorNetLastBlock.FineTuned, plan.Methods[1].Settings.TensorNetLastBlock);
+        // STL trains no expert: the setting leaves its key as it was.
+        Assert.Equal(new BenchmarkHyperparameters().With(TrainingPreset.Fast).HashFor(LearningMethod.STL), plan.Methods[2].Settings.HashFor(LearningMethod.STL));
     }
 
     [Fact]

@@ -195,7 +195,8 @@ public class StatisticsTests
     {
         // TEST FIXTURES, made by hand, shaped as examples/table3-fast.yaml and table3-tensornet.yaml write them (Fast preset):
         // STL, TL from mp_eform and MoE-18 with the paper's gate; TL from TensorNet (on three seeds, one more than TL from
-        // mp_eform), MoE over the 18 and TensorNet with k = 19, and with k = 4 probe-started; MoE-18 k = 4 probe-started.
+        // mp_eform), MoE over the 18 and TensorNet with k = 19, and with k = 4 probe-started; MoE-18 k = 4 probe-started; TL
+        // from TensorNet and MoE-19 k = 4 with TensorNet's last block fine-tuned.
         const string fast = "epochs=200; patience=50";
         string all18 = string.Join(",", Enumerable.Range(0, 18).Select(i => "e" + i));
         string nineteen = all18 + ",tensornet_matpes_pbe";
@@ -213,6 +214,8 @@ public class StatisticsTests
         Add(LearningMethod.MoE, "moe19", fast + "; extractors=" + nineteen, nineteen, 19, 0.07, 0.095);
         Add(LearningMethod.MoE, "moe19-k4", fast + "; topK=4; extractors=" + nineteen + "; gateStart=Probe", nineteen, 4, 0.085, 0.08);
         Add(LearningMethod.MoE, "moe18-k4", fast + "; topK=4; gateStart=Probe", all18, 4, 0.095, 0.085);
+        Add(LearningMethod.TL, "tl-tn-ft", fast + "; transferFrom=tensornet_matpes_pbe; tensorNetLastBlock=FineTuned", "tensornet_matpes_pbe", null, 0.07, 0.08);
+        Add(LearningMethod.MoE, "moe19-k4-ft", fast + "; topK=4; extractors=" + nineteen + "; gateStart=Probe; tensorNetLastBlock=FineTuned", nineteen, 4, 0.07, 0.07);
 
         var byHash = BenchmarkStatistics.Summarise(results).ToDictionary(s => s.ConfigHash);
 
@@ -225,6 +228,8 @@ public class StatisticsTests
         Assert.Equal(nineteen, byHash["moe19"].Extractors);
         Assert.Equal("MoE-19 (k=4, gateStart=Probe)", byHash["moe19-k4"].Variant);
         Assert.Equal("MoE-18 (k=4, gateStart=Probe)", byHash["moe18-k4"].Variant);
+        Assert.Equal("TL from tensornet_matpes_pbe (tensorNetLastBlock=FineTuned)", byHash["tl-tn-ft"].Variant);
+        Assert.Equal("MoE-19 (k=4, gateStart=Probe, tensorNetLastBlock=FineTuned)", byHash["moe19-k4-ft"].Variant);
         Assert.Equal(GateStart.Ones, byHash["moe19"].GateStart);
         Assert.Equal(GateStart.Probe, byHash["moe19-k4"].GateStart);
         Assert.Null(byHash["tl"].GateStart);

@@ -64,7 +64,7 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
         var loss = target.Forward(rows).pow(2).mean();
         Assert.Equal(new[] { 0, 1, 0, 1, 0 }, model.Network.FineTunedPasses());
         loss.backward();
-        var grad = model.Network.ConvParameters()[0].grad!; // w_self of the stacked last layer, [m, 2F, F]
+        var grad = model.Network.FineTunedParameters()[0].grad!; // w_self of the stacked last layer, [m, 2F, F]
         for (int i = 0; i < 5; i++)
         {
             bool hasGradient = grad[i].abs().sum().item<float>() > 0;

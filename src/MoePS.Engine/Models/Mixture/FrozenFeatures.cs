@@ -3,6 +3,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.TensorNet;
 
 namespace MoePS.Engine.Models.Mixture;
 
@@ -10,19 +11,23 @@ namespace MoePS.Engine.Models.Mixture;
 /// The frozen part of every expert evaluated once for a set of crystals and kept on the device, so a training step only
 /// runs the fine-tuned layers, adapters, pooling, gate and head. For the CGCNN extractors that is the embedding and the
 /// convolutions before the fine-tuned ones, for every atom (with <see cref="FrozenNormalization.Batch"/> only the
-/// embedding: the frozen convolutions run in every step, see <see cref="MixtureNetwork"/>); for a frozen expert, its
-/// crystal feature.
+/// embedding: the frozen convolutions run in every step, see <see cref="MixtureNetwork"/>); for another expert, its
+/// crystal feature, or, for a TensorNet expert whose last block the mixture fine-tunes, what that block reads
+/// (<see cref="TensorNetTailInputs"/>).
 /// </summary>
 internal sealed class FrozenFeatures : IDisposable
 {
     bool ownsShared;
 
-    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet? graphs, IReadOnlyList<Tensor> perFrozenExpert, int crystalCount, bool ownsShared)
+    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet? graphs, IReadOnlyList<Tensor?> perFrozenExpert,
+        IReadOnlyList<TensorNetTailInputs?> tailInputs, int crystalCount, Device device, bool ownsShared)
     {
         PerGroup = perGroup;
         Graphs = graphs;
         PerFrozenExpert = perFrozenExpert;
+        TailInputs = tailInputs;
         CrystalCount = crystalCount;
+        Device = device;
         this.ownsShared = ownsShared;
     }
 
@@ -32,17 +37,24 @@ internal sealed class FrozenFeatures : IDisposable
     /// <summary>Neighbour lists and edge features of the crystals (shared by all extractors); null when the mixture has no CGCNN extractor.</summary>
     public GraphTensorSet? Graphs { get; }
 
-    /// <summary>Per frozen expert (<see cref="MixtureNetwork.FrozenExperts"/> order), [crystals, F]: its crystal features.</summary>
-    public IReadOnlyList<Tensor> PerFrozenExpert { get; }
+    /// <summary>
+    /// Per expert that is not a CGCNN extractor (<see cref="MixtureNetwork.FrozenExperts"/> order), [crystals, F]: its crystal
+    /// features; null where the mixture fine-tunes its last block.
+    /// </summary>
+    public IReadOnlyList<Tensor?> PerFrozenExpert { get; }
+
+    /// <summary>
+    /// Per expert that is not a CGCNN extractor, the inputs of its fine-tuned last block (<see cref="MixtureNetwork.FineTunesBlock"/>);
+    /// null where it stays frozen, or where it was left out (<c>only</c>).
+    /// </summary>
+    public IReadOnlyList<TensorNetTailInputs?> TailInputs { get; }
 
     public int CrystalCount { get; }
 
+    public Device Device { get; }
+
     /// <summary>The crystals at <paramref name="rows"/>, ready for a forward pass.</summary>
-    public MixtureBatch Select(int[] rows)
-    {
-        var device = PerGroup.Count > 0 ? PerGroup[0].device : PerFrozenExpert[0].device;
-        return new MixtureBatch(Graphs?.Select(rows), tensor(rows.Select(r => (long)r).ToArray(), device: device));
-    }
+    public MixtureBatch Select(int[] rows) => new(Graphs?.Select(rows), rows, Device);
 
     /// <param name="experts">The mixture's experts.</param>
     /// <param name="network">The mixture's network: its groups, frozen experts, fine-tuned depth and frozen normalisation.</param>
@@ -73,7 +85,7 @@ internal sealed class FrozenFeatures : IDisposable
             ?? throw new InvalidOperationException($"A {network.FrozenNormalization} mixture has no frozen convolutions of its own to adapt.");
         if (adaptation != null) frozenConvs.EstimateStatistics(PerGroup, Graphs!, adaptation.Rows, adaptation.BatchSize);
         bool take = takeShared && ownsShared;
-        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs!, only), Graphs, PerFrozenExpert, CrystalCount, take);
+        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs!, only), Graphs, PerFrozenExpert, TailInputs, CrystalCount, Device, take);
         if (take) ownsShared = false;
         return adapted;
     }
@@ -97,7 +109,8 @@ internal sealed class FrozenFeatures : IDisposable
         }
 
         var perGroup = new List<Tensor>();
-        var perFrozenExpert = new List<Tensor>();
+        var perFrozenExpert = new List<Tensor?>();
+        var tailInputs = new List<TensorNetTailInputs?>();
         try
         {
             foreach (var g in network.Groups)
@@ -116,22 +129,33 @@ internal sealed class FrozenFeatures : IDisposable
                     slot.copy_(member);
                 }
             }
-            foreach (int index in network.FrozenExperts)
+            for (int slot = 0; slot < network.FrozenExperts.Count; slot++)
             {
+                int index = network.FrozenExperts[slot];
                 var expert = experts[index];
-                perFrozenExpert.Add(only == null || only.Contains(index)
+                bool wanted = only == null || only.Contains(index);
+                if (network.FineTunesBlock(slot))
+                {
+                    perFrozenExpert.Add(null);
+                    tailInputs.Add(wanted ? ((TensorNetExpert)expert).TailInputs(crystals.Crystals, device) : null);
+                    continue;
+                }
+                perFrozenExpert.Add(wanted
                     ? tensor(expert.Features(crystals, device).SelectMany(f => f).ToArray(), crystals.Count, expert.FeatureLength, device: device.ToTorch())
                     : zeros(crystals.Count, expert.FeatureLength, device: device.ToTorch()));
+                tailInputs.Add(null);
             }
         }
         catch
         {
-            foreach (var t in perGroup.Concat(perFrozenExpert)) t.Dispose();
+            foreach (var t in perGroup.Concat(perFrozenExpert)) t?.Dispose();
+            foreach (var inputs in tailInputs) inputs?.Dispose();
             foreach (var (_, set) in sets) set.Dispose();
             throw;
         }
         foreach (var (_, set) in sets.Skip(1)) set.Dispose();
-        return new FrozenFeatures(perGroup, sets.Count > 0 ? sets[0].Set : null, perFrozenExpert, crystals.Count, ownsShared: true);
+        return new FrozenFeatures(perGroup, sets.Count > 0 ? sets[0].Set : null, perFrozenExpert, tailInputs, crystals.Count, device.ToTorch(),
+            ownsShared: true);
     }
 
     static Tensor AtomFeatures(Extractor extractor, GraphTensorSet set, int convCount, ComputeDevice device)
@@ -159,6 +183,7 @@ internal sealed class FrozenFeatures : IDisposable
         foreach (var t in PerGroup) t.Dispose();
         if (!ownsShared) return;
         Graphs?.Dispose();
-        foreach (var t in PerFrozenExpert) t.Dispose();
+        foreach (var t in PerFrozenExpert) t?.Dispose();
+        foreach (var inputs in TailInputs) inputs?.Dispose();
     }
 }

@@ -6,6 +6,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.TensorNet;
 
 namespace MoePS.Engine.Models.Mixture;
 
@@ -13,7 +14,8 @@ namespace MoePS.Engine.Models.Mixture;
 /// A gated mixture of pre-trained extractors with a new head (Chang, Wang &amp; Ertekin 2022).
 /// One extractor is pairwise transfer learning (TL). The extractors themselves are never
 /// changed: the fine-tuned copies of their last layers live in the mixture. Experts other than
-/// CGCNN extractors (e.g. a TensorNet potential) enter frozen, through an adapter of their own.
+/// CGCNN extractors (e.g. a TensorNet potential) enter through an adapter of their own, frozen or (TensorNet, with
+/// <see cref="MixtureOptions.TensorNetLastBlock"/>) with a fine-tuned copy of their last block.
 /// </summary>
 public sealed class MixtureModel : IPropertyModel, IDisposable
 {
@@ -53,6 +55,12 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
             throw new ArgumentException(
                 "Aggregation Add sums the gated features, so every CGCNN extractor must have the same feature length; these have " +
                 string.Join(", ", cgcnn.Select(e => $"{e.Name}={e.FeatureLength}")) + ". Use -Aggregation Concat or Ensemble.");
+        if (!Enum.IsDefined(options.TensorNetLastBlock))
+            throw new ArgumentOutOfRangeException(nameof(options), $"TensorNetLastBlock {options.TensorNetLastBlock} is not one of {string.Join(", ", Enum.GetNames<TensorNetLastBlock>())}.");
+        if (options.TensorNetLastBlock == TensorNetLastBlock.FineTuned && !extractors.Any(e => e is TensorNetExpert))
+            throw new ArgumentException(
+                $"TensorNetLastBlock {TensorNetLastBlock.FineTuned} fine-tunes a TensorNet expert's last block, and none of these experts is one: " +
+                string.Join(", ", extractors.Select(e => $"{e.Name} ({e.Kind})")) + ".");
         if (cgcnn.Select(e => e.GraphSettings).Distinct().Count() > 1)
             throw new ArgumentException("All CGCNN extractors of a mixture must build crystal graphs the same way; these differ: " +
                 string.Join(", ", cgcnn.Select(e => $"{e.Name}={e.GraphSettings.Key}")));

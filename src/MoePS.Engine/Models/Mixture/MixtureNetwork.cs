@@ -4,16 +4,18 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.TensorNet;
 
 namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>
 /// The learnable part of a mixture: each CGCNN extractor's fine-tuned last convolution layer(s) (stacked per architecture
-/// group), each frozen expert's adapter (<see cref="FrozenExpertAdapter"/>), the top-k gate and the head(s). The frozen part
-/// of the experts enters as cached features (<see cref="FrozenFeatures"/>): CGCNN atom features after the frozen
-/// convolutions with <see cref="FrozenNormalization.Source"/> and <see cref="FrozenNormalization.Adapt"/>, after the
-/// embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen convolutions run here every step; a frozen
-/// expert's crystal features. Adapt and Batch keep the frozen convolutions with their own BatchNorm statistics in here, so
+/// group), each other expert's adapter (<see cref="FrozenExpertAdapter"/>) and, for a TensorNet expert with
+/// <see cref="TensorNetLastBlock.FineTuned"/>, its fine-tuned last block (<see cref="TensorNetTail"/>), the top-k gate and
+/// the head(s). The frozen part of the experts enters as cached features (<see cref="FrozenFeatures"/>): CGCNN atom
+/// features after the frozen convolutions with <see cref="FrozenNormalization.Source"/> and
+/// <see cref="FrozenNormalization.Adapt"/>, after the embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen
+/// convolutions run here every step; another expert's crystal features, or the inputs of its fine-tuned block. Adapt and Batch keep the frozen convolutions with their own BatchNorm statistics in here, so
 /// that copies, checkpoints and saved files carry them.
 /// </summary>
 internal sealed class MixtureNetwork : nn.Module
@@ -27,6 +29,9 @@ internal sealed class MixtureNetwork : nn.Module
     readonly TopKGate gate;
     readonly ModuleList<MlpHead> heads = new();
     readonly ModuleList<FrozenExpertAdapter> adapters = new();
+    readonly ModuleList<TensorNetTail> tails = new();
+    /// <summary>Per frozen-expert slot, its position in <see cref="tails"/>, or −1 when its last block stays frozen.</summary>
+    readonly int[] tailOfSlot;
     readonly int[] featureLengths;
     readonly Aggregation aggregation;
     readonly bool runsFrozenConvolutions;
@@ -61,6 +66,12 @@ internal sealed class MixtureNetwork : nn.Module
         else
             heads.Add(new MlpHead(aggregation.IsConcatenation() ? featureLengths.Sum() : featureLengths[0], options.HeadLayers, options.HiddenSize));
         foreach (int i in frozenExperts) adapters.Add(new FrozenExpertAdapter(experts[i].FeatureLength, width));
+        tailOfSlot = frozenExperts.Select(i =>
+        {
+            if (options.TensorNetLastBlock != TensorNetLastBlock.FineTuned || experts[i] is not TensorNetExpert tensorNet) return -1;
+            tails.Add(tensorNet.NewTail());
+            return tails.Count - 1;
+        }).ToArray();
         RegisterComponents();
     }
 
@@ -75,8 +86,14 @@ internal sealed class MixtureNetwork : nn.Module
     public TopKGate Gate => gate;
     public IReadOnlyList<ExtractorGroup> Groups => groups;
 
-    /// <summary>Indices of the experts that enter frozen (not CGCNN extractors), ascending; each has an adapter.</summary>
+    /// <summary>
+    /// Indices of the experts that are not CGCNN extractors, ascending; each has an adapter, and enters frozen unless
+    /// <see cref="FineTunesBlock"/>.
+    /// </summary>
     public IReadOnlyList<int> FrozenExperts => frozenExperts;
+
+    /// <summary>Whether the expert at <paramref name="slot"/> of <see cref="FrozenExperts"/> has a fine-tuned last block.</summary>
+    public bool FineTunesBlock(int slot) => tailOfSlot[slot] >= 0;
 
     /// <summary>The position of expert <paramref name="expert"/> among <see cref="FrozenExperts"/>, or −1 for a CGCNN extractor.</summary>
     public int FrozenExpertSlot(int expert) => Array.IndexOf(frozenExperts, expert);
@@ -124,8 +141,8 @@ internal sealed class MixtureNetwork : nn.Module
         foreach (var adapter in adapters) adapter.ResetParameters(generator);
     }
 
-    /// <summary>The parameters of the fine-tuned convolution layers.</summary>
-    public IReadOnlyList<Parameter> ConvParameters() => convs.parameters().ToList();
+    /// <summary>The parameters of the fine-tuned layers: CGCNN convolutions and TensorNet blocks.</summary>
+    public IReadOnlyList<Parameter> FineTunedParameters() => convs.parameters().Concat(tails.parameters()).ToList();
 
     /// <summary>Gate θ, head and adapter parameters.</summary>
     public IReadOnlyList<Parameter> GateAndHeadParameters() => gate.parameters().Concat(heads.parameters()).Concat(adapters.parameters()).ToList();
@@ -154,7 +171,7 @@ internal sealed class MixtureNetwork : nn.Module
         var result = new Dictionary<int, Tensor>();
         for (int a = 0; a < frozenExperts.Length; a++)
             if (Array.BinarySearch(active, frozenExperts[a]) >= 0)
-                result[frozenExperts[a]] = adapters[a].forward(frozenFeatures.PerFrozenExpert[a].index_select(0, mixtureBatch.Rows));
+                result[frozenExperts[a]] = adapters[a].forward(AdapterInput(frozenFeatures, mixtureBatch, a));
         if (groups.Count == 0) return result;
         var frozenAtoms = frozenFeatures.PerGroup;
         var batch = mixtureBatch.Graphs!;
@@ -174,6 +191,19 @@ internal sealed class MixtureNetwork : nn.Module
                 result[groups[g].Members[local[j]]] = pooled.select(1, j);
         }
         return result;
+    }
+
+    /// <summary>
+    /// What the adapter of the expert at <paramref name="slot"/> of <see cref="FrozenExperts"/> takes, [crystals, F]: its
+    /// cached crystal features, or its fine-tuned last block's.
+    /// </summary>
+    public Tensor AdapterInput(FrozenFeatures frozenFeatures, MixtureBatch batch, int slot)
+    {
+        int tail = tailOfSlot[slot];
+        if (tail < 0) return frozenFeatures.PerFrozenExpert[slot]!.index_select(0, batch.Rows);
+        var inputs = frozenFeatures.TailInputs[slot] ?? throw new InvalidOperationException(
+            $"The inputs of expert {frozenExperts[slot]}'s fine-tuned block were not computed (it was left out of the features).");
+        return tails[tail].Features(inputs.Batch(batch.RowIndices));
     }
 
     /// <summary>

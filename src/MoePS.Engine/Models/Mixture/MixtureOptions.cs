@@ -1,3 +1,4 @@
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Settings;
 
 namespace MoePS.Engine.Models.Mixture;
@@ -15,6 +16,7 @@ public sealed record MixtureOptions
     public double FineTuneLearningRate { get; init; } = RunSettings.FineTuneLearningRate.Default;
     public FrozenNormalization FrozenNormalization { get; init; } = RunSettings.FrozenNormalization.Default;
     public GateStart GateStart { get; init; } = RunSettings.GateStart.Default;
+    public TensorNetLastBlock TensorNetLastBlock { get; init; } = RunSettings.TensorNetLastBlock.Default;
 
     /// <summary>k of a mixture of <paramref name="extractorCount"/> extractors: <see cref="TopK"/>, or all of them when unset.</summary>
     public int TopKOf(int extractorCount) => TopK ?? extractorCount;

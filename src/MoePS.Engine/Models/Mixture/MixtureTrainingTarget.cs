@@ -66,7 +66,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     /// <summary>
     /// The cached frozen features of expert <paramref name="index"/> (for tests and diagnostics): a CGCNN extractor's atom
     /// features, [atoms, F], after the frozen convolutions or after the embedding with <see cref="FrozenNormalization.Batch"/>;
-    /// a frozen expert's crystal features, [crystals, F].
+    /// another expert's crystal features, [crystals, F] (none where its last block is fine-tuned: see <see cref="ExtractorFeatures"/>).
     /// </summary>
     public Tensor FrozenAtomFeatures(int index)
     {
@@ -77,15 +77,16 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
             if (p >= 0) return frozen.PerGroup[g].select(1, p);
         }
         int a = model.Network.FrozenExpertSlot(index);
-        return a >= 0 ? frozen.PerFrozenExpert[a] : throw new ArgumentOutOfRangeException(nameof(index));
+        if (a < 0) throw new ArgumentOutOfRangeException(nameof(index));
+        return frozen.PerFrozenExpert[a] ?? throw new InvalidOperationException($"Expert {index}'s last block is fine-tuned: it has no cached features.");
     }
 
 
     public IReadOnlyList<ParameterGroup> ParameterGroups(double baseLearningRate)
     {
         var groups = new List<ParameterGroup> { new("gate and head", model.Network.GateAndHeadParameters(), baseLearningRate) };
-        var convs = model.Network.ConvParameters();
-        if (convs.Count > 0) groups.Add(new ParameterGroup("fine-tuned convolutions", convs, model.Options.FineTuneLearningRate));
+        var fineTuned = model.Network.FineTunedParameters();
+        if (fineTuned.Count > 0) groups.Add(new ParameterGroup("fine-tuned layers", fineTuned, model.Options.FineTuneLearningRate));
         return groups;
     }
 
@@ -136,7 +137,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     /// <summary>
     /// E_i(x) of one expert for <paramref name="rows"/>: a CGCNN extractor's through the fine-tuned path, as the mixture computes
     /// it, in the network's current mode (a Batch mixture's train-mode features are tested through it, so not
-    /// Inference.InChunks); a frozen expert's as the expert gives it, before its adapter.
+    /// Inference.InChunks); another expert's before its adapter: as the expert gives it, or through its fine-tuned block.
     /// </summary>
     internal float[][] ExtractorFeatures(int[] rows, int extractor) =>
         rows.Chunk(Extractor.EvaluationBatchSize).SelectMany(chunk => ExtractorFeaturesOf(chunk, extractor)).ToArray();
@@ -147,7 +148,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         using var _ = no_grad();
         using var batch = frozen.Select(rows);
         int a = model.Network.FrozenExpertSlot(extractor);
-        var feature = (a >= 0 ? frozen.PerFrozenExpert[a].index_select(0, batch.Rows)
+        var feature = (a >= 0 ? model.Network.AdapterInput(frozen, batch, a)
             : model.Network.ExtractorFeatures(frozen, batch, new[] { extractor })[extractor]).cpu();
         int f = (int)feature.shape[1];
         var flat = feature.data<float>().ToArray();

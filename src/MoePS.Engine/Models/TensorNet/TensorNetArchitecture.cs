@@ -40,11 +40,13 @@ public sealed record TensorNetArchitecture
         Require(args, path, "readout_type", "weighted_atom");
         Require(args, path, "task_type", "regression");
         Require(args, path, "ntargets", "1");
+        int blocks = Property(args, path, "nblocks").GetInt32();
+        if (blocks < 1) throw new ExtractorFormatException(path, $"nblocks is {blocks}; a TensorNet potential has at least one interaction block.");
         return new TensorNetArchitecture
         {
             ElementTypes = Property(args, path, "element_types").EnumerateArray().Select(e => e.GetString() ?? "").ToList(),
             Units = Property(args, path, "units").GetInt32(),
-            Blocks = Property(args, path, "nblocks").GetInt32(),
+            Blocks = blocks,
             RadialFunctions = Property(args, path, "max_n").GetInt32(),
             Cutoff = Property(args, path, "cutoff").GetDouble(),
         };

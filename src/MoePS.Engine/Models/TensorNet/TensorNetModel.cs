@@ -52,11 +52,22 @@ public sealed class TensorNetModel : Module
     public Tensor NodeFeatures(TensorNetBatch batch, out Tensor norms)
     {
         using var scope = NewDisposeScope();
+        var (x, pairs) = LastBlockInputs(batch);
+        norms = PartSquaredNorms(layers[layers.Count - 1].Interact(x, pairs)).MoveToOuterDisposeScope();
+        return linear.forward(out_norm.forward(norms)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// What the last interaction layer reads: the node tensors after the embedding and the layers before it,
+    /// [atoms, units, 3, 3], and the pairs' geometry (whose Source and Target are the batch's own tensors). Made in the
+    /// caller's dispose scope.
+    /// </summary>
+    public (Tensor Tensors, PairGeometry Pairs) LastBlockInputs(TensorNetBatch batch)
+    {
         var pairs = PairGeometry.Of(batch, basis, Architecture.Cutoff);
         var x = tensor_embedding.Embed(batch.Types, pairs);
-        foreach (var layer in layers) x = layer.Interact(x, pairs);
-        norms = PartSquaredNorms(x).MoveToOuterDisposeScope();
-        return linear.forward(out_norm.forward(norms)).MoveToOuterDisposeScope();
+        for (int l = 0; l < layers.Count - 1; l++) x = layers[l].Interact(x, pairs);
+        return (x, pairs);
     }
 
     /// <summary>Per-atom energies in the model's normalised units, [atoms].</summary>

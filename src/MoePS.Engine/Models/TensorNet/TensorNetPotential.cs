@@ -90,16 +90,19 @@ public sealed class TensorNetPotential : IDisposable
         return energies;
     }
 
-    /// <summary>Mean of node_feat over each crystal's atoms, [crystals, units], from per-atom node_feat of a batch.</summary>
-    public static Tensor MeanOverCrystals(Tensor nodeFeatures, TensorNetBatch batch)
+    /// <summary>
+    /// Mean of node_feat over each crystal's atoms, [crystals, units], from per-atom node_feat of crystals whose atoms
+    /// come one crystal after another, <paramref name="atomCounts"/> of each.
+    /// </summary>
+    public static Tensor MeanOverCrystals(Tensor nodeFeatures, IReadOnlyList<int> atomCounts)
     {
         using var scope = NewDisposeScope();
         long first = 0;
-        var means = new Tensor[batch.CrystalCount];
-        for (int c = 0; c < batch.CrystalCount; c++)
+        var means = new Tensor[atomCounts.Count];
+        for (int c = 0; c < atomCounts.Count; c++)
         {
-            means[c] = nodeFeatures.narrow(0, first, batch.AtomCounts[c]).mean(new long[] { 0 });
-            first += batch.AtomCounts[c];
+            means[c] = nodeFeatures.narrow(0, first, atomCounts[c]).mean(new long[] { 0 });
+            first += atomCounts[c];
         }
         return stack(means).MoveToOuterDisposeScope();
     }
@@ -109,7 +112,7 @@ public sealed class TensorNetPotential : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return MeanOverCrystals(Model.NodeFeatures(batch), batch).MoveToOuterDisposeScope();
+        return MeanOverCrystals(Model.NodeFeatures(batch), batch.AtomCounts).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public static class TensorNetOutputs
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var nodeFeatures = potential.Model.NodeFeatures(batch, out var norms);
-        var feature = TensorNetPotential.MeanOverCrystals(nodeFeatures, batch);
+        var feature = TensorNetPotential.MeanOverCrystals(nodeFeatures, batch.AtomCounts);
         return new TensorNetExpected((int)batch.PairCount, potential.Energies(batch)[0],
             Numbers(feature[0]), Numbers(nodeFeatures[0]), Numbers(norms[0]));
     }

@@ -1,0 +1,126 @@
+using MoePS.Engine.Models.Experts;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.TensorNet;
+using MoePS.Engine.Tests.Models;
+using MoePS.Engine.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MoePS.Engine.Tests.Mixture;
+
+/// <summary>A TensorNet expert whose last interaction block the mixture fine-tunes (<see cref="TensorNetLastBlock.FineTuned"/>).</summary>
+public class TensorNetFineTuningTests : IClassFixture<MixtureFixture>, IClassFixture<TensorNetExpertFixture>
+{
+    /// <summary>
+    /// The block recomputed on several crystals at once from inputs computed one crystal at a time, against the expert's
+    /// features of each crystal alone: float32 sums in another order.
+    /// </summary>
+    const double FeatureTolerance = 1e-5;
+
+    static readonly MixtureOptions FineTuned = new() { TensorNetLastBlock = TensorNetLastBlock.FineTuned };
+
+    readonly MixtureFixture f;
+    readonly TensorNetExpert tensorNet;
+
+    public TensorNetFineTuningTests(MixtureFixture fixture, TensorNetExpertFixture experts)
+    {
+        f = fixture;
+        tensorNet = experts.Expert;
+    }
+
+    IExpert[] TwoCgcnnAndTensorNet => new IExpert[] { f.Extractors[0], f.Extractors[1], tensorNet };
+
+    static TrainingOptions Short(int epochs = 3, int seed = 0) => new() { Epochs = epochs, Patience = 500, Seed = seed };
+
+    static void AssertClose(float[][] expected, float[][] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            for (int j = 0; j < expected[i].Length; j++)
+                Assert.True(Math.Abs(expected[i][j] - actual[i][j]) <= FeatureTolerance * Math.Max(1, Math.Abs(expected[i][j])),
+                    $"crystal {i}, feature {j}: expected {expected[i][j]}, got {actual[i][j]}");
+    }
+
+    [Fact]
+    public void TheBlockAtThePotentialsWeightsGivesTheExpertsFeatures()
+    {
+        int[] rows = { 0, 5, 17, 40, 41 };
+        var crystals = rows.Select(r => f.Crystals[r]).ToList();
+        using var tail = tensorNet.NewTail();
+        using var inputs = tensorNet.TailInputs(crystals, f.Cpu);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var features = tail.Features(inputs.Batch(Enumerable.Range(0, rows.Length).ToArray()));
+        var flat = features.data<float>().ToArray();
+        var actual = Enumerable.Range(0, rows.Length).Select(i => flat.AsSpan(i * tensorNet.FeatureLength, tensorNet.FeatureLength).ToArray()).ToArray();
+        AssertClose(tensorNet.Features(f.InputsOf(rows), f.Cpu), actual);
+        Assert.Equal(5, inputs.Count);
+    }
+
+    [Fact]
+    public void AFineTunedBlockStartsAtTheExpertsFeaturesAndTrainsAtTheFineTuningRate()
+    {
+        using var model = new MixtureModel(TwoCgcnnAndTensorNet, FineTuned with { FineTuneLearningRate = 0.003 });
+        using var frozen = new MixtureModel(TwoCgcnnAndTensorNet, new MixtureOptions());
+        using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu);
+        int[] rows = { 0, 7, 33 };
+
+        AssertClose(tensorNet.Features(f.InputsOf(rows), f.Cpu), target.ExtractorFeatures(rows, 2));
+        Assert.Throws<InvalidOperationException>(() => target.FrozenAtomFeatures(2));
+
+        var extra = model.Network.state_dict().Keys.Except(frozen.Network.state_dict().Keys).ToList();
+        Assert.Contains("tails.0.block.linears_scalar.0.weight", extra);
+        Assert.Contains("tails.0.out_norm.weight", extra);
+        Assert.All(extra, k => Assert.StartsWith("tails.0.", k));
+        var group = Assert.Single(target.ParameterGroups(0.01), g => g.Name == "fine-tuned layers");
+        Assert.Equal(0.003, group.LearningRate);
+        Assert.Equal(frozen.Network.FineTunedParameters().Count + model.Network.state_dict().Keys.Count(k => k.StartsWith("tails.", StringComparison.Ordinal)),
+            group.Parameters.Count);
+    }
+
+    [Fact]
+    public void TrainsTheBlockLeavesThePotentialAloneAndPredictsTheSameAfterSavingAndLoading()
+    {
+        int[] rows = Enumerable.Range(0, 12).ToArray();
+        var before = tensorNet.Features(f.InputsOf(rows), f.Cpu);
+        using var untrained = new MixtureModel(TwoCgcnnAndTensorNet, FineTuned);
+        using var trained = MixtureTraining.Train(untrained, f.Dataset, Short(), f.Cpu);
+
+        var start = untrained.Network.state_dict();
+        var moved = trained.Network.state_dict().Where(kv => kv.Key.StartsWith("tails.0.", StringComparison.Ordinal))
+            .Count(kv => !kv.Value.allclose(start[kv.Key]));
+        Assert.True(moved > 10, $"only {moved} of the block's tensors changed in training");
+        Assert.Equal(before, tensorNet.Features(f.InputsOf(rows), f.Cpu));
+
+        var crystals = f.InputsOf(rows);
+        var expected = trained.Predict(crystals, f.Cpu);
+        using var temp = new TempFolder();
+        MixtureFile.Write(trained, temp.File("m.moem"));
+        using var loaded = MixtureFile.Read(temp.File("m.moem"), (name, kind) =>
+            kind == "TensorNet" && name == tensorNet.Name ? tensorNet : throw new InvalidOperationException($"{name} ({kind}) should be embedded"));
+        Assert.Equal(TensorNetLastBlock.FineTuned, loaded.Options.TensorNetLastBlock);
+        Assert.Equal(expected, loaded.Predict(crystals, f.Cpu));
+    }
+
+    [Fact]
+    public void TransferWithTheBlockFineTunedTrainsTheSameTwiceFromOneSeedAndDiffersFromFrozen()
+    {
+        using var untrained = new MixtureModel(new IExpert[] { tensorNet }, FineTuned);
+        using var first = MixtureTraining.Train(untrained, f.Dataset, Short(4, seed: 2), f.Cpu);
+        using var second = MixtureTraining.Train(untrained, f.Dataset, Short(4, seed: 2), f.Cpu);
+        using var frozenUntrained = new MixtureModel(new IExpert[] { tensorNet }, new MixtureOptions());
+        using var frozen = MixtureTraining.Train(frozenUntrained, f.Dataset, Short(4, seed: 2), f.Cpu);
+
+        Assert.Equal(first.TestMAE, second.TestMAE);
+        Assert.NotEqual(frozen.TestMAE, first.TestMAE);
+    }
+
+    [Fact]
+    public void FineTuningAskedOfAMixtureWithoutTensorNetFailsNamingItsExperts()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new MixtureModel(f.Extractors[..2], FineTuned));
+        Assert.Contains("TensorNetLastBlock FineTuned", e.Message);
+        Assert.Contains("mp_eform (CGCNN)", e.Message);
+    }
+}
