@@ -1,6 +1,8 @@
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Crystals;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.Mixture.Packing;
 using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Tests.Models;
 using MoePS.Engine.Training;
@@ -114,6 +116,31 @@ public class TensorNetFineTuningTests : IClassFixture<MixtureFixture>, IClassFix
 
         Assert.Equal(first.TestMAE, second.TestMAE);
         Assert.NotEqual(frozen.TestMAE, first.TestMAE);
+    }
+
+    [Fact]
+    public void APackOfSeedsTrainsTheBlockAsTheRunsOneByOne()
+    {
+        using var shape = new MixtureModel(TwoCgcnnAndTensorNet, FineTuned with { TopK = 2, GateStart = GateStart.Probe });
+        int[] seeds = { 0, 1 };
+        var datasets = seeds.Select(s => f.Dataset.WithSplit(SplitFile.Read(TestData.PathOf("splits", $"seed{s}.json"), "jarvis_2d_gap_tbmbj"))).ToArray();
+        var options = seeds.Select(s => Short(3, s)).ToArray();
+        IReadOnlyList<MixtureModel> packed;
+        using (var pack = MixturePack.Prepare(shape, datasets, options, f.Cpu)) packed = pack.Train();
+        try
+        {
+            for (int r = 0; r < seeds.Length; r++)
+            {
+                using var alone = MixtureTraining.Train(shape, datasets[r], options[r], f.Cpu);
+                Assert.Equal(alone.Scores(), packed[r].Scores());
+                var (a, p) = (alone.Training!, packed[r].Training!);
+                Assert.True(Math.Abs(a.TestMae - p.TestMae) <= 1e-6 * Math.Max(1, a.TestMae), $"seed {seeds[r]}: one by one {a.TestMae:R}, packed {p.TestMae:R}");
+            }
+        }
+        finally
+        {
+            foreach (var m in packed) m.Dispose();
+        }
     }
 
     [Fact]
