@@ -18,9 +18,16 @@ public sealed class TensorNetTailInputs : IDisposable
 {
     readonly (Tensor Tensors, PairGeometry Pairs)[] crystals;
 
-    TensorNetTailInputs((Tensor, PairGeometry)[] crystals) => this.crystals = crystals;
+    TensorNetTailInputs((Tensor, PairGeometry)[] crystals)
+    {
+        this.crystals = crystals;
+        PairCount = this.crystals.Sum(c => c.Pairs.Source.shape[0]);
+    }
 
     public int Count => crystals.Length;
+
+    /// <summary>Directed pairs of all the crystals together.</summary>
+    public long PairCount { get; }
 
     /// <summary>The inputs of <paramref name="structures"/> on <paramref name="device"/>, on up to <paramref name="workers"/> threads.</summary>
     public static TensorNetTailInputs Compute(TensorNetPotential potential, IReadOnlyList<Crystal> structures, int workers, Device device)

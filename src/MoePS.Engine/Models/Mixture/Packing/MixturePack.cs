@@ -1,5 +1,6 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using MoePS.Engine.Training.Packing;
@@ -18,8 +19,9 @@ namespace MoePS.Engine.Models.Mixture.Packing;
 public sealed class MixturePack : IDisposable
 {
     /// <summary>
-    /// Floats that the edge-level tensors of one backward pass may hold ([atoms × neighbours, active extractors × 2F]), 128 MB:
-    /// runs whose steps together stay under it share a backward pass, larger ones (MoE-18 on large batches) take one each.
+    /// Floats that the edge-level tensors of one backward pass may hold ([atoms × neighbours, active extractors × 2F] of the
+    /// CGCNN extractors, [pairs, units × 10] of a fine-tuned TensorNet block), 128 MB: runs whose steps together stay under it
+    /// share a backward pass, larger ones (MoE-18 on large batches, any fine-tuned TensorNet block) take one each.
     /// </summary>
     const long EdgeFloatsPerBackward = 1L << 25;
 
@@ -97,7 +99,7 @@ public sealed class MixturePack : IDisposable
             }
             var adaptations = datasets.Select((d, r) => new BatchNormAdaptation(d.Split!.Train, options[r].EffectiveBatchSize(d.Split.Train.Length))).ToList();
             var frozen = SharedFrozenFeatures.Compute(models, inputs, device, adaptations);
-            return new MixturePack(models, datasets, options, frozen, device, RunsPerBackward(model, crystals, datasets, options));
+            return new MixturePack(models, datasets, options, frozen, device, RunsPerBackward(model, crystals, datasets, options, frozen.For(0)));
         }
         catch
         {
@@ -148,14 +150,20 @@ public sealed class MixturePack : IDisposable
 
     /// <summary>
     /// How many runs fit in one backward pass under <see cref="EdgeFloatsPerBackward"/>, by the largest batch's mean number of
-    /// atoms (the CGCNN extractors' edge tensors; a mixture of frozen experts alone has none and packs every run).
+    /// atoms (the CGCNN extractors' edge tensors) and of pairs (a fine-tuned TensorNet block's); a mixture of frozen experts
+    /// alone has neither and packs every run.
     /// </summary>
-    static int RunsPerBackward(MixtureModel model, IReadOnlyList<Crystal> crystals, IReadOnlyList<CrystalDataset> datasets, IReadOnlyList<TrainingOptions> options)
+    static int RunsPerBackward(MixtureModel model, IReadOnlyList<Crystal> crystals, IReadOnlyList<CrystalDataset> datasets,
+        IReadOnlyList<TrainingOptions> options, FrozenFeatures frozen)
     {
         double atomsPerCrystal = crystals.Average(c => (double)c.AtomCount);
         int batch = datasets.Select((d, r) => options[r].EffectiveBatchSize(d.Split!.Train.Length)).Max();
         long channels = 2L * model.TopK * model.Extractors.Max(e => e.FeatureLength);
         double edgeFloats = atomsPerCrystal * batch * (model.GraphSettings?.MaxNeighbours ?? 0) * channels;
+        for (int slot = 0; slot < frozen.TailInputs.Count; slot++)
+            if (frozen.TailInputs[slot] is { } inputs)
+                edgeFloats += (double)inputs.PairCount / inputs.Count * batch * model.Extractors[model.Network.FrozenExperts[slot]].FeatureLength
+                    * CartesianTensors.ComponentCount;
         if (edgeFloats == 0) return datasets.Count;
         return (int)Math.Clamp(EdgeFloatsPerBackward / edgeFloats, 1, datasets.Count);
     }
