@@ -254,5 +254,9 @@ public class ExperimentPlanTests
         Assert.All(byK.Methods, m => Assert.Equal((GateStart.Probe, 19, "tensornet_matpes_pbe"),
             (m.Settings.GateStart, m.Settings.Extractors.Count, m.Settings.Extractors[^1])));
         Assert.Equal(160, byK.Runs().Count());
+        // The k = 4 mixture and TL once more with TensorNet's last block fine-tuned.
+        Assert.Equal(new[] { TensorNetLastBlock.Frozen, TensorNetLastBlock.Frozen, TensorNetLastBlock.Frozen, TensorNetLastBlock.FineTuned, TensorNetLastBlock.FineTuned },
+            tensorNet.Methods.Select(m => m.Settings.TensorNetLastBlock));
+        Assert.Equal((LearningMethod.MoE, 4), (tensorNet.Methods[3].Method, tensorNet.Methods[3].Settings.TopK));
     }
 }
