@@ -6,8 +6,10 @@
     results/table3-tensornet.jsonl has runs, a second table for TL from TensorNet and the 19-expert mixtures, and a third
     for the default: on each seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe)
     had the lowest validation MAE (tasks where all four ran; a seed counts where all four ran it), with its paired wins
-    against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18; and a fourth, when
-    examples/table3-tensornet-k.yaml has run, for MoE-19 (probe) with k chosen per seed by validation among 1, 2 and 4.
+    against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18; a fourth, when
+    examples/table3-tensornet-k.yaml has run, for MoE-19 (probe) with k chosen per seed by validation among 1, 2 and 4;
+    and a fifth, when runs with TensorNet's last block fine-tuned exist, for TL from TensorNet and MoE-19 (k = 4, probe)
+    with it, each against itself with the block frozen, MoE-18 and TL.
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
@@ -18,7 +20,8 @@
 
     The run sets are told apart by Measure-MoeBenchmark's summaries: STL; TL whose Extractors is mp_eform; MoE-18 (18
     extractors, k = 18, the paper's gate); TL from TensorNet; MoE-19 (the 18 and TensorNet) with k = 19 and the paper's
-    gate; MoE-19 with k = 4, 2 and 1 and the probe-started gate. Each with the plan's recipe and no other setting.
+    gate; MoE-19 with k = 4, 2 and 1 and the probe-started gate; TL from TensorNet and MoE-19 (k = 4, probe) with
+    tensorNetLastBlock=FineTuned. Each with the plan's recipe and no other setting.
 .EXAMPLE
     ./examples/accuracy-table.ps1
 .EXAMPLE
@@ -51,9 +54,9 @@ $results = @(foreach ($path in $ResultPath, $TensorNetResultPath | Select-Object
 })
 $summaries = @($results | Measure-MoeBenchmark)
 
-# The settings that name a variant (TL's source, the mixture's k, extractors and gate start): a run set with any other
-# setting beside the recipe (a normalisation, another head) is not one of the table's.
-$variantKeys = 'transferFrom', 'topK', 'extractors', 'gateStart'
+# The settings that name a variant (TL's source, the mixture's k, extractors and gate start, a fine-tuned TensorNet block):
+# a run set with any other setting beside the recipe (a normalisation, another head) is not one of the table's.
+$variantKeys = 'transferFrom', 'topK', 'extractors', 'gateStart', 'tensorNetLastBlock'
 function Test-OnlyVariant($Summary) {
     if ($Summary.Recipe -ne $recipe) { return $false }
     foreach ($pair in [MoePS.Engine.Benchmarks.BenchmarkHyperparameters]::PairsOf($Summary.Settings)) {
@@ -72,17 +75,23 @@ function Get-RunSet([string] $Task, [scriptblock] $Where) {
 
 function Test-HasTensorNet($Summary) { ($Summary.Extractors -split ',') -contains $TensorNet }
 
+function Test-FineTuned($Summary) {
+    [MoePS.Engine.Benchmarks.BenchmarkHyperparameters]::PairOf($Summary.Settings, [MoePS.Engine.Settings.RunSettings]::TensorNetLastBlock) -eq 'tensorNetLastBlock=FineTuned'
+}
+
 function Get-Columns([string] $Task) {
     $mixtures = $paperCount + 1
     [pscustomobject]@{
         STL = Get-RunSet $Task { $_.Method -eq 'STL' }
         TL = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $source }
         MoE18 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $paperCount -and $_.TopK -eq $paperCount -and $_.GateStart -eq 'Ones' -and -not (Test-HasTensorNet $_) }
-        TLTensorNet = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $TensorNet }
-        MoE19 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq $mixtures -and $_.GateStart -eq 'Ones' }
-        MoE19Probe = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 4 -and $_.GateStart -eq 'Probe' }
-        MoE19K1 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 1 -and $_.GateStart -eq 'Probe' }
-        MoE19K2 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 2 -and $_.GateStart -eq 'Probe' }
+        TLTensorNet = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $TensorNet -and -not (Test-FineTuned $_) }
+        MoE19 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq $mixtures -and $_.GateStart -eq 'Ones' -and -not (Test-FineTuned $_) }
+        MoE19Probe = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 4 -and $_.GateStart -eq 'Probe' -and -not (Test-FineTuned $_) }
+        MoE19K1 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 1 -and $_.GateStart -eq 'Probe' -and -not (Test-FineTuned $_) }
+        MoE19K2 = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 2 -and $_.GateStart -eq 'Probe' -and -not (Test-FineTuned $_) }
+        TLTensorNetTuned = Get-RunSet $Task { $_.Method -eq 'TL' -and $_.Extractors -eq $TensorNet -and (Test-FineTuned $_) }
+        MoE19ProbeTuned = Get-RunSet $Task { $_.Method -eq 'MoE' -and $_.ExtractorCount -eq $mixtures -and (Test-HasTensorNet $_) -and $_.TopK -eq 4 -and $_.GateStart -eq 'Probe' -and (Test-FineTuned $_) }
     }
 }
 
@@ -231,15 +240,41 @@ if ($kept.Count) {
 $byK = [ordered]@{ '1' = 'MoE19K1'; '2' = 'MoE19K2'; '4' = 'MoE19Probe' }   # string keys: an int indexes by position
 $keptK = [ordered]@{}
 foreach ($task in $planned.Tasks) { if ($chosen = Select-Kept $task $byK) { $keptK[$task] = $chosen } }
-if (-not $keptK.Count) { return }
-''
-'| task | unit | MoE-19 (probe), k = 1 | k = 2 | k = 4 | k by validation | k kept, by seed | wins vs MoE-18 / TL / k = 4 |'
-'|---|---|---|---|---|---|---|---|'
-$total = @{}
-foreach ($task in $keptK.Keys) {
-    $chosen = $keptK[$task]
-    $c = $columns[$task]
-    $versus = foreach ($baseline in 'MoE18', 'TL', 'MoE19Probe') { Add-Wins $total $baseline (Compare-Kept $chosen $c.$baseline) }
-    "| $task | $($c.MoE19Probe.Unit) | $(Format-RunSet $c.MoE19K1) | $(Format-RunSet $c.MoE19K2) | $(Format-RunSet $c.MoE19Probe) | $(Format-Kept $chosen) | $($chosen.Candidate -join ', ') | $($versus -join ' / ') |"
+if ($keptK.Count) {
+    ''
+    '| task | unit | MoE-19 (probe), k = 1 | k = 2 | k = 4 | k by validation | k kept, by seed | wins vs MoE-18 / TL / k = 4 |'
+    '|---|---|---|---|---|---|---|---|'
+    $total = @{}
+    foreach ($task in $keptK.Keys) {
+        $chosen = $keptK[$task]
+        $c = $columns[$task]
+        $versus = foreach ($baseline in 'MoE18', 'TL', 'MoE19Probe') { Add-Wins $total $baseline (Compare-Kept $chosen $c.$baseline) }
+        "| $task | $($c.MoE19Probe.Unit) | $(Format-RunSet $c.MoE19K1) | $(Format-RunSet $c.MoE19K2) | $(Format-RunSet $c.MoE19Probe) | $(Format-Kept $chosen) | $($chosen.Candidate -join ', ') | $($versus -join ' / ') |"
+    }
+    "| all tasks | | | | | | | $(('MoE18', 'TL', 'MoE19Probe' | ForEach-Object { Format-Total $total $_ }) -join ' / ') |"
 }
-"| all tasks | | | | | | | $(('MoE18', 'TL', 'MoE19Probe' | ForEach-Object { Format-Total $total $_ }) -join ' / ') |"
+
+# TensorNet's last block fine-tuned: TL from TensorNet and MoE-19 (k = 4, probe) once more, each against itself with the
+# block frozen, MoE-18 and TL from mp_eform, seed by seed.
+$tuned = [ordered]@{ TLTensorNetTuned = 'TLTensorNet'; MoE19ProbeTuned = 'MoE19Probe' }
+if (-not ($columns.Values | Where-Object { $c = $_; $tuned.Keys | Where-Object { $c.$_ } })) { return }
+''
+'| task | unit | TL from TensorNet, last block fine-tuned | wins vs frozen / MoE-18 / TL | MoE-19 (k = 4, probe), last block fine-tuned | wins vs frozen / MoE-18 / TL |'
+'|---|---|---|---|---|---|'
+$total = @{}
+foreach ($task in $planned.Tasks) {
+    $c = $columns[$task]
+    if (-not ($tuned.Keys | Where-Object { $c.$_ })) {
+        "| $task | | not run yet | | | |"
+        continue
+    }
+    $unit = @($tuned.Keys | ForEach-Object { $c.$_ } | Where-Object { $_ -and $_.Unit } | ForEach-Object Unit)[0]
+    $cells = foreach ($name in $tuned.Keys) {
+        Format-RunSet $c.$name
+        $versus = foreach ($baseline in $tuned[$name], 'MoE18', 'TL') { Add-Wins $total "$name-$baseline" (Compare-RunSet $c.$name $c.$baseline) }
+        $versus -join ' / '
+    }
+    "| $task | $unit | $($cells -join ' | ') |"
+}
+$totals = foreach ($name in $tuned.Keys) { '', (($tuned[$name], 'MoE18', 'TL' | ForEach-Object { Format-Total $total "$name-$_" }) -join ' / ') }
+"| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
