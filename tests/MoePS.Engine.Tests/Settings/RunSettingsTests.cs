@@ -1,5 +1,6 @@
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Tests.Mixture;
@@ -14,7 +15,7 @@ namespace MoePS.Engine.Tests.Settings;
 /// it with its declared default, and a plan that changes it gets another run key, another settings text and another
 /// checkpoint identity. (Help.Tests.ps1 checks that the cmdlets have a documented parameter for each.)
 /// </summary>
-public class RunSettingsTests : IClassFixture<MixtureFixture>
+public class RunSettingsTests : IClassFixture<MixtureFixture>, IClassFixture<TensorNetExpertFixture>
 {
     /// <summary>A value other than the default for every setting, as a plan writes it.</summary>
     static readonly Dictionary<string, string> Changed = new()
@@ -35,14 +36,26 @@ public class RunSettingsTests : IClassFixture<MixtureFixture>
         ["hiddenSize"] = "16",
         ["fineTuneLayers"] = "2",
         ["gateStart"] = "probe",
+        ["tensorNetLastBlock"] = "fineTuned",
+    };
+
+    /// <summary>What a setting's plain and changed runs both need beside it: a TensorNet block is fine-tuned in TL from TensorNet.</summary>
+    static readonly Dictionary<string, string> Context = new()
+    {
+        ["tensorNetLastBlock"] = ", transferFrom: tensornet_matpes_pbe",
     };
 
     /// <summary>The extractors every mixture of these tests is made of, unless a setting lists others.</summary>
     const string Extractors = "[mp_eform, mp_bandgap, jarvis_eform]";
 
     readonly MixtureFixture f;
+    readonly IReadOnlyList<IExpert> experts;
 
-    public RunSettingsTests(MixtureFixture fixture) => f = fixture;
+    public RunSettingsTests(MixtureFixture fixture, TensorNetExpertFixture tensorNet)
+    {
+        f = fixture;
+        experts = f.Extractors.Append<IExpert>(tensorNet.Expert).ToList();
+    }
 
     public static TheoryData<string> Keys() => new(RunSettings.All.Select(s => s.YamlKey));
 
@@ -77,8 +90,9 @@ public class RunSettingsTests : IClassFixture<MixtureFixture>
     {
         var setting = RunSettings.ForYamlKey(key)!;
         var method = new[] { LearningMethod.STL, LearningMethod.TL, LearningMethod.MoE }.First(m => setting.Scope.Covers(m));
-        var plain = Run(method, "");
-        var changed = Run(method, $", {key}: {Changed[key]}");
+        string context = Context.GetValueOrDefault(key, "");
+        var plain = Run(method, context);
+        var changed = Run(method, $"{context}, {key}: {Changed[key]}");
 
         Assert.NotEqual(setting.KeyText(plain.Settings), setting.KeyText(changed.Settings));
         Assert.NotEqual(plain.ConfigHash, changed.ConfigHash);
@@ -110,7 +124,7 @@ public class RunSettingsTests : IClassFixture<MixtureFixture>
             return IdentityOf(scalar, options);
         }
         var (names, mixtureOptions) = BenchmarkTrainer.MixtureShape(run);
-        using var model = new MixtureModel(names.Select(n => f.Extractors.Single(e => e.Name == n)).ToList(), mixtureOptions);
+        using var model = new MixtureModel(names.Select(n => experts.Single(e => e.Name == n)).ToList(), mixtureOptions);
         using var target = new MixtureTrainingTarget(model, f.InputsOf(Enumerable.Range(0, 5)), f.Cpu);
         return IdentityOf(target, options);
     }
