@@ -4,7 +4,6 @@ using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
-using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Reports;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Training;

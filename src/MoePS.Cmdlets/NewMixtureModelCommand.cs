@@ -2,7 +2,6 @@ using System.Management.Automation;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Experts;
-using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Settings;
 
 namespace MoePS.Cmdlets;

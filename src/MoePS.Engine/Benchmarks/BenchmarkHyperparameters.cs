@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
-using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models.Mixture;
-using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Training;
 
 namespace MoePS.Engine.Settings;
@@ -150,7 +149,7 @@ public static class RunSettings
 
     /// <summary>Whether a TensorNet expert's last interaction block stays frozen or is fine-tuned (TL and mixtures with one).</summary>
     public static readonly RunSetting<TensorNetLastBlock> TensorNetLastBlock = new(nameof(TensorNetLastBlock),
-        Models.TensorNet.TensorNetLastBlock.Frozen, SettingScope.Extractors, v => v.Choice<TensorNetLastBlock>(), Name,
+        Models.Mixture.TensorNetLastBlock.Frozen, SettingScope.Extractors, v => v.Choice<TensorNetLastBlock>(), Name,
         new(h => h.TensorNetLastBlock, (h, v) => h with { TensorNetLastBlock = v }))
     {
         Mixture = new(o => o.TensorNetLastBlock, (o, v) => o with { TensorNetLastBlock = v }),

@@ -2,7 +2,6 @@ using System.Text.Json;
 using MoePS.Engine.Benchmarks;
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Mixture;
-using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Training;
 using Xunit;
 

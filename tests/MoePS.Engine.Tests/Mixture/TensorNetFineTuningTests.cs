@@ -49,11 +49,11 @@ public class TensorNetFineTuningTests : IClassFixture<MixtureFixture>, IClassFix
     {
         int[] rows = { 0, 5, 17, 40, 41 };
         var crystals = rows.Select(r => f.Crystals[r]).ToList();
-        using var tail = tensorNet.NewTail();
-        using var inputs = tensorNet.TailInputs(crystals, f.Cpu);
+        using var tail = tensorNet.NewBlock();
+        using var inputs = tensorNet.BlockInputs(crystals, f.Cpu);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var features = tail.Features(inputs.Batch(Enumerable.Range(0, rows.Length).ToArray()));
+        var features = tail.Features(inputs, Enumerable.Range(0, rows.Length).ToArray());
         var flat = features.data<float>().ToArray();
         var actual = Enumerable.Range(0, rows.Length).Select(i => flat.AsSpan(i * tensorNet.FeatureLength, tensorNet.FeatureLength).ToArray()).ToArray();
         AssertClose(tensorNet.Features(f.InputsOf(rows), f.Cpu), actual);

@@ -9,7 +9,8 @@ namespace MoePS.Engine.Models.Experts;
 /// crystal, the graphs it reads, and a key its cached features are stored under. A CGCNN
 /// <see cref="Extractors.Extractor"/> is one, whose last convolution(s) the mixture fine-tunes (its trainable last block);
 /// any other expert enters the mixture frozen, its features computed once per structure (<see cref="FeatureCache"/>),
-/// and the mixture learns a projection of them instead (see <see cref="Mixture.FrozenExpertAdapter"/>). A third kind
+/// and the mixture learns a projection of them instead (see <see cref="Mixture.FrozenExpertAdapter"/>), unless it is an
+/// <see cref="ITunableExpert"/> whose last block the mixture is asked to fine-tune. A third kind
 /// of expert is one class implementing this.
 /// </summary>
 public interface IExpert : IDisposable

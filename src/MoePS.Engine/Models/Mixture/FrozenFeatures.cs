@@ -3,7 +3,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
-using MoePS.Engine.Models.TensorNet;
 
 namespace MoePS.Engine.Models.Mixture;
 
@@ -12,15 +11,15 @@ namespace MoePS.Engine.Models.Mixture;
 /// runs the fine-tuned layers, adapters, pooling, gate and head. For the CGCNN extractors that is the embedding and the
 /// convolutions before the fine-tuned ones, for every atom (with <see cref="FrozenNormalization.Batch"/> only the
 /// embedding: the frozen convolutions run in every step, see <see cref="MixtureNetwork"/>); for another expert, its
-/// crystal feature, or, for a TensorNet expert whose last block the mixture fine-tunes, what that block reads
-/// (<see cref="TensorNetTailInputs"/>).
+/// crystal feature, or, for an expert whose last block the mixture fine-tunes, what that block reads
+/// (<see cref="TunableBlockInputs"/>).
 /// </summary>
 internal sealed class FrozenFeatures : IDisposable
 {
     bool ownsShared;
 
     FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet? graphs, IReadOnlyList<Tensor?> perFrozenExpert,
-        IReadOnlyList<TensorNetTailInputs?> tailInputs, int crystalCount, Device device, bool ownsShared)
+        IReadOnlyList<TunableBlockInputs?> tailInputs, int crystalCount, Device device, bool ownsShared)
     {
         PerGroup = perGroup;
         Graphs = graphs;
@@ -47,7 +46,7 @@ internal sealed class FrozenFeatures : IDisposable
     /// Per expert that is not a CGCNN extractor, the inputs of its fine-tuned last block (<see cref="MixtureNetwork.FineTunesBlock"/>);
     /// null where it stays frozen, or where it was left out (<c>only</c>).
     /// </summary>
-    public IReadOnlyList<TensorNetTailInputs?> TailInputs { get; }
+    public IReadOnlyList<TunableBlockInputs?> TailInputs { get; }
 
     public int CrystalCount { get; }
 
@@ -110,7 +109,7 @@ internal sealed class FrozenFeatures : IDisposable
 
         var perGroup = new List<Tensor>();
         var perFrozenExpert = new List<Tensor?>();
-        var tailInputs = new List<TensorNetTailInputs?>();
+        var tailInputs = new List<TunableBlockInputs?>();
         try
         {
             foreach (var g in network.Groups)
@@ -137,7 +136,7 @@ internal sealed class FrozenFeatures : IDisposable
                 if (network.FineTunesBlock(slot))
                 {
                     perFrozenExpert.Add(null);
-                    tailInputs.Add(wanted ? ((TensorNetExpert)expert).TailInputs(crystals.Crystals, device) : null);
+                    tailInputs.Add(wanted ? ((ITunableExpert)expert).BlockInputs(crystals.Crystals, device) : null);
                     continue;
                 }
                 perFrozenExpert.Add(wanted

@@ -6,7 +6,6 @@ using TorchSharp;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
-using MoePS.Engine.Models.TensorNet;
 
 namespace MoePS.Engine.Models.Mixture;
 
@@ -57,7 +56,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
                 string.Join(", ", cgcnn.Select(e => $"{e.Name}={e.FeatureLength}")) + ". Use -Aggregation Concat or Ensemble.");
         if (!Enum.IsDefined(options.TensorNetLastBlock))
             throw new ArgumentOutOfRangeException(nameof(options), $"TensorNetLastBlock {options.TensorNetLastBlock} is not one of {string.Join(", ", Enum.GetNames<TensorNetLastBlock>())}.");
-        if (options.TensorNetLastBlock == TensorNetLastBlock.FineTuned && !extractors.Any(e => e is TensorNetExpert))
+        if (options.TensorNetLastBlock == TensorNetLastBlock.FineTuned && !extractors.Any(e => e is ITunableExpert))
             throw new ArgumentException(
                 $"TensorNetLastBlock {TensorNetLastBlock.FineTuned} fine-tunes a TensorNet expert's last block, and none of these experts is one: " +
                 string.Join(", ", extractors.Select(e => $"{e.Name} ({e.Kind})")) + ".");

@@ -4,14 +4,13 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
-using MoePS.Engine.Models.TensorNet;
 
 namespace MoePS.Engine.Models.Mixture;
 
 /// <summary>
 /// The learnable part of a mixture: each CGCNN extractor's fine-tuned last convolution layer(s) (stacked per architecture
-/// group), each other expert's adapter (<see cref="FrozenExpertAdapter"/>) and, for a TensorNet expert with
-/// <see cref="TensorNetLastBlock.FineTuned"/>, its fine-tuned last block (<see cref="TensorNetTail"/>), the top-k gate and
+/// group), each other expert's adapter (<see cref="FrozenExpertAdapter"/>) and, with <see cref="TensorNetLastBlock.FineTuned"/>,
+/// the fine-tuned last block of each expert that has one (<see cref="ITunableExpert"/>: TensorNet), the top-k gate and
 /// the head(s). The frozen part of the experts enters as cached features (<see cref="FrozenFeatures"/>): CGCNN atom
 /// features after the frozen convolutions with <see cref="FrozenNormalization.Source"/> and
 /// <see cref="FrozenNormalization.Adapt"/>, after the embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen
@@ -29,7 +28,7 @@ internal sealed class MixtureNetwork : nn.Module
     readonly TopKGate gate;
     readonly ModuleList<MlpHead> heads = new();
     readonly ModuleList<FrozenExpertAdapter> adapters = new();
-    readonly ModuleList<TensorNetTail> tails = new();
+    readonly ModuleList<TunableBlock> tails = new();
     /// <summary>Per frozen-expert slot, its position in <see cref="tails"/>, or −1 when its last block stays frozen.</summary>
     readonly int[] tailOfSlot;
     readonly int[] featureLengths;
@@ -68,8 +67,8 @@ internal sealed class MixtureNetwork : nn.Module
         foreach (int i in frozenExperts) adapters.Add(new FrozenExpertAdapter(experts[i].FeatureLength, width));
         tailOfSlot = frozenExperts.Select(i =>
         {
-            if (options.TensorNetLastBlock != TensorNetLastBlock.FineTuned || experts[i] is not TensorNetExpert tensorNet) return -1;
-            tails.Add(tensorNet.NewTail());
+            if (options.TensorNetLastBlock != TensorNetLastBlock.FineTuned || experts[i] is not ITunableExpert tunable) return -1;
+            tails.Add(tunable.NewBlock());
             return tails.Count - 1;
         }).ToArray();
         RegisterComponents();
@@ -203,7 +202,7 @@ internal sealed class MixtureNetwork : nn.Module
         if (tail < 0) return frozenFeatures.PerFrozenExpert[slot]!.index_select(0, batch.Rows);
         var inputs = frozenFeatures.TailInputs[slot] ?? throw new InvalidOperationException(
             $"The inputs of expert {frozenExperts[slot]}'s fine-tuned block were not computed (it was left out of the features).");
-        return tails[tail].Features(inputs.Batch(batch.RowIndices));
+        return tails[tail].Features(inputs, batch.RowIndices);
     }
 
     /// <summary>

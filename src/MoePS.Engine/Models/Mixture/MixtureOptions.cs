@@ -1,4 +1,3 @@
-using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Settings;
 
 namespace MoePS.Engine.Models.Mixture;

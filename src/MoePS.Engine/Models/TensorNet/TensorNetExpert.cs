@@ -10,10 +10,10 @@ namespace MoePS.Engine.Models.TensorNet;
 /// <summary>
 /// A TensorNet potential as an expert of a mixture: its crystal feature (the mean of node_feat over the atoms,
 /// 128 numbers, float32, on the CPU) computed once per structure and kept in the <see cref="FeatureCache"/>; with
-/// <see cref="TensorNetLastBlock.FineTuned"/>, a trainable copy of its last block (<see cref="NewTail"/>) over the
-/// cached inputs of that block (<see cref="TailInputs"/>) instead.
+/// the mixture setting TensorNetLastBlock FineTuned, a trainable copy of its last block (<see cref="NewBlock"/>) over the
+/// inputs of that block (<see cref="BlockInputs"/>) instead.
 /// </summary>
-public sealed class TensorNetExpert : IExpert, IDisposable
+public sealed class TensorNetExpert : ITunableExpert, IDisposable
 {
     readonly object sync = new();
     readonly TensorNetPotential potential;
@@ -81,13 +81,13 @@ public sealed class TensorNetExpert : IExpert, IDisposable
     }
 
     /// <summary>A trainable copy of its last interaction block, out_norm and linear, at the potential's weights.</summary>
-    public TensorNetTail NewTail() => new(potential.Model);
+    public TunableBlock NewBlock() => new TensorNetTail(potential.Model);
 
     /// <summary>
-    /// What <see cref="NewTail"/> reads for each crystal, on <paramref name="device"/>: computed each crystal alone on one
+    /// What <see cref="NewBlock"/> reads for each crystal, on <paramref name="device"/>: computed each crystal alone on one
     /// torch thread, as many at once as the caller has torch threads, like <see cref="Features"/> (not cached on disk).
     /// </summary>
-    public TensorNetTailInputs TailInputs(IReadOnlyList<Crystal> crystals, ComputeDevice device)
+    public TunableBlockInputs BlockInputs(IReadOnlyList<Crystal> crystals, ComputeDevice device)
     {
         foreach (var c in crystals) CheckSupports(c);
         lock (sync) return TensorNetTailInputs.Compute(potential, crystals, get_num_threads(), device.ToTorch());

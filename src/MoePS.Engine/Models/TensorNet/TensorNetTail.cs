@@ -1,3 +1,4 @@
+using MoePS.Engine.Models.Experts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -11,7 +12,7 @@ namespace MoePS.Engine.Models.TensorNet;
 /// the copied weights it gives the frozen potential's feature; trained, it is the potential with its last block
 /// fine-tuned, as the paper fine-tunes a CGCNN extractor's last convolution.
 /// </summary>
-public sealed class TensorNetTail : Module
+public sealed class TensorNetTail : TunableBlock
 {
 #pragma warning disable IDE1006 // names must match the potential's state_dict keys
     readonly TensorNetInteraction block;
@@ -36,6 +37,8 @@ public sealed class TensorNetTail : Module
             parameter.copy_(source[key]);
         }
     }
+
+    public override Tensor Features(TunableBlockInputs inputs, IReadOnlyList<int> rows) => Features(((TensorNetTailInputs)inputs).Batch(rows));
 
     /// <summary>The crystal features of a batch, [crystals, units].</summary>
     public Tensor Features(TensorNetTailBatch batch)

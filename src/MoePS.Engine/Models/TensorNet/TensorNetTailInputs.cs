@@ -1,4 +1,5 @@
 using MoePS.Engine.Crystals;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -14,7 +15,7 @@ public sealed record TensorNetTailBatch(Tensor Tensors, PairGeometry Pairs, IRea
 /// (as the expert's features are, so they are the same bits however many threads run), kept on a device for training.
 /// About 4.6 kB per atom and 48 bytes per pair in float32 (the MatPES potential: 128 units, 3 radial functions).
 /// </summary>
-public sealed class TensorNetTailInputs : IDisposable
+public sealed class TensorNetTailInputs : TunableBlockInputs
 {
     readonly (Tensor Tensors, PairGeometry Pairs)[] crystals;
 
@@ -24,7 +25,11 @@ public sealed class TensorNetTailInputs : IDisposable
         PairCount = this.crystals.Sum(c => c.Pairs.Source.shape[0]);
     }
 
-    public int Count => crystals.Length;
+    public override int Count => crystals.Length;
+
+    /// <summary>The messages summed onto each atom, [pairs, units, 10 components], the block's largest tensors.</summary>
+    public override double StepFloatsPerCrystal =>
+        Count == 0 ? 0 : (double)PairCount / Count * crystals[0].Tensors.shape[1] * CartesianTensors.ComponentCount;
 
     /// <summary>Directed pairs of all the crystals together.</summary>
     public long PairCount { get; }
@@ -69,7 +74,7 @@ public sealed class TensorNetTailInputs : IDisposable
         return new TensorNetTailBatch(cat(parts.Select(p => p.Tensors).ToArray(), 0), pairs, counts);
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
         foreach (var (x, pairs) in crystals)
         {

@@ -1,6 +1,6 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
-using MoePS.Engine.Models.TensorNet;
+using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using MoePS.Engine.Training.Packing;
@@ -160,10 +160,7 @@ public sealed class MixturePack : IDisposable
         int batch = datasets.Select((d, r) => options[r].EffectiveBatchSize(d.Split!.Train.Length)).Max();
         long channels = 2L * model.TopK * model.Extractors.Max(e => e.FeatureLength);
         double edgeFloats = atomsPerCrystal * batch * (model.GraphSettings?.MaxNeighbours ?? 0) * channels;
-        for (int slot = 0; slot < frozen.TailInputs.Count; slot++)
-            if (frozen.TailInputs[slot] is { } inputs)
-                edgeFloats += (double)inputs.PairCount / inputs.Count * batch * model.Extractors[model.Network.FrozenExperts[slot]].FeatureLength
-                    * CartesianTensors.ComponentCount;
+        foreach (var inputs in frozen.TailInputs.OfType<TunableBlockInputs>()) edgeFloats += inputs.StepFloatsPerCrystal * batch;
         if (edgeFloats == 0) return datasets.Count;
         return (int)Math.Clamp(EdgeFloatsPerBackward / edgeFloats, 1, datasets.Count);
     }

@@ -1,6 +1,9 @@
-namespace MoePS.Engine.Models.TensorNet;
+namespace MoePS.Engine.Models.Mixture;
 
-/// <summary>What a mixture (or TL) does with a TensorNet expert's last interaction block.</summary>
+/// <summary>
+/// What a mixture (or TL) does with the last block of its experts that have one to fine-tune (<see cref="Experts.ITunableExpert"/>:
+/// TensorNet's last interaction block).
+/// </summary>
 public enum TensorNetLastBlock
 {
     /// <summary>Frozen: the potential's own crystal features, cached on disk, through the expert's adapter.</summary>
