@@ -14,8 +14,9 @@ namespace MoePS.Engine.Models.Mixture;
 /// the head(s). The frozen part of the experts enters as cached features (<see cref="FrozenFeatures"/>): CGCNN atom
 /// features after the frozen convolutions with <see cref="FrozenNormalization.Source"/> and
 /// <see cref="FrozenNormalization.Adapt"/>, after the embedding with <see cref="FrozenNormalization.Batch"/>, whose frozen
-/// convolutions run here every step; another expert's crystal features, or the inputs of its fine-tuned block. Adapt and Batch keep the frozen convolutions with their own BatchNorm statistics in here, so
-/// that copies, checkpoints and saved files carry them.
+/// convolutions run here every step; another expert's crystal features, or the inputs of its fine-tuned block. Adapt and
+/// Batch keep the frozen convolutions with their own BatchNorm statistics in here, so that copies, checkpoints and saved
+/// files carry them.
 /// </summary>
 internal sealed class MixtureNetwork : nn.Module
 {

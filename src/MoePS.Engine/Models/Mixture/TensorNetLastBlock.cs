@@ -11,7 +11,7 @@ public enum TensorNetLastBlock
 
     /// <summary>
     /// Fine-tuned, with <c>out_norm</c> and <c>linear</c>, at the mixture's fine-tuning rate, as the paper fine-tunes a CGCNN
-    /// extractor's last convolution. Measured to pay on tasks of 500–650 rows and not on 120-row ones (README, "Fine-tuning
+    /// extractor's last convolution. Measured to pay on tasks of 522–941 rows and not on 120-row ones (README, "Fine-tuning
     /// TensorNet's last interaction block"); each step then runs the block forward and backward over the batch's pairs.
     /// </summary>
     FineTuned,
