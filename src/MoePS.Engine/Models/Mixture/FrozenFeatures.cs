@@ -18,13 +18,12 @@ internal sealed class FrozenFeatures : IDisposable
 {
     bool ownsShared;
 
-    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet? graphs, IReadOnlyList<Tensor?> perFrozenExpert,
-        IReadOnlyList<TunableBlockInputs?> tailInputs, int crystalCount, Device device, bool ownsShared)
+    FrozenFeatures(IReadOnlyList<Tensor> perGroup, GraphTensorSet? graphs, IReadOnlyList<FrozenExpertInputs> perFrozenExpert,
+        int crystalCount, Device device, bool ownsShared)
     {
         PerGroup = perGroup;
         Graphs = graphs;
         PerFrozenExpert = perFrozenExpert;
-        TailInputs = tailInputs;
         CrystalCount = crystalCount;
         Device = device;
         this.ownsShared = ownsShared;
@@ -37,16 +36,10 @@ internal sealed class FrozenFeatures : IDisposable
     public GraphTensorSet? Graphs { get; }
 
     /// <summary>
-    /// Per expert that is not a CGCNN extractor (<see cref="MixtureNetwork.FrozenExperts"/> order), [crystals, F]: its crystal
-    /// features; null where the mixture fine-tunes its last block.
+    /// Per expert that is not a CGCNN extractor (<see cref="MixtureNetwork.FrozenExperts"/> order): its crystal features, or
+    /// the inputs of its fine-tuned last block (<see cref="MixtureNetwork.FineTunesBlock"/>).
     /// </summary>
-    public IReadOnlyList<Tensor?> PerFrozenExpert { get; }
-
-    /// <summary>
-    /// Per expert that is not a CGCNN extractor, the inputs of its fine-tuned last block (<see cref="MixtureNetwork.FineTunesBlock"/>);
-    /// null where it stays frozen, or where it was left out (<c>only</c>).
-    /// </summary>
-    public IReadOnlyList<TunableBlockInputs?> TailInputs { get; }
+    public IReadOnlyList<FrozenExpertInputs> PerFrozenExpert { get; }
 
     public int CrystalCount { get; }
 
@@ -84,7 +77,7 @@ internal sealed class FrozenFeatures : IDisposable
             ?? throw new InvalidOperationException($"A {network.FrozenNormalization} mixture has no frozen convolutions of its own to adapt.");
         if (adaptation != null) frozenConvs.EstimateStatistics(PerGroup, Graphs!, adaptation.Rows, adaptation.BatchSize);
         bool take = takeShared && ownsShared;
-        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs!, only), Graphs, PerFrozenExpert, TailInputs, CrystalCount, Device, take);
+        var adapted = new FrozenFeatures(frozenConvs.Propagate(PerGroup, Graphs!, only), Graphs, PerFrozenExpert, CrystalCount, Device, take);
         if (take) ownsShared = false;
         return adapted;
     }
@@ -108,8 +101,7 @@ internal sealed class FrozenFeatures : IDisposable
         }
 
         var perGroup = new List<Tensor>();
-        var perFrozenExpert = new List<Tensor?>();
-        var tailInputs = new List<TunableBlockInputs?>();
+        var perFrozenExpert = new List<FrozenExpertInputs>();
         try
         {
             foreach (var g in network.Groups)
@@ -133,27 +125,22 @@ internal sealed class FrozenFeatures : IDisposable
                 int index = network.FrozenExperts[slot];
                 var expert = experts[index];
                 bool wanted = only == null || only.Contains(index);
-                if (network.FineTunesBlock(slot))
-                {
-                    perFrozenExpert.Add(null);
-                    tailInputs.Add(wanted ? ((ITunableExpert)expert).BlockInputs(crystals.Crystals, device) : null);
-                    continue;
-                }
-                perFrozenExpert.Add(wanted
-                    ? tensor(expert.Features(crystals, device).SelectMany(f => f).ToArray(), crystals.Count, expert.FeatureLength, device: device.ToTorch())
-                    : zeros(crystals.Count, expert.FeatureLength, device: device.ToTorch()));
-                tailInputs.Add(null);
+                perFrozenExpert.Add(network.FineTunesBlock(slot)
+                    ? new FrozenExpertInputs(null, wanted ? ((ITunableExpert)expert).BlockInputs(crystals.Crystals, device) : null)
+                    : new FrozenExpertInputs(wanted
+                        ? tensor(expert.Features(crystals, device).SelectMany(f => f).ToArray(), crystals.Count, expert.FeatureLength, device: device.ToTorch())
+                        : zeros(crystals.Count, expert.FeatureLength, device: device.ToTorch()), null));
             }
         }
         catch
         {
-            foreach (var t in perGroup.Concat(perFrozenExpert)) t?.Dispose();
-            foreach (var inputs in tailInputs) inputs?.Dispose();
+            foreach (var t in perGroup) t.Dispose();
+            foreach (var inputs in perFrozenExpert) inputs.Dispose();
             foreach (var (_, set) in sets) set.Dispose();
             throw;
         }
         foreach (var (_, set) in sets.Skip(1)) set.Dispose();
-        return new FrozenFeatures(perGroup, sets.Count > 0 ? sets[0].Set : null, perFrozenExpert, tailInputs, crystals.Count, device.ToTorch(),
+        return new FrozenFeatures(perGroup, sets.Count > 0 ? sets[0].Set : null, perFrozenExpert, crystals.Count, device.ToTorch(),
             ownsShared: true);
     }
 
@@ -182,7 +169,6 @@ internal sealed class FrozenFeatures : IDisposable
         foreach (var t in PerGroup) t.Dispose();
         if (!ownsShared) return;
         Graphs?.Dispose();
-        foreach (var t in PerFrozenExpert) t?.Dispose();
-        foreach (var inputs in TailInputs) inputs?.Dispose();
+        foreach (var inputs in PerFrozenExpert) inputs.Dispose();
     }
 }

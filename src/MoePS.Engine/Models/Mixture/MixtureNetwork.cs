@@ -200,8 +200,9 @@ internal sealed class MixtureNetwork : nn.Module
     public Tensor AdapterInput(FrozenFeatures frozenFeatures, MixtureBatch batch, int slot)
     {
         int tail = tailOfSlot[slot];
-        if (tail < 0) return frozenFeatures.PerFrozenExpert[slot]!.index_select(0, batch.Rows);
-        var inputs = frozenFeatures.TailInputs[slot] ?? throw new InvalidOperationException(
+        var (features, blockInputs) = frozenFeatures.PerFrozenExpert[slot];
+        if (tail < 0) return features!.index_select(0, batch.Rows);
+        var inputs = blockInputs ?? throw new InvalidOperationException(
             $"The inputs of expert {frozenExperts[slot]}'s fine-tuned block were not computed (it was left out of the features).");
         return tails[tail].Features(inputs, batch.RowIndices);
     }

@@ -78,7 +78,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         }
         int a = model.Network.FrozenExpertSlot(index);
         if (a < 0) throw new ArgumentOutOfRangeException(nameof(index));
-        return frozen.PerFrozenExpert[a] ?? throw new InvalidOperationException($"Expert {index}'s last block is fine-tuned: it has no cached features.");
+        return frozen.PerFrozenExpert[a].Features ?? throw new InvalidOperationException($"Expert {index}'s last block is fine-tuned: it has no cached features.");
     }
 
 

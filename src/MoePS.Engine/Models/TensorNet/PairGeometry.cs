@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace MoePS.Engine.Models.TensorNet;
 
 /// <summary>
-/// What TensorNet's layers read off the directed pairs of a batch: the pair's atoms, the vector from source to the
-/// target's image and its length, the radial basis and the cosine envelope 0.5·(cos(πr/r_c) + 1).
+/// What TensorNet reads off the directed pairs of a batch: what every layer reads (<see cref="RadialPairs"/>) and, for
+/// the embedding, the vector from the source atom to the target's image.
 /// </summary>
-public sealed record PairGeometry(Tensor Source, Tensor Target, Tensor Vector, Tensor Distance, Tensor Basis, Tensor Envelope)
+public sealed record PairGeometry(RadialPairs Radial, Tensor Vector)
 {
     /// <summary>
     /// Positions x = f·L per atom and image shifts n·L per pair, in the dtype of the batch, as MatGL's Potential
-    /// computes them; then the pair vector x_target + n·L − x_source.
+    /// computes them; then the pair vector x_target + n·L − x_source and its length r.
     /// </summary>
     public static PairGeometry Of(TensorNetBatch batch, SmoothSphericalBessel basis, double cutoff)
     {
@@ -23,6 +23,6 @@ public sealed record PairGeometry(Tensor Source, Tensor Target, Tensor Vector, T
         using Scalar pi = Math.PI.ToScalar(), limit = cutoff.ToScalar();
         var cosine = distance.mul(pi).div(limit).cos();
         var envelope = where(distance.le(limit), CartesianTensors.PlusOne(cosine).mul(HeldScalars.Half), zeros_like(distance));
-        return new PairGeometry(batch.Source, batch.Target, vector, distance, basis.Evaluate(distance), envelope);
+        return new PairGeometry(new RadialPairs(batch.Source, batch.Target, basis.Evaluate(distance), envelope), vector);
     }
 }

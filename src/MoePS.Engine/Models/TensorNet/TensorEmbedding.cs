@@ -44,18 +44,19 @@ public sealed class TensorEmbedding : Module
     {
         using var scope = NewDisposeScope();
         var x = emb.forward(types);
-        var envelope = pairs.Envelope.view(-1, 1);
-        var w1 = distance_proj1.forward(pairs.Basis) * envelope;
-        var w2 = distance_proj2.forward(pairs.Basis) * envelope;
-        var w3 = distance_proj3.forward(pairs.Basis) * envelope;
+        var (source, target, basis, envelope) = pairs.Radial;
+        envelope = envelope.view(-1, 1);
+        var w1 = distance_proj1.forward(basis) * envelope;
+        var w2 = distance_proj2.forward(basis) * envelope;
+        var w3 = distance_proj3.forward(basis) * envelope;
         var unit = pairs.Vector / pairs.Vector.norm(1, keepdim: true).clamp_min(ShortestVector);
         long count = unit.shape[0];
         var identity = eye(3, 3, dtype: unit.dtype, device: unit.device).expand(count, 1, 3, 3);
         var geometry = Components(identity, Skew(unit).unsqueeze(-3), SymmetricTraceless(unit).unsqueeze(-3));
         var radial = SpreadOverComponents(stack(new[] { w1, w2, w3 }, -1)) * geometry;
-        var z = emb2.forward(cat(new[] { x.index_select(0, pairs.Source), x.index_select(0, pairs.Target) }, -1));
+        var z = emb2.forward(cat(new[] { x.index_select(0, source), x.index_select(0, target) }, -1));
         long atoms = x.shape[0];
-        var (scalar, skew, traceless) = FromComponents(SumOnto(pairs.Target, z.unsqueeze(-1) * radial, atoms));
+        var (scalar, skew, traceless) = FromComponents(SumOnto(target, z.unsqueeze(-1) * radial, atoms));
 
         var norm = init_norm.forward(SquaredNorm(Compose(scalar, skew, traceless)));
         scalar = MixChannels(linears_tensor[0], scalar);

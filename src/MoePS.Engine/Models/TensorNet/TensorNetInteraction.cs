@@ -28,7 +28,7 @@ public sealed class TensorNetInteraction : Module
     }
 
     /// <summary>The node tensors after this layer, [atoms, units, 3, 3].</summary>
-    public Tensor Interact(Tensor x, PairGeometry pairs)
+    public Tensor Interact(Tensor x, RadialPairs pairs)
     {
         using var scope = NewDisposeScope();
         var radial = pairs.Basis;

@@ -53,21 +53,35 @@ public sealed class TensorNetModel : Module
     {
         using var scope = NewDisposeScope();
         var (x, pairs) = LastBlockInputs(batch);
-        norms = PartSquaredNorms(layers[layers.Count - 1].Interact(x, pairs)).MoveToOuterDisposeScope();
-        return linear.forward(out_norm.forward(norms)).MoveToOuterDisposeScope();
+        var features = LastBlockOutput(layers[layers.Count - 1], out_norm, linear, x, pairs, out norms);
+        norms = norms.MoveToOuterDisposeScope();
+        return features.MoveToOuterDisposeScope();
     }
 
     /// <summary>
     /// What the last interaction layer reads: the node tensors after the embedding and the layers before it,
-    /// [atoms, units, 3, 3], and the pairs' geometry (whose Source and Target are the batch's own tensors). Made in the
-    /// caller's dispose scope.
+    /// [atoms, units, 3, 3], and the pairs (whose Source and Target are the batch's own tensors). Made in the caller's
+    /// dispose scope.
     /// </summary>
-    public (Tensor Tensors, PairGeometry Pairs) LastBlockInputs(TensorNetBatch batch)
+    public (Tensor Tensors, RadialPairs Pairs) LastBlockInputs(TensorNetBatch batch)
     {
-        var pairs = PairGeometry.Of(batch, basis, Architecture.Cutoff);
-        var x = tensor_embedding.Embed(batch.Types, pairs);
+        var geometry = PairGeometry.Of(batch, basis, Architecture.Cutoff);
+        var pairs = geometry.Radial;
+        var x = tensor_embedding.Embed(batch.Types, geometry);
         for (int l = 0; l < layers.Count - 1; l++) x = layers[l].Interact(x, pairs);
         return (x, pairs);
+    }
+
+    /// <summary>
+    /// node_feat from what the last layer reads: that layer, the squared norms of its output's I, A, S parts
+    /// (<paramref name="norms"/>), <paramref name="outNorm"/> and <paramref name="linear"/>; the model's own modules, or
+    /// a <see cref="TensorNetTail"/>'s trained copies of them. Made in the caller's dispose scope.
+    /// </summary>
+    internal static Tensor LastBlockOutput(TensorNetInteraction lastLayer, LayerNorm outNorm, Linear linear, Tensor x, RadialPairs pairs,
+        out Tensor norms)
+    {
+        norms = PartSquaredNorms(lastLayer.Interact(x, pairs));
+        return linear.forward(outNorm.forward(norms));
     }
 
     /// <summary>Per-atom energies in the model's normalised units, [atoms].</summary>

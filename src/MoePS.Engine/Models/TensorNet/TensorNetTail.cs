@@ -2,7 +2,6 @@ using MoePS.Engine.Models.Experts;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using static MoePS.Engine.Models.TensorNet.CartesianTensors;
 
 namespace MoePS.Engine.Models.TensorNet;
 
@@ -44,7 +43,7 @@ public sealed class TensorNetTail : TunableBlock
     public Tensor Features(TensorNetTailBatch batch)
     {
         using var scope = NewDisposeScope();
-        var nodes = linear.forward(out_norm.forward(PartSquaredNorms(block.Interact(batch.Tensors, batch.Pairs))));
+        var nodes = TensorNetModel.LastBlockOutput(block, out_norm, linear, batch.Tensors, batch.Pairs, out _);
         return TensorNetPotential.MeanOverCrystals(nodes, batch.AtomCounts).MoveToOuterDisposeScope();
     }
 }

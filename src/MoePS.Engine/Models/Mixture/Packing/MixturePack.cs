@@ -160,7 +160,8 @@ public sealed class MixturePack : IDisposable
         int batch = datasets.Select((d, r) => options[r].EffectiveBatchSize(d.Split!.Train.Length)).Max();
         long channels = 2L * model.TopK * model.Extractors.Max(e => e.FeatureLength);
         double edgeFloats = atomsPerCrystal * batch * (model.GraphSettings?.MaxNeighbours ?? 0) * channels;
-        foreach (var inputs in frozen.TailInputs.OfType<TunableBlockInputs>()) edgeFloats += inputs.StepFloatsPerCrystal * batch;
+        foreach (var inputs in frozen.PerFrozenExpert.Select(e => e.BlockInputs).OfType<TunableBlockInputs>())
+            edgeFloats += inputs.StepFloatsPerCrystal * batch;
         if (edgeFloats == 0) return datasets.Count;
         return (int)Math.Clamp(EdgeFloatsPerBackward / edgeFloats, 1, datasets.Count);
     }
