@@ -15,7 +15,7 @@
         'Start-ExtractorPretrain',
         'New-MixtureModel', 'Start-MixtureTraining', 'Get-ExtractorScore',
         'Invoke-PropertyPrediction', 'Save-MixtureModel', 'Import-MixtureModel',
-        'Invoke-MoeBenchmark', 'Measure-MoeBenchmark', 'Export-MoeReport', 'Measure-TaskShift',
+        'Invoke-MoeBenchmark', 'Measure-MoeBenchmark', 'Measure-ValidatedChoice', 'Export-MoeReport', 'Measure-TaskShift',
         'Get-MoeSlurmJob'
     )
     FunctionsToExport = @()

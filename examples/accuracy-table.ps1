@@ -13,8 +13,8 @@
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
-    the engine's BenchmarkStatistics; the "TL or MoE-18 by validation" column from Select-ValidatedRun (the logic of
-    examples/validation-choice.ps1) over the runs of the TL and MoE-18 columns; the paper's mean ± std (population stds) from the engine's PaperResults, MoMa's from
+    the engine's BenchmarkStatistics; the "TL or MoE-18 by validation" column, the default and k by validation from the engine's ValidationChoice (what
+    Measure-ValidatedChoice computes) over the runs of their columns; the paper's mean ± std (population stds) from the engine's PaperResults, MoMa's from
     its MomaResults. A method with fewer seeds than the plan shows its mean with "(n/5)"; one not run shows "–", and a task
     none of whose three methods ran says "not run yet". Our numbers are to three significant digits.
 
@@ -38,7 +38,6 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot '../MoePS/MoePS.psd1')
-. (Join-Path $PSScriptRoot 'Select-ByValidation.ps1')
 
 $invariant = [cultureinfo]::InvariantCulture
 $planned = [MoePS.Engine.Benchmarks.ExperimentPlanReader]::Load((Resolve-Path $Plan).Path)
@@ -124,14 +123,16 @@ foreach ($task in $planned.Tasks) { $columns[$task] = Get-Columns $task }
 
 function Get-Runs($Summary) { [MoePS.Engine.Benchmarks.BenchmarkStatistics]::RunsOf([MoePS.Engine.Benchmarks.BenchmarkResult[]]$results, $Summary) }
 
-# Per seed, the validated best of the named run sets of $Task (name => column), on the seeds where all of them ran; $null
-# when one of them did not run.
+# Per seed, the validated best of the named run sets of $Task (label => column), on the seeds where all of them ran (the
+# engine's ValidationChoice, as Measure-ValidatedChoice); $null when one of them did not run. Each kept run carries its label.
 function Select-Kept([string] $Task, [Collections.Specialized.OrderedDictionary] $Candidates) {
     $c = $columns[$Task]
     if ($Candidates.Values | Where-Object { -not $c.$_ }) { return $null }
-    $runs = [ordered]@{}
-    foreach ($name in $Candidates.Keys) { $runs[$name] = @(Get-Runs $c.($Candidates[$name])) }
-    , @(Select-ValidatedRun -Candidates $runs)
+    $labels = @{}
+    $runs = foreach ($label in $Candidates.Keys) { $set = $c.($Candidates[$label]); $labels[$set.Variant] = $label; Get-Runs $set }
+    $variants = [string[]]@($Candidates.Values | ForEach-Object { $c.$_.Variant })
+    , @([MoePS.Engine.Benchmarks.ValidationChoice]::Choose([MoePS.Engine.Benchmarks.BenchmarkResult[]]@($runs), $variants) |
+        ForEach-Object { [pscustomobject]@{ Candidate = $labels[$_.Kept]; Seed = $_.Seed; Run = $_.Run } })
 }
 
 # Mean ± sample std of kept runs' test MAEs over the plan's seeds; the mean and "(n/5)" with fewer.

@@ -352,35 +352,51 @@ Describe 'Export-MoeReport printed to PDF (LibreOffice)' {
     }
 }
 
-Describe 'examples/validation-choice.ps1' {
-    It 'keeps per seed the method with the lower validation MAE and averages its test MAE' {
+Describe 'Measure-ValidatedChoice' {
+    BeforeAll {
+        # One run as a JSON line: TL runs transfer from mp_eform unless -Source names another; mixtures use two extractors.
+        function New-ChoiceRun($Method, $Seed, $Test, $Validation, $Source = 'mp_eform', $Settings = 'epochs=200; patience=50') {
+            $extractors = switch ($Method) { 'STL' { '' } 'TL' { $Source } default { 'mp_eform,mp_bandgap' } }
+            [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = $Method; Seed = $Seed; Rows = 120; TestMAE = $Test; ValMAE = $Validation
+                Unit = 'eV'; BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; TopK = $(if ($Method -eq 'MoE') { 2 })
+                Extractors = $extractors; ConfigHash = "h$Method$Source$Settings"; Settings = $Settings } | ConvertTo-Json -Compress
+        }
+    }
+
+    It 'keeps per seed the method with the lower validation MAE, and compares the kept runs with STL and TL' {
         # TEST FIXTURE: seed 0 validates TL better, seed 1 the mixture; the kept test MAEs are 2.0 and 1.0.
         $file = Join-Path $script:Folder 'choice.jsonl'
         Set-Content $file -Encoding utf8NoBOM -Value @(
-            foreach ($r in @(('TL', 0, 2.0, 0.5), ('MoE', 0, 1.5, 0.7), ('TL', 1, 3.0, 0.9), ('MoE', 1, 1.0, 0.6), ('STL', 1, 0.1, 0.1))) {
-                [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = $r[0]; Seed = $r[1]; Rows = 120; TestMAE = $r[2]; ValMAE = $r[3]; Unit = 'eV'
-                    BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; ConfigHash = "h$($r[0])"; Settings = 'epochs=200; patience=50' } |
-                    ConvertTo-Json -Compress
-            })
-        $row = & (Join-Path $PSScriptRoot '../../examples/validation-choice.ps1') -ResultPath $file
+            New-ChoiceRun TL 0 2.0 0.5; New-ChoiceRun MoE 0 1.5 0.7; New-ChoiceRun TL 1 3.0 0.9; New-ChoiceRun MoE 1 1.0 0.6
+            New-ChoiceRun STL 1 0.1 0.1)
+        $row = Measure-ValidatedChoice -ResultPath $file -Candidate 'TL from mp_eform', 'MoE-2'
+        $row.PSObject.TypeNames[0] | Should -Be 'MoePS.Engine.Benchmarks.ValidatedChoiceSummary'
         $row.Task | Should -Be 'jarvis_2d_gap_tbmbj'
         $row.Seeds | Should -Be 2
         $row.MeanTestMAE | Should -Be 1.5
-        $row.Kept | Should -Be 'TL, MoE'
+        $row.Kept | Should -Be 'TL from mp_eform; MoE-2'
+        $row.PairedDifferenceToTL | Should -Be (-1.0)
+        ($row.SeedsBetterThanTL, $row.PairedSeedsWithTL) | Should -Be @(1, 2)
+        ($row.SeedsBetterThanSTL, $row.PairedSeedsWithSTL) | Should -Be @(0, 1)
+        $kept = @(Measure-ValidatedChoice -ResultPath $file -Candidate 'TL from mp_eform', 'MoE-2' -PerSeed)
+        $kept.Seed | Should -Be @(0, 1)
+        $kept.Kept | Should -Be @('TL from mp_eform', 'MoE-2')
+        $kept.TestMAE | Should -Be @(2.0, 1.0)
+        ($kept | Out-String -Width 80) | Should -Match 'MoE-2'
     }
 
-    It 'takes its candidates from several result files' {
-        # TEST FIXTURE: TL in one file, a TL variant (another source) in a second; seed 0 validates the variant better.
+    It 'takes its candidates from several result files and the pipeline' {
+        # TEST FIXTURE: TL from mp_eform in one file, TL from another source in a second; seed 0 validates the second better.
         $first = Join-Path $script:Folder 'choice-tl.jsonl'
         $second = Join-Path $script:Folder 'choice-variant.jsonl'
-        foreach ($f in @(@($first, 'epochs=200; patience=50', 2.0, 0.5), @($second, 'epochs=200; patience=50; transferFrom=x', 1.0, 0.4))) {
-            [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = 'TL'; Seed = 0; Rows = 120; TestMAE = $f[2]; ValMAE = $f[3]; Unit = 'eV'
-                BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; ConfigHash = "h$($f[3])"; Settings = $f[1] } |
-                ConvertTo-Json -Compress | Set-Content $f[0] -Encoding utf8NoBOM
-        }
-        $row = & (Join-Path $PSScriptRoot '../../examples/validation-choice.ps1') -ResultPath $first, $second -Candidates TL, 'TL:epochs=200; patience=50; transferFrom=x'
+        New-ChoiceRun TL 0 2.0 0.5 | Set-Content $first -Encoding utf8NoBOM
+        New-ChoiceRun TL 0 1.0 0.4 -Source x -Settings 'epochs=200; patience=50; transferFrom=x' | Set-Content $second -Encoding utf8NoBOM
+        $row = Measure-ValidatedChoice -ResultPath $first, $second -Candidate 'TL from mp_eform', 'TL from x'
         $row.MeanTestMAE | Should -Be 1.0
-        $row.Kept | Should -Be 'TL:epochs=200; patience=50; transferFrom=x'
+        $row.Kept | Should -Be 'TL from x'
+        $piped = $first, $second | ForEach-Object { [MoePS.Engine.Benchmarks.ResultStore]::new($_).ReadAll() } |
+            Measure-ValidatedChoice 'TL from mp_eform', 'TL from x'
+        $piped.MeanTestMAE | Should -Be 1.0
     }
 
     It 'counts the later run of a seed run twice, and gives a tie to the earlier candidate' {
@@ -388,14 +404,20 @@ Describe 'examples/validation-choice.ps1' {
         # the first candidate, with the later run's test MAE 2.5. A seed only TL ran (1) does not count.
         $file = Join-Path $script:Folder 'choice-twice.jsonl'
         Set-Content $file -Encoding utf8NoBOM -Value @(
-            foreach ($r in @(('TL', 0, 9.0, 0.9), ('MoE', 0, 1.5, 0.5), ('TL', 0, 2.5, 0.5), ('TL', 1, 0.1, 0.1))) {
-                [ordered]@{ Task = 'jarvis_2d_gap_tbmbj'; Method = $r[0]; Seed = $r[1]; Rows = 120; TestMAE = $r[2]; ValMAE = $r[3]; Unit = 'eV'
-                    BestEpoch = 1; Epochs = 2; Seconds = 1.0; Device = 'cpu'; ConfigHash = "h$($r[0])"; Settings = 'epochs=200; patience=50' } |
-                    ConvertTo-Json -Compress
-            })
-        $row = & (Join-Path $PSScriptRoot '../../examples/validation-choice.ps1') -ResultPath $file -WarningAction SilentlyContinue
+            New-ChoiceRun TL 0 9.0 0.9; New-ChoiceRun MoE 0 1.5 0.5; New-ChoiceRun TL 0 2.5 0.5; New-ChoiceRun TL 1 0.1 0.1)
+        $row = Measure-ValidatedChoice -ResultPath $file -Candidate 'TL from mp_eform', 'MoE-2' -WarningAction SilentlyContinue
         $row.Seeds | Should -Be 1
         $row.MeanTestMAE | Should -Be 2.5
-        $row.Kept | Should -Be 'TL'
+        $row.Kept | Should -Be 'TL from mp_eform'
+    }
+
+    It 'fails clearly on a candidate that names two run sets' {
+        # TEST FIXTURE: TL from mp_eform with two recipes.
+        $file = Join-Path $script:Folder 'choice-ambiguous.jsonl'
+        Set-Content $file -Encoding utf8NoBOM -Value @(
+            New-ChoiceRun TL 0 2.0 0.5; New-ChoiceRun TL 0 2.0 0.5 -Settings 'epochs=100; patience=50'; New-ChoiceRun MoE 0 1.5 0.7)
+        $e = { Measure-ValidatedChoice -ResultPath $file -Candidate 'TL from mp_eform', 'MoE-2' } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Match '^CandidatesNotComparable'
+        $e.Exception.Message | Should -Match "'TL from mp_eform' names 2 run sets of jarvis_2d_gap_tbmbj"
     }
 }
