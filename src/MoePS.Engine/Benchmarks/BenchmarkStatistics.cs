@@ -116,7 +116,7 @@ public static class BenchmarkStatistics
         var versusStl = first.Method == LearningMethod.STL ? null : Versus(runs, stl);
         var versusTl = first.Method is LearningMethod.STL or LearningMethod.TL ? null
             : Versus(runs, Baseline(runs, LearningMethod.TL, baselines));
-        return new BenchmarkSummary
+        return (BenchmarkSummary)new BenchmarkSummary
         {
             Task = first.Task,
             Method = first.Method,
@@ -136,16 +136,10 @@ public static class BenchmarkStatistics
             PaperSource = paper?.Source,
             RatioToPaper = paper == null ? null : mean / paper.Mean,
             DifferenceInPaperStds = paper is { Std: > 0 } ? (mean - paper.Mean) / paper.Std.Value : null,
-            PairedDifferenceToSTL = versusStl?.MeanDifference,
-            SeedsBetterThanSTL = versusStl?.Better,
-            PairedSeedsWithSTL = versusStl?.Seeds,
-            PairedDifferenceToTL = versusTl?.MeanDifference,
-            SeedsBetterThanTL = versusTl?.Better,
-            PairedSeedsWithTL = versusTl?.Seeds,
             MeanSeconds = Statistics.Mean(runs.Select(r => r.Seconds).ToList()),
             ConfigHash = first.ConfigHash,
             Settings = first.Settings,
-        };
+        }.ComparedWith(versusStl, versusTl);
     }
 
     static PairedComparison? Versus(List<BenchmarkResult> runs, List<BenchmarkResult>? baseline) => baseline == null ? null

@@ -7,7 +7,7 @@ namespace MoePS.Engine.Benchmarks;
 /// Test MAE of one task × method (× settings) over its seeds, beside the paper's value. Flat:
 /// every property is a scalar, so it exports cleanly to CSV and Excel.
 /// </summary>
-public sealed record BenchmarkSummary
+public sealed record BenchmarkSummary : ComparedSummary
 {
     public string Task { get; init; } = "";
     public LearningMethod Method { get; init; }
@@ -52,7 +52,7 @@ public sealed record BenchmarkSummary
 
     public int Rows { get; init; }
     public string? Unit { get; init; }
-    public double MeanTestMAE { get; init; }
+    public override double MeanTestMAE { get; init; }
 
     /// <summary>Sample standard deviation over seeds; null with a single seed.</summary>
     public double? StdTestMAE { get; init; }
@@ -83,30 +83,6 @@ public sealed record BenchmarkSummary
     /// <summary>(our mean − the paper's mean) / the paper's std: how far we are from the paper in its own spread (negative: lower error); null without a paper std.</summary>
     public double? DifferenceInPaperStds { get; init; }
 
-    /// <summary>Mean over the seeds both ran of (this − STL) test MAE, in the task's unit (negative: better); null for STL or without STL runs on those seeds.</summary>
-    public double? PairedDifferenceToSTL { get; init; }
-
-    /// <summary>On how many of the <see cref="PairedSeedsWithSTL"/> seeds this had the lower test MAE than STL.</summary>
-    public int? SeedsBetterThanSTL { get; init; }
-
-    /// <summary>Seeds both this and STL ran.</summary>
-    public int? PairedSeedsWithSTL { get; init; }
-
-    /// <summary>Mean over the seeds both ran of (this − TL) test MAE (negative: better); null for STL and TL or without TL runs on those seeds.</summary>
-    public double? PairedDifferenceToTL { get; init; }
-
-    /// <summary>On how many of the <see cref="PairedSeedsWithTL"/> seeds this had the lower test MAE than TL.</summary>
-    public int? SeedsBetterThanTL { get; init; }
-
-    /// <summary>Seeds both this and TL ran.</summary>
-    public int? PairedSeedsWithTL { get; init; }
-
-    /// <summary>The paired comparison with STL as "-0.012 (4/5 better)".</summary>
-    public string? VersusSTL => Paired(PairedDifferenceToSTL, SeedsBetterThanSTL, PairedSeedsWithSTL);
-
-    /// <summary>The paired comparison with TL as "-0.012 (4/5 better)".</summary>
-    public string? VersusTL => Paired(PairedDifferenceToTL, SeedsBetterThanTL, PairedSeedsWithTL);
-
     public double MeanSeconds { get; init; }
 
     /// <summary>How the runs' settings differ from the paper's recipe (<see cref="BenchmarkResult.Settings"/>); empty for the recipe itself.</summary>
@@ -122,8 +98,4 @@ public sealed record BenchmarkSummary
     public string ConfigHash { get; init; } = "";
 
     public override string ToString() => $"{Task} {Method}{(Settings.Length == 0 ? "" : $" [{Settings}]")}: {TestMAE} ({Seeds} seeds)";
-
-    string? Paired(double? difference, int? better, int? seeds) => difference is double d
-        ? FormattableString.Invariant($"{MeanStdFormat.Difference(d, MeanTestMAE)} ({better}/{seeds} better)")
-        : null;
 }

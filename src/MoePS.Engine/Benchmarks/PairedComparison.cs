@@ -16,4 +16,12 @@ public sealed record PairedComparison(double MeanDifference, int Better, int See
         var differences = ours.Where(o => baseline.ContainsKey(o.Key)).Select(o => o.Value - baseline[o.Key]).ToList();
         return differences.Count == 0 ? null : new PairedComparison(Statistics.Mean(differences), differences.Count(d => d < 0), differences.Count);
     }
+
+    /// <summary>
+    /// A comparison as the summaries show it, "-0.012 (4/5 better)" (the difference to the digits that
+    /// <paramref name="scale"/>, the mean compared, warrants); null without one.
+    /// </summary>
+    public static string? Describe(double? difference, int? better, int? seeds, double scale) => difference is double d
+        ? FormattableString.Invariant($"{MeanStdFormat.Difference(d, scale)} ({better}/{seeds} better)")
+        : null;
 }

@@ -5,7 +5,7 @@ namespace MoePS.Engine.Benchmarks;
 /// test MAE over the seeds every candidate ran, which candidate each seed kept, paired comparisons with STL and TL, and the
 /// paper's MoE-18 mean. Flat, like <see cref="BenchmarkSummary"/>, so it exports cleanly to CSV and Excel.
 /// </summary>
-public sealed record ValidatedChoiceSummary
+public sealed record ValidatedChoiceSummary : ComparedSummary
 {
     public string Task { get; init; } = "";
 
@@ -16,7 +16,7 @@ public sealed record ValidatedChoiceSummary
     public int Seeds { get; init; }
 
     public string? Unit { get; init; }
-    public double MeanTestMAE { get; init; }
+    public override double MeanTestMAE { get; init; }
 
     /// <summary>Sample standard deviation over seeds; null with a single seed.</summary>
     public double? StdTestMAE { get; init; }
@@ -26,22 +26,6 @@ public sealed record ValidatedChoiceSummary
 
     /// <summary>The candidate kept on each seed, by seed, joined by "; ".</summary>
     public string Kept { get; init; } = "";
-
-    /// <summary>Mean over the seeds both ran of (this − STL) test MAE (negative: better); null without STL runs on those seeds.</summary>
-    public double? PairedDifferenceToSTL { get; init; }
-    public int? SeedsBetterThanSTL { get; init; }
-    public int? PairedSeedsWithSTL { get; init; }
-
-    /// <summary>Mean over the seeds both ran of (this − TL from the paper's source) test MAE; null without such TL runs.</summary>
-    public double? PairedDifferenceToTL { get; init; }
-    public int? SeedsBetterThanTL { get; init; }
-    public int? PairedSeedsWithTL { get; init; }
-
-    /// <summary>The paired comparison with STL as "-0.012 (4/5 better)".</summary>
-    public string? VersusSTL => Paired(PairedDifferenceToSTL, SeedsBetterThanSTL, PairedSeedsWithSTL);
-
-    /// <summary>The paired comparison with TL as "-0.012 (4/5 better)".</summary>
-    public string? VersusTL => Paired(PairedDifferenceToTL, SeedsBetterThanTL, PairedSeedsWithTL);
 
     /// <summary>The paper's MoE-18 mean on the task (Table 3); null for a task it does not report.</summary>
     public double? PaperMoE18 { get; init; }
@@ -53,8 +37,4 @@ public sealed record ValidatedChoiceSummary
     public string Recipe { get; init; } = "";
 
     public override string ToString() => $"{Task}, validated best of {Candidates}: {TestMAE} ({Seeds} seeds)";
-
-    string? Paired(double? difference, int? better, int? seeds) => difference is double d
-        ? FormattableString.Invariant($"{MeanStdFormat.Difference(d, MeanTestMAE)} ({better}/{seeds} better)")
-        : null;
 }

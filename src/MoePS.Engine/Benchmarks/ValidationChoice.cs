@@ -74,9 +74,7 @@ public static class ValidationChoice
             return baseline == null ? null
                 : PairedComparison.Of(bySeed, BenchmarkStatistics.RunsOf(results, baseline).ToDictionary(r => r.Seed, r => r.TestMAE));
         }
-        var stl = Versus("STL");
-        var tl = Versus($"TL from {PaperResults.Table3TransferSource}");
-        return new ValidatedChoiceSummary
+        return (ValidatedChoiceSummary)new ValidatedChoiceSummary
         {
             Task = task,
             Candidates = string.Join("; ", candidates),
@@ -85,14 +83,8 @@ public static class ValidationChoice
             MeanTestMAE = Statistics.Mean(test),
             StdTestMAE = Statistics.SampleStandardDeviation(test),
             Kept = string.Join("; ", kept.Select(k => k.Kept)),
-            PairedDifferenceToSTL = stl?.MeanDifference,
-            SeedsBetterThanSTL = stl?.Better,
-            PairedSeedsWithSTL = stl?.Seeds,
-            PairedDifferenceToTL = tl?.MeanDifference,
-            SeedsBetterThanTL = tl?.Better,
-            PairedSeedsWithTL = tl?.Seeds,
             PaperMoE18 = PaperResults.Table3Row(task)?.MoE.Mean,
             Recipe = recipe,
-        };
+        }.ComparedWith(Versus("STL"), Versus($"TL from {PaperResults.Table3TransferSource}"));
     }
 }
