@@ -61,6 +61,42 @@ public class TensorNetFineTuningTests : IClassFixture<MixtureFixture>, IClassFix
     }
 
     [Fact]
+    public void PairsOfOneLengthShareARadialRowAndTrainAsARowPerPairWould()
+    {
+        int[] rows = { 0, 5, 17 };
+        using var tail = (TensorNetTail)tensorNet.NewBlock();
+        using var inputs = (TensorNetTailInputs)tensorNet.BlockInputs(rows.Select(r => f.Crystals[r]).ToList(), f.Cpu);
+        using var scope = NewDisposeScope();
+        var shared = inputs.Batch(new[] { 0, 1, 2 });
+        var pairs = shared.Pairs;
+        var row = Assert.IsType<Tensor>(pairs.RadialRow, exactMatch: false);
+        Assert.Equal(inputs.PairCount, row.shape[0]);
+        Assert.True(pairs.Basis.shape[0] < inputs.PairCount, $"{pairs.Basis.shape[0]} radial rows for {inputs.PairCount} pairs");
+        var perPair = shared with { Pairs = new RadialPairs(pairs.Source, pairs.Target, pairs.Basis.index_select(0, row), pairs.Envelope.index_select(0, row)) };
+        // The rows kept are distinct: sharing the per-pair rows again finds as many.
+        Assert.Equal(pairs.Basis.shape[0], perPair.Pairs.SharingRadialRows().Basis.shape[0]);
+
+        (float[][] Features, float[] Gradient) Pass(TensorNetTailBatch batch)
+        {
+            tail.zero_grad();
+            var features = tail.Features(batch);
+            features.pow(2).sum().backward();
+            var flat = features.detach().data<float>().ToArray();
+            int width = tensorNet.FeatureLength;
+            return (Enumerable.Range(0, rows.Length).Select(i => flat.AsSpan(i * width, width).ToArray()).ToArray(),
+                tail.parameters().SelectMany(p => p.grad!.data<float>().ToArray()).ToArray());
+        }
+        var (sharedFeatures, sharedGradient) = Pass(shared);
+        var (perPairFeatures, perPairGradient) = Pass(perPair);
+        AssertClose(perPairFeatures, sharedFeatures);
+        // The gradients are sums over pairs in another order: close relative to their largest.
+        double scale = perPairGradient.Max(g => Math.Abs(g));
+        for (int i = 0; i < perPairGradient.Length; i++)
+            Assert.True(Math.Abs(perPairGradient[i] - sharedGradient[i]) <= FeatureTolerance * scale,
+                $"gradient {i}: {perPairGradient[i]} per pair, {sharedGradient[i]} shared");
+    }
+
+    [Fact]
     public void AFineTunedBlockStartsAtTheExpertsFeaturesAndTrainsAtTheFineTuningRate()
     {
         using var model = new MixtureModel(TwoCgcnnAndTensorNet, FineTuned with { FineTuneLearningRate = 0.003 });

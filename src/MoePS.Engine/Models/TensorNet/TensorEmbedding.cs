@@ -44,8 +44,8 @@ public sealed class TensorEmbedding : Module
     {
         using var scope = NewDisposeScope();
         var x = emb.forward(types);
-        var (source, target, basis, envelope) = pairs.Radial;
-        envelope = envelope.view(-1, 1);
+        var (source, target, basis) = (pairs.Radial.Source, pairs.Radial.Target, pairs.Radial.Basis);
+        var envelope = pairs.Radial.Envelope.view(-1, 1);
         var w1 = distance_proj1.forward(basis) * envelope;
         var w2 = distance_proj2.forward(basis) * envelope;
         var w3 = distance_proj3.forward(basis) * envelope;

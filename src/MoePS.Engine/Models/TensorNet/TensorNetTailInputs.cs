@@ -10,10 +10,11 @@ public sealed record TensorNetTailBatch(Tensor Tensors, RadialPairs Pairs, IRead
 
 /// <summary>
 /// What a TensorNet potential's last interaction layer reads, per crystal: the node tensors after the layers before it
-/// and the pairs' atoms, radial basis and envelope, computed once with the potential's frozen weights, each crystal alone
-/// on one torch thread (as the expert's features are, so they are the same bits however many threads run), kept on a
-/// device for training. About 4.6 kB per atom and 32 bytes per pair in float32 (the MatPES potential: 128 units,
-/// 3 radial functions).
+/// and the pairs' atoms, radial basis and envelope (one basis and envelope row per distinct pair length, which the block's
+/// radial network then runs once for: <see cref="RadialPairs.SharingRadialRows"/>), computed once with the potential's
+/// frozen weights, each crystal alone on one torch thread (as the expert's features are, so they are the same bits however
+/// many threads run), kept on a device for training. About 4.6 kB per atom and 24 bytes per pair in float32 (the MatPES
+/// potential: 128 units, 3 radial functions).
 /// </summary>
 public sealed class TensorNetTailInputs : TunableBlockInputs
 {
@@ -44,7 +45,7 @@ public sealed class TensorNetTailInputs : TunableBlockInputs
             using var batch = potential.Batch(new[] { crystal });
             var (x, pairs) = potential.Model.LastBlockInputs(batch);
             // Copies, as Source and Target are the batch's and are disposed with it.
-            return (Kept(x), pairs.Map(Kept));
+            return (Kept(x), pairs.SharingRadialRows().Map(Kept));
         });
         return new TensorNetTailInputs(computed);
 
