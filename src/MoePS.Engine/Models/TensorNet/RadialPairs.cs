@@ -13,6 +13,9 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
 {
     public IEnumerable<Tensor> Tensors => new[] { Source, Target, Basis, Envelope }.Concat(RadialRow is null ? [] : [RadialRow]);
 
+    /// <summary>Values computed per row of Basis and Envelope, [rows, …], as one per pair, [pairs, …].</summary>
+    public Tensor PerPair(Tensor perRow) => RadialRow is null ? perRow : perRow.index_select(0, RadialRow);
+
     /// <summary>Each tensor through <paramref name="map"/> (a copy to a device, say).</summary>
     public RadialPairs Map(Func<Tensor, Tensor> map) =>
         new(map(Source), map(Target), map(Basis), map(Envelope), RadialRow is null ? null : map(RadialRow));
@@ -26,7 +29,7 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
     {
         if (RadialRow is not null) return this;
         using var scope = NewDisposeScope();
-        var rows = cat(new[] { Basis, Envelope.unsqueeze(1) }, 1).to_type(ScalarType.Float64).contiguous();
+        var rows = cat(new[] { Basis, Envelope.unsqueeze(1) }, 1).to(ScalarType.Float64, CPU).contiguous();
         int width = (int)rows.shape[1];
         var values = rows.data<double>().ToArray();
         var first = new Dictionary<long[], long>(BitsComparer.Instance);

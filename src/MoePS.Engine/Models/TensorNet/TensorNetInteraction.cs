@@ -33,8 +33,7 @@ public sealed class TensorNetInteraction : Module
         using var scope = NewDisposeScope();
         var radial = pairs.Basis;
         foreach (var linear in linears_scalar) radial = functional.silu(linear.forward(radial));
-        radial = radial * pairs.Envelope.view(-1, 1);
-        if (pairs.RadialRow is Tensor row) radial = radial.index_select(0, row);
+        radial = pairs.PerPair(radial * pairs.Envelope.view(-1, 1));
         radial = radial.reshape(radial.shape[0], units, 3);
 
         x = x / PlusOne(SquaredNorm(x)).unsqueeze(-1).unsqueeze(-1);
