@@ -420,4 +420,12 @@ Describe 'Measure-ValidatedChoice' {
         $e.FullyQualifiedErrorId | Should -Match '^CandidatesNotComparable'
         $e.Exception.Message | Should -Match "'TL from mp_eform' names 2 run sets of jarvis_2d_gap_tbmbj"
     }
+
+    It 'fails clearly on a candidate no result is of, naming those there are' {
+        $file = Join-Path $script:Folder 'choice-unknown.jsonl'
+        Set-Content $file -Encoding utf8NoBOM -Value @(New-ChoiceRun TL 0 2.0 0.5; New-ChoiceRun MoE 0 1.5 0.7)
+        $e = { Measure-ValidatedChoice -ResultPath $file -Candidate 'TL from mp_eform', 'MoE-18' } | Should -Throw -PassThru
+        $e.FullyQualifiedErrorId | Should -Match '^CandidatesNotComparable'
+        $e.Exception.Message | Should -Match "No results are of 'MoE-18'.*'MoE-2'"
+    }
 }

@@ -10,7 +10,7 @@ namespace MoePS.Engine.Benchmarks;
 public static class ValidationChoice
 {
     /// <summary>The kept run of every task and seed where all <paramref name="candidates"/> ran, by task (as the results order them), then seed.</summary>
-    /// <exception cref="ArgumentException">No candidates, or one named twice.</exception>
+    /// <exception cref="ArgumentException">No candidates, one named twice, or one that no result is of.</exception>
     /// <exception cref="InvalidOperationException">A candidate names more than one run set of a task (runs of the same variant with other settings).</exception>
     public static IReadOnlyList<ValidatedRun> Choose(IEnumerable<BenchmarkResult> results, IReadOnlyList<string> candidates)
     {
@@ -19,7 +19,7 @@ public static class ValidationChoice
     }
 
     /// <summary>Per task where every candidate ran: what keeping the best validated gives (<see cref="ValidatedChoiceSummary"/>).</summary>
-    /// <exception cref="ArgumentException">No candidates, or one named twice.</exception>
+    /// <exception cref="ArgumentException">No candidates, one named twice, or one that no result is of.</exception>
     /// <exception cref="InvalidOperationException">A candidate names more than one run set of a task.</exception>
     public static IReadOnlyList<ValidatedChoiceSummary> Summarise(IEnumerable<BenchmarkResult> results, IReadOnlyList<string> candidates)
     {
@@ -34,6 +34,12 @@ public static class ValidationChoice
         if (candidates.Count == 0) throw new ArgumentException("Name at least one candidate.", nameof(candidates));
         var twice = candidates.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (twice != null) throw new ArgumentException($"The candidate '{twice.Key}' is named twice.", nameof(candidates));
+        var variants = summaries.Select(s => s.Variant).Distinct().ToList();
+        var unknown = candidates.Where(c => !variants.Contains(c)).ToList();
+        if (unknown.Count > 0)
+            throw new ArgumentException(
+                $"No results are of {string.Join(", ", unknown.Select(c => $"'{c}'"))}. The results hold " +
+                string.Join(", ", variants.Select(v => $"'{v}'")) + " (Measure-MoeBenchmark's Variant column).", nameof(candidates));
         foreach (var task in summaries.GroupBy(s => s.Task))
         {
             var sets = new List<BenchmarkSummary>();

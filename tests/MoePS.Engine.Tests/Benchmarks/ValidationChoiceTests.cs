@@ -69,12 +69,14 @@ public class ValidationChoiceTests
     }
 
     [Fact]
-    public void LeavesOutTasksWhereACandidateDidNotRun()
+    public void LeavesOutTasksWhereACandidateDidNotRunAndRefusesOneThatNeverRan()
     {
         var results = Fixture();
         results.Add(Run(LearningMethod.TL, 0, 1.0, 1.0, task: "mp_poisson_ratio"));
         Assert.Equal(new[] { Task }, ValidationChoice.Summarise(results, Candidates).Select(s => s.Task));
-        Assert.Empty(ValidationChoice.Summarise(Fixture(), new[] { "TL from mp_eform", "MoE-18" }));
+        var unknown = Assert.Throws<ArgumentException>(() => ValidationChoice.Summarise(Fixture(), new[] { "TL from mp_eform", "MoE-18" }));
+        Assert.Contains("No results are of 'MoE-18'", unknown.Message);
+        Assert.Contains("'MoE-4'", unknown.Message);
     }
 
     [Fact]
