@@ -7,9 +7,10 @@ namespace MoePS.Bench;
 
 /// <summary>
 /// One training step (forward and backward) of TensorNet's fine-tuned last block (<see cref="TensorNetTail"/>) on a batch of
-/// 250 crystals (the Fast preset's batch) of three tasks, with the pairs sharing one radial row per distinct length
-/// (<see cref="RadialPairs.SharingRadialRows"/>, as training runs it) and with a row per pair (the same values, the radial
-/// network run on every pair), alternated in one process. Median seconds of 7 steps after 2 warm-up steps each, at this
+/// 250 crystals (the Fast preset's batch) of three tasks, three ways alternated in one process: as training runs it (the
+/// pairs sharing one radial row per distinct length, <see cref="RadialPairs.SharingRadialRows"/>, and the fused message
+/// step, <see cref="TensorMessageSum"/>); with libtorch's message operations instead; and with a row per pair as well (the
+/// radial network run on every pair, as before either). Median seconds of 7 steps after 2 warm-up steps each, at this
 /// process's torch threads.
 /// </summary>
 public sealed class TensorNetBlockStepBenchmark : IBenchmark
@@ -36,22 +37,30 @@ public sealed class TensorNetBlockStepBenchmark : IBenchmark
             {
                 Pairs = new RadialPairs(pairs.Source, pairs.Target, pairs.Basis.index_select(0, row), pairs.Envelope.index_select(0, row)),
             };
-            var sharedTimes = new List<double>();
-            var perPairTimes = new List<double>();
+            var times = new[] { new List<double>(), new List<double>(), new List<double>() };   // as trained, libtorch's messages, and a row per pair
             for (int step = 0; step < WarmUp + Timed; step++)
             {
-                double a = Step(block, perPair), b = Step(block, shared);
+                double trained = Step(block, shared), libtorch, perRow;
+                using (TensorMessageSum.Off())
+                {
+                    libtorch = Step(block, shared);
+                    perRow = Step(block, perPair);
+                }
                 if (step < WarmUp) continue;
-                perPairTimes.Add(a);
-                sharedTimes.Add(b);
+                times[0].Add(trained);
+                times[1].Add(libtorch);
+                times[2].Add(perRow);
             }
-            double perPairMedian = Medians.Of(perPairTimes), sharedMedian = Medians.Of(sharedTimes);
+            var medians = times.Select(Medians.Of).ToArray();
+            string Range(List<double> t) => $"{t.Min():F3}-{t.Max():F3} s";
             string details = $"{task}: {crystals.Count} crystals, {inputs.PairCount} pairs, {pairs.Basis.shape[0]} radial rows; " +
-                $"forward + backward, median of {Timed} alternated steps after {WarmUp} (per pair {perPairTimes.Min():F3}-{perPairTimes.Max():F3} s, " +
-                $"shared {sharedTimes.Min():F3}-{sharedTimes.Max():F3} s); torch threads {get_num_threads()}; load average {MachineState.LoadAverages()}";
-            yield return new BenchResult($"tensornet.block_step.{task}.row_per_pair_s", perPairMedian, "s", details);
-            yield return new BenchResult($"tensornet.block_step.{task}.shared_rows_s", sharedMedian, "s", details);
-            yield return new BenchResult($"tensornet.block_step.{task}.speedup", perPairMedian / sharedMedian, "x", $"row per pair / shared rows; {details}");
+                $"forward + backward, median of {Timed} alternated steps after {WarmUp} (as trained {Range(times[0])}, libtorch's messages " +
+                $"{Range(times[1])}, and a row per pair {Range(times[2])}); torch threads {get_num_threads()}; load average {MachineState.LoadAverages()}";
+            yield return new BenchResult($"tensornet.block_step.{task}.trained_s", medians[0], "s", details);
+            yield return new BenchResult($"tensornet.block_step.{task}.libtorch_messages_s", medians[1], "s", details);
+            yield return new BenchResult($"tensornet.block_step.{task}.row_per_pair_s", medians[2], "s", details);
+            yield return new BenchResult($"tensornet.block_step.{task}.speedup_vs_libtorch_messages", medians[1] / medians[0], "x", details);
+            yield return new BenchResult($"tensornet.block_step.{task}.speedup_vs_row_per_pair", medians[2] / medians[0], "x", details);
         }
     }
 

@@ -27,13 +27,19 @@ public sealed class TensorNetInteraction : Module
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Whether the message step runs as one fused CPU operation (<see cref="TensorMessageSum"/>) where it applies: set on a
+    /// fine-tuned block, whose training it speeds up; the potential's own layers keep libtorch's operations and their bits.
+    /// </summary>
+    public bool FusesMessages { get; init; }
+
     /// <summary>The node tensors after this layer, [atoms, units, 3, 3].</summary>
     public Tensor Interact(Tensor x, RadialPairs pairs)
     {
         using var scope = NewDisposeScope();
         var radial = pairs.Basis;
         foreach (var linear in linears_scalar) radial = functional.silu(linear.forward(radial));
-        radial = pairs.PerPair(radial * pairs.Envelope.view(-1, 1));
+        radial = radial * pairs.Envelope.view(-1, 1);
         radial = radial.reshape(radial.shape[0], units, 3);
 
         x = x / PlusOne(SquaredNorm(x)).unsqueeze(-1).unsqueeze(-1);
@@ -43,8 +49,10 @@ public sealed class TensorNetInteraction : Module
         traceless = MixChannels(linears_tensor[2], traceless);
         var y = Compose(scalar, skew, traceless);
 
-        var neighbours = Components(scalar, skew, traceless).index_select(0, pairs.Target);
-        var (messageScalar, messageSkew, messageTraceless) = FromComponents(SumOnto(pairs.Source, SpreadOverComponents(radial) * neighbours, x.shape[0]));
+        var components = Components(scalar, skew, traceless);
+        var (messageScalar, messageSkew, messageTraceless) = FromComponents(FusesMessages && TensorMessageSum.Supports(components)
+            ? TensorMessageSum.Apply(radial, components, pairs)
+            : SumOnto(pairs.Source, SpreadOverComponents(pairs.PerPair(radial)) * components.index_select(0, pairs.Target), x.shape[0]));
         var message = Compose(messageScalar, messageSkew, messageTraceless);
 
         (scalar, skew, traceless) = Decompose(matmul(message, y).add(matmul(y, message), HeldScalars.One));

@@ -23,7 +23,7 @@ public sealed class TensorNetTail : TunableBlock
     {
         var architecture = model.Architecture;
         int units = architecture.Units;
-        block = new TensorNetInteraction(units, architecture.RadialFunctions);
+        block = new TensorNetInteraction(units, architecture.RadialFunctions) { FusesMessages = true };
         out_norm = LayerNorm(3 * units);
         linear = Linear(3 * units, units);
         RegisterComponents();
