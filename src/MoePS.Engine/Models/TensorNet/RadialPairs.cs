@@ -8,9 +8,17 @@ namespace MoePS.Engine.Models.TensorNet;
 /// What an interaction layer reads off the directed pairs of a batch: the pair's atoms, the radial basis of its length
 /// and the cosine envelope 0.5·(cos(πr/r_c) + 1). Basis and Envelope have a row per pair, or, with
 /// <see cref="RadialRow"/>, a row per distinct (basis, envelope) that the pairs index (<see cref="SharingRadialRows"/>).
+/// Pairs <see cref="Joined"/> from several crystals know where each crystal's pairs end (<see cref="PartEnds"/>).
 /// </summary>
 public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Tensor Envelope, Tensor? RadialRow = null)
 {
+    /// <summary>
+    /// Where the pairs of each joined part end, cumulative (the last is the pair count), when each part's pairs touch only its
+    /// own atoms and radial rows, as the crystals of a <see cref="Joined"/> batch do; null otherwise. Lets work be split over
+    /// threads by parts with no two threads writing one atom or row.
+    /// </summary>
+    public IReadOnlyList<long>? PartEnds { get; init; }
+
     public IEnumerable<Tensor> Tensors => new[] { Source, Target, Basis, Envelope }.Concat(RadialRow is null ? [] : [RadialRow]);
 
     /// <summary>Values computed per row of Basis and Envelope, [rows, …], as one per pair, [pairs, …].</summary>
@@ -18,7 +26,7 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
 
     /// <summary>Each tensor through <paramref name="map"/> (a copy to a device, say).</summary>
     public RadialPairs Map(Func<Tensor, Tensor> map) =>
-        new(map(Source), map(Target), map(Basis), map(Envelope), RadialRow is null ? null : map(RadialRow));
+        new(map(Source), map(Target), map(Basis), map(Envelope), RadialRow is null ? null : map(RadialRow)) { PartEnds = PartEnds };
 
     /// <summary>
     /// The same pairs with one Basis and Envelope row per distinct row (equal bit for bit, as the pairs of one length in a
@@ -49,7 +57,10 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
         }
         var kept = tensor(distinct.ToArray(), device: Basis.device);
         return new RadialPairs(Source, Target, Basis.index_select(0, kept).MoveToOuterDisposeScope(),
-            Envelope.index_select(0, kept).MoveToOuterDisposeScope(), tensor(rowOfPair, device: Basis.device).MoveToOuterDisposeScope());
+            Envelope.index_select(0, kept).MoveToOuterDisposeScope(), tensor(rowOfPair, device: Basis.device).MoveToOuterDisposeScope())
+        {
+            PartEnds = PartEnds,
+        };
     }
 
     /// <summary>
@@ -61,7 +72,8 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
         bool shared = parts.Count > 0 && parts[0].RadialRow is not null;
         if (parts.Any(p => (p.RadialRow is not null) != shared))
             throw new ArgumentException("Either every part shares its radial rows or none does.", nameof(parts));
-        long firstAtom = 0, firstRow = 0;
+        long firstAtom = 0, firstRow = 0, firstPair = 0;
+        var ends = new long[parts.Count];
         var source = new Tensor[parts.Count];
         var target = new Tensor[parts.Count];
         var radialRow = new Tensor[shared ? parts.Count : 0];
@@ -73,9 +85,10 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
             if (shared) radialRow[i] = parts[i].RadialRow!.add(rowShift);
             firstAtom += atomCounts[i];
             firstRow += parts[i].Basis.shape[0];
+            ends[i] = firstPair += parts[i].Source.shape[0];
         }
         return new RadialPairs(cat(source, 0), cat(target, 0), cat(parts.Select(p => p.Basis).ToArray(), 0),
-            cat(parts.Select(p => p.Envelope).ToArray(), 0), shared ? cat(radialRow, 0) : null);
+            cat(parts.Select(p => p.Envelope).ToArray(), 0), shared ? cat(radialRow, 0) : null) { PartEnds = ends };
     }
 
     /// <summary>Rows as the bits of their doubles: equal exactly when every value is the same double.</summary>

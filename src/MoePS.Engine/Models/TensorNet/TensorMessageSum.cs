@@ -9,8 +9,10 @@ namespace MoePS.Engine.Models.TensorNet;
 /// the sum over the pairs it is the source of of the target's 10 tensor components, each weighted by the pair's radial
 /// weight for its part, [atoms, channels, 10]; the same as gathering the targets' components, spreading the radial weights
 /// over the components, multiplying and summing onto the sources (<see cref="CartesianTensors.SumOnto"/>), in another
-/// order of float32 sums. A fine-tuned block uses it (<see cref="TensorNetInteraction.FusesMessages"/>); the potential
-/// keeps libtorch's operations, so its features stay the bits the feature cache holds.
+/// order of float32 sums. The crystals of a batch (<see cref="RadialPairs.PartEnds"/>) are shared out over the torch threads,
+/// each sum made in pair order by one thread, so the result is the same bits at any thread count. A fine-tuned block uses
+/// it (<see cref="TensorNetInteraction.FusesMessages"/>); the potential keeps libtorch's operations, so its features stay
+/// the bits the feature cache holds.
 /// </summary>
 internal static class TensorMessageSum
 {
@@ -43,7 +45,38 @@ internal static class TensorMessageSum
     {
         var rows = pairs.RadialRow ?? arange(pairs.Source.shape[0], dtype: ScalarType.Int64, device: pairs.Source.device);
         return TensorMessageFunction.apply(radial.contiguous(), components.contiguous(), pairs.Source.contiguous(), pairs.Target.contiguous(),
-            rows.contiguous())[0];
+            rows.contiguous(), Ranges(pairs, get_num_threads()))[0];
+    }
+
+    /// <summary>
+    /// Where the pairs split into ranges for <paramref name="threads"/> threads: at crystal boundaries, about four ranges a
+    /// thread of about equal pair counts; one range without boundaries or with one thread. Cumulative ends.
+    /// </summary>
+    internal static long[] Ranges(RadialPairs pairs, int threads)
+    {
+        long count = pairs.Source.shape[0];
+        if (pairs.PartEnds is not { Count: > 1 } ends || threads <= 1 || count == 0) return [count];
+        long target = Math.Max(1, count / (4L * threads));
+        var ranges = new List<long>();
+        long start = 0;
+        foreach (long end in ends)
+        {
+            if (end == start || end - start < target && end != count) continue;
+            ranges.Add(end);
+            start = end;
+        }
+        return ranges.ToArray();
+    }
+
+    static void RunRanges(long[] ends, Action<long, long> range)
+    {
+        if (ends.Length == 1)
+        {
+            range(0, ends[0]);
+            return;
+        }
+        Parallel.For(0, ends.Length, new ParallelOptions { MaxDegreeOfParallelism = get_num_threads() },
+            i => range(i == 0 ? 0 : ends[i - 1], ends[i]));
     }
 
     /// <summary><see cref="TensorMessageKernel"/> as an autograd operation (arguments as <see cref="Apply"/>'s, the pairs' three index tensors apart).</summary>
@@ -54,14 +87,21 @@ internal static class TensorMessageSum
         public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
         {
             var (radial, components, source, target, rows) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3], (Tensor)vars[4]);
+            var ranges = (long[])vars[5];
             CheckOperands(radial, components, source, target, rows);
+            if (ranges.Length == 0 || ranges[^1] != source.shape[0] || ranges.Zip(ranges.Skip(1)).Any(r => r.Second <= r.First)
+                || ranges.Length > 1 && ranges[0] <= 0)
+                throw new ArgumentException("The pair ranges must rise to the pair count.");
             // Channels innermost for the kernel's vectors: [rows, 3, C] and [atoms, 10, C].
             var radialByPart = radial.permute(0, 2, 1).contiguous();
             var componentsByIndex = components.permute(0, 2, 1).contiguous();
             var sums = zeros_like(componentsByIndex);
-            Kernel(radialByPart, componentsByIndex, source, target, rows).Sum(TensorMemory.Address<float>(sums));
+            var kernel = Kernel(radialByPart, componentsByIndex, source, target, rows);
+            nint output = TensorMemory.Address<float>(sums);
+            RunRanges(ranges, (first, end) => kernel.Sum(output, first, end));
             ctx.save_for_backward([radialByPart, componentsByIndex, source, target, rows]);
             ctx.save_data(nameof(Tensor.requires_grad), new[] { radial.requires_grad, components.requires_grad });
+            ctx.save_data(nameof(Ranges), ranges);
             return [sums.permute(0, 2, 1).contiguous()];
         }
 
@@ -73,10 +113,12 @@ internal static class TensorMessageSum
             var upstream = grad_outputs[0].permute(0, 2, 1).contiguous();
             var radialGradient = needs[0] ? zeros_like(radialByPart) : null;
             var componentGradient = needs[1] ? zeros_like(componentsByIndex) : null;
-            Kernel(radialByPart, componentsByIndex, source, target, rows).Gradients(TensorMemory.Address<float>(upstream),
-                radialGradient is null ? 0 : TensorMemory.Address<float>(radialGradient),
-                componentGradient is null ? 0 : TensorMemory.Address<float>(componentGradient));
-            return [radialGradient?.permute(0, 2, 1).contiguous()!, componentGradient?.permute(0, 2, 1).contiguous()!, null!, null!, null!];
+            var kernel = Kernel(radialByPart, componentsByIndex, source, target, rows);
+            nint up = TensorMemory.Address<float>(upstream);
+            nint toRadial = radialGradient is null ? 0 : TensorMemory.Address<float>(radialGradient);
+            nint toComponents = componentGradient is null ? 0 : TensorMemory.Address<float>(componentGradient);
+            RunRanges((long[])ctx.get_data(nameof(Ranges)), (first, end) => kernel.Gradients(up, toRadial, toComponents, first, end));
+            return [radialGradient?.permute(0, 2, 1).contiguous()!, componentGradient?.permute(0, 2, 1).contiguous()!, null!, null!, null!, null!];
         }
 
         /// <summary>The kernel reads raw memory: shapes and indices that do not fit would read outside the tensors.</summary>
@@ -99,6 +141,6 @@ internal static class TensorMessageSum
 
         static TensorMessageKernel Kernel(Tensor radialByPart, Tensor componentsByIndex, Tensor source, Tensor target, Tensor rows) =>
             new(TensorMemory.Address<float>(radialByPart), TensorMemory.Address<float>(componentsByIndex), TensorMemory.Address<long>(source),
-                TensorMemory.Address<long>(target), TensorMemory.Address<long>(rows), source.shape[0], (int)componentsByIndex.shape[2]);
+                TensorMemory.Address<long>(target), TensorMemory.Address<long>(rows), (int)componentsByIndex.shape[2]);
     }
 }
