@@ -22,9 +22,10 @@ namespace MoePS.Cmdlets;
 public sealed class MeasureValidatedChoiceCommand : BenchmarkResultsCmdlet
 {
     /// <summary><para type="description">The methods to choose among, by Measure-MoeBenchmark's Variant names, in the
-    /// order that settles a tie of validation MAE.</para></summary>
+    /// order that settles a tie of validation MAE. With -ResultPath on the line, Tab offers the names its files hold.</para></summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(VariantCompleter))]
     public string[] Candidate { get; set; } = Array.Empty<string>();
 
     /// <summary><para type="description">Output the kept run of every task and seed instead of one summary per task.</para></summary>

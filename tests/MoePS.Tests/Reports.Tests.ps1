@@ -421,6 +421,20 @@ Describe 'Measure-ValidatedChoice' {
         $e.Exception.Message | Should -Match "'TL from mp_eform' names 2 run sets of jarvis_2d_gap_tbmbj"
     }
 
+    It 'completes -Candidate with the variant names of the -ResultPath files, quoted' {
+        $file = Join-Path $script:Folder 'choice-complete.jsonl'
+        Set-Content $file -Encoding utf8NoBOM -Value @(New-ChoiceRun TL 0 2.0 0.5; New-ChoiceRun MoE 0 1.5 0.7; New-ChoiceRun STL 0 3.0 0.9)
+        $line = "Measure-ValidatedChoice -ResultPath '$file' -Candidate 'TL"
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be "'TL from mp_eform'"
+        $line = "Measure-ValidatedChoice -ResultPath '$file' -Candidate "
+        (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be "'MoE-2'", "'STL'", "'TL from mp_eform'"
+        Push-Location $script:Folder
+        try {
+            $line = "Measure-ValidatedChoice -ResultPath ./choice-complete.jsonl -Candidate 'Mo"
+            (TabExpansion2 $line $line.Length).CompletionMatches.CompletionText | Should -Be "'MoE-2'" -Because 'a relative path is the session location''s'
+        } finally { Pop-Location }
+    }
+
     It 'fails clearly on a candidate no result is of, naming those there are' {
         $file = Join-Path $script:Folder 'choice-unknown.jsonl'
         Set-Content $file -Encoding utf8NoBOM -Value @(New-ChoiceRun TL 0 2.0 0.5; New-ChoiceRun MoE 0 1.5 0.7)
