@@ -2,7 +2,10 @@ using Xunit;
 
 namespace MoePS.Engine.Tests.Models;
 
-/// <summary>Tests that change process environment variables run alone, never beside other tests.</summary>
+/// <summary>
+/// Tests that change process environment variables, or libtorch's thread count (which also sets the count that threads
+/// starting their first torch work take), run alone, never beside other tests.
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "xunit names collection definitions *Collection.")]
 public sealed class EnvironmentCollection

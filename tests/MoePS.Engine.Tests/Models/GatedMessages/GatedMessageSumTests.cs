@@ -71,13 +71,15 @@ public class GatedMessageSumTests
         AssertMatches(new Operands(groups, features, offset, seed: groups * 10 + features), ScalarType.Float64, tolerance);
 
     /// <summary>
-    /// Rows whose mean is far from zero (x ≈ 1000 ± 1): float32 rows carry only about 4 digits of their deviation there,
-    /// for libtorch as for the kernel, so the reference is libtorch in float32; the kernel's statistics must not lose more
-    /// of the variance to cancellation than libtorch's.
+    /// Rows whose mean is far from zero (x ≈ 1000 ± 1): float32 rows carry only about 4 digits of their deviation there, so
+    /// both float32 paths are checked against the exact answer (libtorch in float64). The kernel must not lose more of the
+    /// variance to cancellation than libtorch's float32 operations do: its error stays within 1e-4 of each quantity's scale
+    /// (it is 0.5e-5 to 5e-5), where libtorch's own float32 error is 0.3e-4 to 2.1e-4 and depends on its thread count
+    /// (batch_norm splits its sums over the threads), which is why libtorch in float32 cannot be the reference.
     /// </summary>
     [Fact]
-    public void MatchesLibtorchsOperationsOnALargeMean() =>
-        AssertMatches(new Operands(2, 8, 1000.0, seed: 28), ScalarType.Float32, 2e-4);
+    public void MatchesTheExactAnswerOnALargeMeanAsCloselyAsLibtorchInFloat32() =>
+        AssertMatches(new Operands(2, 8, 1000.0, seed: 28), ScalarType.Float64, 1e-4);
 
     static void AssertMatches(Operands o, ScalarType referenceType, double tolerance)
     {

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace MoePS.Engine.Tests.Models.TensorNet;
 
 /// <summary>The TensorNet potential as a frozen expert: found by name, its features the golden file's, cached on disk.</summary>
+[Collection(EnvironmentCollection.Name)]   // sets the data folder variable, and one test changes libtorch's thread count
 public class TensorNetExpertTests
 {
     static readonly ComputeDevice Cpu = ComputeDevice.Parse("cpu");
