@@ -32,11 +32,7 @@ public sealed class TensorNetBlockStepBenchmark : IBenchmark
             using var scope = NewDisposeScope();
             var shared = inputs.Batch(Enumerable.Range(0, crystals.Count).ToArray());
             var pairs = shared.Pairs;
-            var row = pairs.RadialRow!;
-            var perPair = shared with
-            {
-                Pairs = new RadialPairs(pairs.Source, pairs.Target, pairs.Basis.index_select(0, row), pairs.Envelope.index_select(0, row)),
-            };
+            var perPair = shared with { Pairs = pairs.RowPerPair() };
             var times = new[] { new List<double>(), new List<double>(), new List<double>() };   // as trained, libtorch's messages, and a row per pair
             for (int step = 0; step < WarmUp + Timed; step++)
             {

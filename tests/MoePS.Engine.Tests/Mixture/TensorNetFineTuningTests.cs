@@ -72,7 +72,9 @@ public class TensorNetFineTuningTests : IClassFixture<MixtureFixture>, IClassFix
         var row = Assert.IsType<Tensor>(pairs.RadialRow, exactMatch: false);
         Assert.Equal(inputs.PairCount, row.shape[0]);
         Assert.True(pairs.Basis.shape[0] < inputs.PairCount, $"{pairs.Basis.shape[0]} radial rows for {inputs.PairCount} pairs");
-        var perPair = shared with { Pairs = new RadialPairs(pairs.Source, pairs.Target, pairs.Basis.index_select(0, row), pairs.Envelope.index_select(0, row)) };
+        var perPair = shared with { Pairs = pairs.RowPerPair() };
+        Assert.Null(perPair.Pairs.RadialRow);
+        Assert.Equal(inputs.PairCount, perPair.Pairs.Basis.shape[0]);
         // The rows kept are distinct: sharing the per-pair rows again finds as many.
         Assert.Equal(pairs.Basis.shape[0], perPair.Pairs.SharingRadialRows().Basis.shape[0]);
 

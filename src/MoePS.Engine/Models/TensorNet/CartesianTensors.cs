@@ -25,7 +25,7 @@ public static class CartesianTensors
     /// <summary>Positions in a flattened 3×3 tensor of I's value, A's (A₂₁, A₀₂, A₁₀) and S's (S₀₀, S₁₁, S₂₂, S₀₁, S₀₂, S₁₂).</summary>
     static readonly long[] ComponentPositions = { 0, 7, 2, 3, 0, 4, 8, 1, 2, 5 };
     /// <summary>For each of the 10 components, which of the three (I, A, S) it belongs to.</summary>
-    static readonly long[] PartOfComponent = { 0, 1, 1, 1, 2, 2, 2, 2, 2, 2 };
+    internal static readonly long[] PartOfComponent = { 0, 1, 1, 1, 2, 2, 2, 2, 2, 2 };
     /// <summary>S's 9 entries from its 6 components, row-major.</summary>
     static readonly long[] SymmetricFromComponents = { 0, 3, 4, 3, 1, 5, 4, 5, 2 };
     static readonly double[] IdentityFlat = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };

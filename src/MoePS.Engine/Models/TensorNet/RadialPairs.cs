@@ -63,6 +63,10 @@ public sealed record RadialPairs(Tensor Source, Tensor Target, Tensor Basis, Ten
         };
     }
 
+    /// <summary>The same pairs with a Basis and Envelope row per pair again (the inverse of <see cref="SharingRadialRows"/>).</summary>
+    public RadialPairs RowPerPair() =>
+        RadialRow is null ? this : new RadialPairs(Source, Target, PerPair(Basis), PerPair(Envelope)) { PartEnds = PartEnds };
+
     /// <summary>
     /// The pairs of several crystals as one batch, their atoms one crystal after another: each part's atom indices
     /// shifted by the atoms of the parts before it (<paramref name="atomCounts"/>), and its radial rows by theirs.

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using MoePS.Engine.Runtime;
+using static MoePS.Engine.Models.TensorNet.CartesianTensors;
 
 namespace MoePS.Engine.Models.TensorNet;
 
@@ -17,8 +18,6 @@ internal readonly unsafe struct TensorMessageKernel
     const int Lanes = 8;
     const int Components = CartesianTensors.ComponentCount;
 
-    /// <summary>For each of the 10 components, which of I, A, S it belongs to (as <see cref="CartesianTensors"/> orders them).</summary>
-    static readonly int[] PartOf = { 0, 1, 1, 1, 2, 2, 2, 2, 2, 2 };
 
     readonly float* radial, components;
     readonly long* source, target, row;
@@ -53,7 +52,7 @@ internal readonly unsafe struct TensorMessageKernel
         {
             float* onto = sums + source[p] * stride, from = components + target[p] * stride, weights = radial + row[p] * 3 * channels;
             for (int k = 0; k < Components; k++)
-                MultiplyAdd(onto + k * channels, weights + PartOf[k] * channels, from + k * channels);
+                MultiplyAdd(onto + k * channels, weights + PartOfComponent[k] * channels, from + k * channels);
         }
     }
 
@@ -77,13 +76,13 @@ internal readonly unsafe struct TensorMessageKernel
             {
                 float* onto = toComponents + target[p] * stride, weights = radial + row[p] * 3 * channels;
                 for (int k = 0; k < Components; k++)
-                    MultiplyAdd(onto + k * channels, weights + PartOf[k] * channels, g + k * channels);
+                    MultiplyAdd(onto + k * channels, weights + PartOfComponent[k] * channels, g + k * channels);
             }
             if (toRadial != null)
             {
                 float* onto = toRadial + row[p] * 3 * channels, from = components + target[p] * stride;
                 for (int k = 0; k < Components; k++)
-                    MultiplyAdd(onto + PartOf[k] * channels, g + k * channels, from + k * channels);
+                    MultiplyAdd(onto + PartOfComponent[k] * channels, g + k * channels, from + k * channels);
             }
         }
     }
