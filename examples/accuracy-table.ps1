@@ -8,8 +8,9 @@
     had the lowest validation MAE (tasks where all four ran; a seed counts where all four ran it), with its paired wins
     against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18; a fourth, when
     examples/table3-tensornet-k.yaml has run, for MoE-19 (probe) with k chosen per seed by validation among 1, 2 and 4;
-    and a fifth, when runs with TensorNet's last block fine-tuned exist, for TL from TensorNet and MoE-19 (k = 4, probe)
-    with it, each against itself with the block frozen, MoE-18 and TL.
+    a fifth, when runs with TensorNet's last block fine-tuned exist, for TL from TensorNet and MoE-19 (k = 4, probe)
+    with it, each against itself with the block frozen, MoE-18 and TL; and a sixth, where all four of its candidates ran,
+    for the rule with the block fine-tuned: the default's candidates with those two in place of their frozen forms.
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
@@ -212,14 +213,15 @@ function Add-Wins([hashtable] $Total, [string] $Name, $Paired) {
 }
 function Format-Total([hashtable] $Total, [string] $Name) { "$([int]$Total["Versus$Name"])/$([int]$Total["Paired$Name"])" }
 
-# The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best
-# (a tie to the earlier of them in that order).
-$default = [ordered]@{ TL = 'TL'; TN = 'TLTensorNet'; M18 = 'MoE18'; M19 = 'MoE19Probe' }
-$kept = [ordered]@{}
-foreach ($task in $planned.Tasks) { if ($chosen = Select-Kept $task $default) { $kept[$task] = $chosen } }
-if ($kept.Count) {
+# Per task where all of $Candidates ran (label => column): per seed, whichever validated best (a tie to the earlier of them
+# in that order), with its paired wins against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's
+# MoE-18; nothing when no task has all of them.
+function Write-KeptTable([string] $Heading, [Collections.Specialized.OrderedDictionary] $Candidates) {
+    $kept = [ordered]@{}
+    foreach ($task in $planned.Tasks) { if ($chosen = Select-Kept $task $Candidates) { $kept[$task] = $chosen } }
+    if (-not $kept.Count) { return }
     ''
-    '| task | unit | default: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe) | kept, by seed | wins vs TL / STL / MoE-18 | ≤ paper MoE-18 |'
+    "| task | unit | $Heading | kept, by seed | wins vs TL / STL / MoE-18 | ≤ paper MoE-18 |"
     '|---|---|---|---|---|---|'
     $total = @{ AtOrBelow = 0; Complete = 0 }
     foreach ($task in $kept.Keys) {
@@ -236,6 +238,9 @@ if ($kept.Count) {
     }
     "| all tasks | | | | $(('TL', 'STL', 'MoE18' | ForEach-Object { Format-Total $total $_ }) -join ' / ') | $($total.AtOrBelow) of $($total.Complete) |"
 }
+
+# The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best.
+Write-KeptTable 'default: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe)' ([ordered]@{ TL = 'TL'; TN = 'TLTensorNet'; M18 = 'MoE18'; M19 = 'MoE19Probe' })
 
 # MoE-19 with the probe-started gate, k chosen per seed by validation among 1, 2 and 4 (a tie to the smaller k).
 $byK = [ordered]@{ '1' = 'MoE19K1'; '2' = 'MoE19K2'; '4' = 'MoE19Probe' }   # string keys: an int indexes by position
@@ -279,3 +284,7 @@ foreach ($task in $planned.Tasks) {
 }
 $totals = foreach ($name in $tuned.Keys) { '', (($tuned[$name], 'MoE18', 'TL' | ForEach-Object { Format-Total $total "$name-$_" }) -join ' / ') }
 "| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
+
+# The candidate rule with TensorNet's last block fine-tuned: the default's four with TL from TensorNet and MoE-19 (k = 4,
+# probe) fine-tuned in place of the frozen ones.
+Write-KeptTable 'fine-tuned rule: the validated best of TL, TL from TensorNet fine-tuned, MoE-18, MoE-19 (k = 4, probe) fine-tuned' ([ordered]@{ TL = 'TL'; TNft = 'TLTensorNetTuned'; M18 = 'MoE18'; M19ft = 'MoE19ProbeTuned' })
