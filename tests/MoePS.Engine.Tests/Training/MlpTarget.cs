@@ -1,3 +1,4 @@
+using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using TorchSharp;
@@ -21,7 +22,14 @@ internal sealed class MlpTarget : ITrainingTarget, IDisposable
     public MlpTarget(SyntheticRegression data, long initSeed, int hidden = 16, double headRateFactor = 1.0, double regularisation = 0)
     {
         features = data.Features;
-        (body, head) = TorchRandom.Seeded(initSeed, () => (nn.Linear(features.shape[1], hidden), nn.Linear(hidden, 1)));
+        (body, head) = (nn.Linear(features.shape[1], hidden), nn.Linear(hidden, 1));
+        // Drawn from a generator of its own: torch's global one is shared with tests running beside this one.
+        using (var generator = new Generator((ulong)initSeed))
+        using (no_grad())
+        {
+            MlpHead.ResetLinear(body, generator);
+            MlpHead.ResetLinear(head, generator);
+        }
         norm = nn.BatchNorm1d(hidden); // deterministic initial values: no draw
         network = nn.Sequential(("body", body), ("norm", norm), ("relu", nn.ReLU()), ("head", head));
         HeadRateFactor = headRateFactor;
