@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MoePS.Engine.Crystals;
 using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Runtime;
 using static TorchSharp.torch;
@@ -13,6 +14,12 @@ namespace MoePS.Bench;
 /// radial network run on every pair, as before either). Median seconds of 7 steps after 2 warm-up steps each, at this
 /// process's torch threads.
 /// </summary>
+/// <remarks>
+/// Beside them, the interaction layer alone (to the squared norms of its output's parts, with the
+/// fused message step) two ways: from the input as the block prepares it once, I, A and S handled as their 10 components
+/// (<see cref="TensorNetInteraction.PartSquaredNormsAfter"/>, how the block runs), and as the potential runs it, from X
+/// each step.
+/// </remarks>
 public sealed class TensorNetBlockStepBenchmark : IBenchmark
 {
     const int Crystals = 250, WarmUp = 2, Timed = 7;
@@ -23,13 +30,17 @@ public sealed class TensorNetBlockStepBenchmark : IBenchmark
 
     public IEnumerable<BenchResult> Run(BenchContext context)
     {
-        using var expert = TensorNetExpert.Load(context.PathOf(TensorNetPotential.RelativePath));
+        string folder = context.PathOf(TensorNetPotential.RelativePath);
+        using var expert = TensorNetExpert.Load(folder);
+        using var potential = TensorNetPotential.Load(folder);
         using var block = (TensorNetTail)expert.NewBlock();
+        using var layer = new TensorNetInteraction(potential.Architecture.Units, potential.Architecture.RadialFunctions) { FusesMessages = true };
         foreach (string task in Tasks)
         {
             var crystals = context.LoadTask(task).Entries.Take(Crystals).Select(e => e.Crystal).ToList();
             using var inputs = (TensorNetTailInputs)expert.BlockInputs(crystals, ComputeDevice.Parse("cpu"));
             using var scope = NewDisposeScope();
+            foreach (var result in LayerTwoWays(task, potential, layer, crystals)) yield return result;
             var shared = inputs.Batch(Enumerable.Range(0, crystals.Count).ToArray());
             var pairs = shared.Pairs;
             var perPair = shared with { Pairs = pairs.RowPerPair() };
@@ -58,6 +69,45 @@ public sealed class TensorNetBlockStepBenchmark : IBenchmark
             yield return new BenchResult($"tensornet.block_step.{task}.speedup_vs_libtorch_messages", medians[1] / medians[0], "x", details);
             yield return new BenchResult($"tensornet.block_step.{task}.speedup_vs_row_per_pair", medians[2] / medians[0], "x", details);
         }
+    }
+
+    /// <summary>The interaction layer's step from the prepared input against the potential's way from X, alternated.</summary>
+    static IEnumerable<BenchResult> LayerTwoWays(string task, TensorNetPotential potential, TensorNetInteraction layer, List<Crystal> crystals)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x;
+        RadialPairs pairs;
+        using (no_grad())
+        {
+            (x, pairs) = potential.Model.LastBlockInputs(potential.Batch(crystals));
+            pairs = pairs.SharingRadialRows();
+        }
+        var (normalised, components) = TensorNetInteraction.Prepare(x);
+        var times = new[] { new List<double>(), new List<double>() };   // prepared, and from X
+        for (int step = 0; step < WarmUp + Timed; step++)
+        {
+            double prepared = LayerStep(layer, () => layer.PartSquaredNormsAfter(normalised, components, pairs));
+            double fromX = LayerStep(layer, () => CartesianTensors.PartSquaredNorms(layer.Interact(x, pairs)));
+            if (step < WarmUp) continue;
+            times[0].Add(prepared);
+            times[1].Add(fromX);
+        }
+        var medians = times.Select(Medians.Of).ToArray();
+        string details = $"{task}: {crystals.Count} crystals, {x.shape[0]} atoms; the interaction layer to its part norms, forward + backward, " +
+            $"median of {Timed} alternated steps after {WarmUp} (prepared {times[0].Min():F3}-{times[0].Max():F3} s, from X " +
+            $"{times[1].Min():F3}-{times[1].Max():F3} s); torch threads {get_num_threads()}; load average {MachineState.LoadAverages()}";
+        yield return new BenchResult($"tensornet.block_step.{task}.layer_prepared_s", medians[0], "s", details);
+        yield return new BenchResult($"tensornet.block_step.{task}.layer_from_x_s", medians[1], "s", details);
+        yield return new BenchResult($"tensornet.block_step.{task}.speedup_prepared_vs_from_x", medians[1] / medians[0], "x", details);
+    }
+
+    static double LayerStep(TensorNetInteraction layer, Func<Tensor> partNorms)
+    {
+        var clock = Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        layer.zero_grad();
+        partNorms().sum().backward();
+        return clock.Elapsed.TotalSeconds;
     }
 
     static double Step(TensorNetTail block, TensorNetTailBatch batch)

@@ -29,6 +29,18 @@ public static class CartesianTensors
     /// <summary>S's 9 entries from its 6 components, row-major.</summary>
     static readonly long[] SymmetricFromComponents = { 0, 3, 4, 3, 1, 5, 4, 5, 2 };
     static readonly double[] IdentityFlat = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+
+    /// <summary>The entries A's components are (A₂₁, A₀₂, A₁₀) and S's off-diagonal ones (S₀₁, S₀₂, S₁₂), as (row, column).</summary>
+    static readonly (int Row, int Col)[] SkewEntries = { (2, 1), (0, 2), (1, 0) }, UpperEntries = { (0, 1), (0, 2), (1, 2) };
+    /// <summary>
+    /// [9, 10], row-major: a flattened 3×3 tensor X times this is its components: I's value tr X/3; A's (X₂₁ − X₁₂)/2,
+    /// (X₀₂ − X₂₀)/2, (X₁₀ − X₀₁)/2; S's diagonal Xᵢᵢ − tr X/3 and upper entries (Xᵢⱼ + Xⱼᵢ)/2.
+    /// </summary>
+    static readonly double[] FlatToComponents = BuildFlatToComponents();
+    /// <summary>[10, 9], row-major: components times this is the flattened I + A + S (the inverse of <see cref="FlatToComponents"/> on such tensors).</summary>
+    static readonly double[] ComponentsToFlat = BuildComponentsToFlat();
+    /// <summary>Each component's weight in its part's squared norm: I's value is on 3 entries, A's and S's upper ones on 2.</summary>
+    static readonly double[] NormWeights = { 3, 2, 2, 2, 1, 1, 1, 2, 2, 2 };
     /// <summary>X = I + A + S with I = (tr X/3)·1, A = (X − Xᵀ)/2, S = (X + Xᵀ)/2 − I.</summary>
     public static (Tensor Scalar, Tensor Skew, Tensor Traceless) Decompose(Tensor x)
     {
@@ -113,6 +125,68 @@ public static class CartesianTensors
     {
         using var parts = tensor(PartOfComponent, device: factors.device);
         return factors.index_select(-1, parts);
+    }
+
+    /// <summary>The 10 components of a general [..., 3, 3] tensor's I, A and S parts, [..., 10], by one matrix product.</summary>
+    public static Tensor ComponentsOf(Tensor x)
+    {
+        using var map = tensor(FlatToComponents, dtype: x.dtype, device: x.device).view(9, 10);
+        return matmul(x.flatten(-2), map);
+    }
+
+    /// <summary>I + A + S as [..., 3, 3] from their components [..., 10], by one matrix product (<see cref="FromComponents"/> gives the parts).</summary>
+    public static Tensor Assemble(Tensor components)
+    {
+        using var map = tensor(ComponentsToFlat, dtype: components.dtype, device: components.device).view(10, 9);
+        var flat = matmul(components, map);
+        return flat.view(flat.shape[..^1].Concat(new long[] { 3, 3 }).ToArray());
+    }
+
+    /// <summary>The squared norms of the I, A and S parts given by components [n, channels, 10], as <see cref="PartSquaredNorms"/> lays them out: [n, 3·channels].</summary>
+    public static Tensor PartSquaredNormsOfComponents(Tensor components)
+    {
+        using var scope = NewDisposeScope();
+        using var weights = tensor(NormWeights, dtype: components.dtype, device: components.device);
+        var weighted = components.square() * weights;
+        return cat(new[] { weighted.select(-1, 0), weighted.narrow(-1, 1, 3).sum(-1), weighted.narrow(-1, 4, 6).sum(-1) }, -1).MoveToOuterDisposeScope();
+    }
+
+    static double[] BuildFlatToComponents()
+    {
+        var map = new double[9 * 10];
+        void Set(int row, int col, int component, double value) => map[(3 * row + col) * 10 + component] += value;
+        for (int d = 0; d < 3; d++)
+        {
+            Set(d, d, 0, 1.0 / 3);
+            for (int e = 0; e < 3; e++) Set(e, e, 4 + d, (d == e ? 1 : 0) - 1.0 / 3);
+        }
+        for (int k = 0; k < 3; k++)
+        {
+            Set(SkewEntries[k].Row, SkewEntries[k].Col, 1 + k, 0.5);
+            Set(SkewEntries[k].Col, SkewEntries[k].Row, 1 + k, -0.5);
+            Set(UpperEntries[k].Row, UpperEntries[k].Col, 7 + k, 0.5);
+            Set(UpperEntries[k].Col, UpperEntries[k].Row, 7 + k, 0.5);
+        }
+        return map;
+    }
+
+    static double[] BuildComponentsToFlat()
+    {
+        var map = new double[10 * 9];
+        void Set(int component, int row, int col, double value) => map[component * 9 + 3 * row + col] += value;
+        for (int d = 0; d < 3; d++)
+        {
+            Set(0, d, d, 1);
+            Set(4 + d, d, d, 1);
+        }
+        for (int k = 0; k < 3; k++)
+        {
+            Set(1 + k, SkewEntries[k].Row, SkewEntries[k].Col, 1);
+            Set(1 + k, SkewEntries[k].Col, SkewEntries[k].Row, -1);
+            Set(7 + k, UpperEntries[k].Row, UpperEntries[k].Col, 1);
+            Set(7 + k, UpperEntries[k].Col, UpperEntries[k].Row, 1);
+        }
+        return map;
     }
 
     static Tensor IsotropicPart(Tensor x) =>

@@ -53,7 +53,8 @@ public sealed class TensorNetModel : Module
     {
         using var scope = NewDisposeScope();
         var (x, pairs) = LastBlockInputs(batch);
-        var features = LastBlockOutput(layers[layers.Count - 1], out_norm, linear, x, pairs, out norms);
+        norms = PartSquaredNorms(layers[layers.Count - 1].Interact(x, pairs));
+        var features = NodeFeaturesOf(norms, out_norm, linear);
         norms = norms.MoveToOuterDisposeScope();
         return features.MoveToOuterDisposeScope();
     }
@@ -73,16 +74,12 @@ public sealed class TensorNetModel : Module
     }
 
     /// <summary>
-    /// node_feat from what the last layer reads: that layer, the squared norms of its output's I, A, S parts
-    /// (<paramref name="norms"/>), <paramref name="outNorm"/> and <paramref name="linear"/>; the model's own modules, or
-    /// a <see cref="TensorNetTail"/>'s trained copies of them. Made in the caller's dispose scope.
+    /// node_feat from the squared norms of the last interaction layer's output's I, A, S parts, [atoms, 3·units]:
+    /// <paramref name="outNorm"/> and <paramref name="linear"/>, the model's own modules or a <see cref="TensorNetTail"/>'s
+    /// trained copies of them.
     /// </summary>
-    internal static Tensor LastBlockOutput(TensorNetInteraction lastLayer, LayerNorm outNorm, Linear linear, Tensor x, RadialPairs pairs,
-        out Tensor norms)
-    {
-        norms = PartSquaredNorms(lastLayer.Interact(x, pairs));
-        return linear.forward(outNorm.forward(norms));
-    }
+    internal static Tensor NodeFeaturesOf(Tensor partSquaredNorms, LayerNorm outNorm, Linear linear) =>
+        linear.forward(outNorm.forward(partSquaredNorms));
 
     /// <summary>Per-atom energies in the model's normalised units, [atoms].</summary>
     public Tensor AtomicEnergies(Tensor nodeFeatures) => final_layer.PerAtom(nodeFeatures);

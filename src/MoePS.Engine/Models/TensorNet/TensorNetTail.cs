@@ -43,7 +43,7 @@ public sealed class TensorNetTail : TunableBlock
     public Tensor Features(TensorNetTailBatch batch)
     {
         using var scope = NewDisposeScope();
-        var nodes = TensorNetModel.LastBlockOutput(block, out_norm, linear, batch.Tensors, batch.Pairs, out _);
+        var nodes = TensorNetModel.NodeFeaturesOf(block.PartSquaredNormsAfter(batch.Normalised, batch.Components, batch.Pairs), out_norm, linear);
         return TensorNetPotential.MeanOverCrystals(nodes, batch.AtomCounts).MoveToOuterDisposeScope();
     }
 }
