@@ -85,7 +85,8 @@ public class PackedTrainerTests
             TrainingAssert.SameState(finished[0].State, models[2].Snapshot());
             Assert.Equal(Enumerable.Range(1, Base.Epochs), reports.Select(r => r.Epoch));
             Assert.All(results, r => Assert.False(r.Cancelled));
-            Assert.Equal(results[0].Elapsed.TotalSeconds, results[0].History.Sum(h => h.Seconds), 1);
+            // A run's time is its share of each epoch it trained in, plus its own finishing (restoring its best state, scoring it).
+            Assert.True(results[0].Elapsed.TotalSeconds >= results[0].History.Sum(h => h.Seconds) - 1e-9);
         }
         finally
         {
