@@ -78,9 +78,11 @@ public sealed class TensorNetBlockStepBenchmark : IBenchmark
         Tensor x;
         RadialPairs pairs;
         using (no_grad())
+        using (var batch = potential.Batch(crystals))
         {
-            (x, pairs) = potential.Model.LastBlockInputs(potential.Batch(crystals));
-            pairs = pairs.SharingRadialRows();
+            (x, pairs) = potential.Model.LastBlockInputs(batch);
+            // Copies, as Source and Target are the batch's and are disposed with it.
+            pairs = pairs.SharingRadialRows().Map(t => t.clone());
         }
         var (normalised, components) = TensorNetInteraction.Prepare(x);
         var times = new[] { new List<double>(), new List<double>() };   // prepared, and from X

@@ -22,16 +22,17 @@ public static class CartesianTensors
     /// <summary>Numbers per channel that determine an I + A + S triple: 1 + 3 + 6.</summary>
     public const int ComponentCount = 10;
 
+    /// <summary>The entries A's components are (A₂₁, A₀₂, A₁₀) and S's off-diagonal ones (S₀₁, S₀₂, S₁₂), as (row, column).</summary>
+    static readonly (int Row, int Col)[] SkewEntries = { (2, 1), (0, 2), (1, 0) }, UpperEntries = { (0, 1), (0, 2), (1, 2) };
     /// <summary>Positions in a flattened 3×3 tensor of I's value, A's (A₂₁, A₀₂, A₁₀) and S's (S₀₀, S₁₁, S₂₂, S₀₁, S₀₂, S₁₂).</summary>
-    static readonly long[] ComponentPositions = { 0, 7, 2, 3, 0, 4, 8, 1, 2, 5 };
+    static readonly long[] ComponentPositions =
+        [0, .. SkewEntries.Select(e => 3L * e.Row + e.Col), 0, 4, 8, .. UpperEntries.Select(e => 3L * e.Row + e.Col)];
     /// <summary>For each of the 10 components, which of the three (I, A, S) it belongs to.</summary>
     internal static readonly long[] PartOfComponent = { 0, 1, 1, 1, 2, 2, 2, 2, 2, 2 };
     /// <summary>S's 9 entries from its 6 components, row-major.</summary>
     static readonly long[] SymmetricFromComponents = { 0, 3, 4, 3, 1, 5, 4, 5, 2 };
     static readonly double[] IdentityFlat = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
 
-    /// <summary>The entries A's components are (A₂₁, A₀₂, A₁₀) and S's off-diagonal ones (S₀₁, S₀₂, S₁₂), as (row, column).</summary>
-    static readonly (int Row, int Col)[] SkewEntries = { (2, 1), (0, 2), (1, 0) }, UpperEntries = { (0, 1), (0, 2), (1, 2) };
     /// <summary>
     /// [9, 10], row-major: a flattened 3×3 tensor X times this is its components: I's value tr X/3; A's (X₂₁ − X₁₂)/2,
     /// (X₀₂ − X₂₀)/2, (X₁₀ − X₀₁)/2; S's diagonal Xᵢᵢ − tr X/3 and upper entries (Xᵢⱼ + Xⱼᵢ)/2.

@@ -72,7 +72,7 @@ public class GatedMessageSumTests
 
     /// <summary>
     /// Rows whose mean is far from zero (x ≈ 1000 ± 1): float32 rows carry only about 4 digits of their deviation there, so
-    /// both float32 paths are checked against the exact answer (libtorch in float64). The kernel must not lose more of the
+    /// the kernel is checked against the exact answer (libtorch in float64). It must not lose more of the
     /// variance to cancellation than libtorch's float32 operations do: its error stays within 1e-4 of each quantity's scale
     /// (it is 0.5e-5 to 5e-5), where libtorch's own float32 error is 0.3e-4 to 2.1e-4 and depends on its thread count
     /// (batch_norm splits its sums over the threads), which is why libtorch in float32 cannot be the reference.
