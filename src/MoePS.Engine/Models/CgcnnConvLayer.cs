@@ -13,7 +13,7 @@ namespace MoePS.Engine.Models;
 /// σ(filter) ⊙ softplus(core) → sum over neighbours → bn2 → softplus(v_i + ·).
 /// Field names are the PyTorch state_dict names (fc_full, bn1, bn2).
 /// </summary>
-public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
+public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>, IFusedMessageLayer
 {
 #pragma warning disable IDE1006 // names must match the PyTorch state_dict keys
     readonly Linear fc_full;
@@ -21,6 +21,7 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     readonly BatchNorm1d bn2;
 #pragma warning restore IDE1006
     readonly int atomLength, edgeLength;
+    readonly GatedMessageWorkspace messageRows = new();
 
     public CgcnnConvLayer(int atomFeatureLength, int edgeFeatureLength) : base(nameof(CgcnnConvLayer))
     {
@@ -31,6 +32,8 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
         bn2 = BatchNorm1d(atomFeatureLength);
         RegisterComponents();
     }
+
+    GatedMessageWorkspace IFusedMessageLayer.Workspace => messageRows;
 
     /// <summary>
     /// fc_full applied to v_i ⊕ v_j ⊕ u_ij equals W_self·v_i + W_nbr·v_j + W_edge·u_ij + b; projecting
@@ -103,9 +106,9 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
     /// <summary>The same sums in training mode as one fused operation (<see cref="GatedMessageSum"/>); bn1's running statistics follow.</summary>
     Tensor FusedMessages(Tensor selfPart, Tensor projectedNeighbours, Tensor neighbourIndex, Tensor edgeFeatures, GatedMessageShape shape)
     {
-        var edgePart = edgeFeatures.reshape(shape.Rows, edgeLength).matmul(fc_full.weight!.narrow(1, 2 * atomLength, edgeLength).t());
-        var (summed, mean, variance) = GatedMessageSum.Apply(edgePart, projectedNeighbours, neighbourIndex.reshape(-1), selfPart,
-            bn1.weight!, bn1.bias!, shape, bn1.eps);
+        var (summed, mean, variance) = GatedMessageSum.Apply(edgeFeatures.reshape(shape.Rows, edgeLength),
+            fc_full.weight!.narrow(1, 2 * atomLength, edgeLength).t(), projectedNeighbours, neighbourIndex.reshape(-1), selfPart,
+            bn1.weight!, bn1.bias!, shape, bn1.eps, messageRows);
         double momentum = CountBatch(bn1);
         if (bn1.track_running_stats && bn1.running_mean is { } runningMean && bn1.running_var is { } runningVariance)
             GatedMessageSum.UpdateRunning(runningMean, runningVariance, mean, variance, momentum);
@@ -121,6 +124,12 @@ public sealed class CgcnnConvLayer : Module<Tensor, GraphBatch, Tensor>
         if (!norm.track_running_stats || norm.num_batches_tracked is not { } tracked) return norm.momentum ?? 0.0;
         tracked.add_(One, One);
         return norm.momentum ?? 1.0 / tracked.item<long>();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) messageRows.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using MoePS.Engine.Models;
+using MoePS.Engine.Models.GatedMessages;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Training;
 using TorchSharp;
@@ -93,6 +94,22 @@ public class MixtureModelTests : IClassFixture<MixtureFixture>
         Assert.True((model.Network.FineTunedLayer(0, 0).FcWeight == lastLayerBefore).all().item<bool>());
         Assert.False(model.IsTrained);
         Assert.True(trained.IsTrained);
+    }
+
+    [Fact]
+    public void DisposingTheTrainingTargetReleasesTheFusedLayersMemory()
+    {
+        using var fuse = GatedMessageSum.FuseFrom(1);
+        var model = new MixtureModel(f.Extractors, new MixtureOptions { TopK = 3 });
+        var layers = model.Network.modules().OfType<IFusedMessageLayer>().ToArray();
+        Assert.NotEmpty(layers);
+        using (var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu))
+        {
+            target.SetTraining(true);
+            target.Forward(Enumerable.Range(0, 20).ToArray()).sum().backward();
+            Assert.Contains(layers, l => l.Workspace.Capacity > 0);
+        }
+        Assert.All(layers, l => Assert.Equal(0, l.Workspace.Capacity));
     }
 
     [Fact]

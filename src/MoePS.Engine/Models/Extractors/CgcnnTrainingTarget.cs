@@ -1,5 +1,6 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
+using MoePS.Engine.Models.GatedMessages;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -78,5 +79,6 @@ public sealed class CgcnnTrainingTarget : ITrainingTarget, IDisposable
     public void Dispose()
     {
         if (ownsGraphs) graphs.Dispose();
+        GatedMessageWorkspace.ReleaseIn(model);   // the model outlives its training; its per-edge memory need not
     }
 }

@@ -45,7 +45,8 @@ internal static class GatedMessageSum
         edge.device_type == DeviceType.CPU && edge.dtype == ScalarType.Float32 && shape.Rows > 1 && GatedMessageKernel.Supports(shape.Features)
         && shape.Rows * shape.Channels >= (Threshold.Value ?? DefaultFuseFromFloats);
 
-    /// <param name="edge">W_edge·u per row (atom-major: atom i's slots are rows i·M … i·M + M − 1), [atoms·M, C].</param>
+    /// <param name="edges">Edge features u per row (atom-major: atom i's slots are rows i·M … i·M + M − 1), [atoms·M, E].</param>
+    /// <param name="edgeWeights">W_edge, [E, C]: each row's edge term is u·W_edge.</param>
     /// <param name="neighbours">W_nbr·v per atom of the batch, [batch atoms, C].</param>
     /// <param name="index">Each row's neighbour, int64 into <paramref name="neighbours"/>, [atoms·M].</param>
     /// <param name="self">W_self·v + b per atom, [atoms, C].</param>
@@ -53,15 +54,16 @@ internal static class GatedMessageSum
     /// <param name="bias">BatchNorm's bias, [C].</param>
     /// <param name="shape">The sizes (C = 2·Groups·Features; per group the filter channels, then the core channels).</param>
     /// <param name="eps">BatchNorm's ε.</param>
+    /// <param name="workspace">The calling layer's per-row memory, kept until this operation's backward pass.</param>
     /// <returns>
     /// The sums, [atoms, Groups·Features]; the batch mean and the unbiased batch variance per channel, [C], which update
     /// BatchNorm's running statistics (<see cref="UpdateRunning"/>).
     /// </returns>
-    public static (Tensor Sum, Tensor Mean, Tensor Variance) Apply(Tensor edge, Tensor neighbours, Tensor index, Tensor self,
-        Tensor weight, Tensor bias, GatedMessageShape shape, double eps)
+    public static (Tensor Sum, Tensor Mean, Tensor Variance) Apply(Tensor edges, Tensor edgeWeights, Tensor neighbours, Tensor index,
+        Tensor self, Tensor weight, Tensor bias, GatedMessageShape shape, double eps, GatedMessageWorkspace workspace)
     {
-        var outputs = GatedMessageFunction.apply(edge.contiguous(), neighbours.contiguous(), index.contiguous(), self.contiguous(),
-            weight.contiguous(), bias.contiguous(), shape, eps);
+        var outputs = GatedMessageFunction.apply(edges.contiguous(), edgeWeights, neighbours.contiguous(), index.contiguous(), self.contiguous(),
+            weight.contiguous(), bias.contiguous(), shape, eps, workspace);
         return (outputs[0], outputs[1], outputs[2]);
     }
 

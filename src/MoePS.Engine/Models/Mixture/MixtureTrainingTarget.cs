@@ -1,6 +1,7 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.GatedMessages;
 using MoePS.Engine.Runtime;
 using MoePS.Engine.Settings;
 using MoePS.Engine.Training;
@@ -161,5 +162,6 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
     public void Dispose()
     {
         if (ownsFrozen) frozen.Dispose();
+        GatedMessageWorkspace.ReleaseIn(model.Network);   // the model outlives its training; its per-edge memory need not
     }
 }

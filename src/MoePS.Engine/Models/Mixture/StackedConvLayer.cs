@@ -15,7 +15,7 @@ namespace MoePS.Engine.Models.Mixture;
 /// third of the arithmetic of the concatenated form. BatchNorm is computed per extractor and
 /// channel with PyTorch's own batch_norm kernel.
 /// </summary>
-public sealed class StackedConvLayer : nn.Module
+public sealed class StackedConvLayer : nn.Module, IFusedMessageLayer
 {
     const double Eps = 1e-5;
 
@@ -27,6 +27,7 @@ public sealed class StackedConvLayer : nn.Module
     readonly Tensor bn1_running_mean, bn1_running_var, bn2_running_mean, bn2_running_var;
 #pragma warning restore IDE1006
     readonly int[] passes;
+    readonly GatedMessageWorkspace messageRows = new();
 
     public StackedConvLayer(IReadOnlyList<ConvLayerWeights> layers) : base(nameof(StackedConvLayer))
     {
@@ -61,6 +62,8 @@ public sealed class StackedConvLayer : nn.Module
     public int Count { get; }
     public int AtomFeatureLength { get; }
     public int EdgeFeatureLength { get; }
+
+    GatedMessageWorkspace IFusedMessageLayer.Workspace => messageRows;
 
     /// <summary>How many forward passes have run each stacked layer (a mixture must run only its active extractors).</summary>
     internal IReadOnlyList<int> Passes => passes;
@@ -178,8 +181,8 @@ public sealed class StackedConvLayer : nn.Module
         GatedMessageShape shape)
     {
         long c = shape.Channels;
-        var (summed, mean, variance) = GatedMessageSum.Apply(edges.matmul(edgeWeights), nbr, neighbours.reshape(-1), self.reshape(shape.Atoms, c),
-            bn1_weight.index_select(0, selected).reshape(c), bn1_bias.index_select(0, selected).reshape(c), shape, Eps);
+        var (summed, mean, variance) = GatedMessageSum.Apply(edges, edgeWeights, nbr, neighbours.reshape(-1), self.reshape(shape.Atoms, c),
+            bn1_weight.index_select(0, selected).reshape(c), bn1_bias.index_select(0, selected).reshape(c), shape, Eps, messageRows);
         using (no_grad())
         {
             var (runningMean, runningVariance) = GatherRunning(selected, bn1_running_mean, bn1_running_var);
@@ -217,6 +220,12 @@ public sealed class StackedConvLayer : nn.Module
         long k = selected.shape[0];
         runningMean.index_copy_(0, selected, mean.view(k, -1));
         runningVar.index_copy_(0, selected, variance.view(k, -1));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) messageRows.Dispose();
+        base.Dispose(disposing);
     }
 
     /// <summary>The weights of stacked layer <paramref name="index"/>, in PyTorch's layout (copies).</summary>

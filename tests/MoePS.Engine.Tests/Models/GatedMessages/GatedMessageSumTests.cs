@@ -11,7 +11,10 @@ namespace MoePS.Engine.Tests.Models.GatedMessages;
 [Collection(EnvironmentCollection.Name)]   // one test changes libtorch's thread count, which the process shares
 public class GatedMessageSumTests
 {
-    /// <summary>Random operands: 37 atoms (not a whole number of kernel blocks), 5 slots, 45 atoms to gather from.</summary>
+    /// <summary>
+    /// Random operands: 37 atoms (not a whole number of kernel blocks), 5 slots, 45 atoms to gather from, 7 edge features
+    /// (the last one always 1, its weights <c>offset</c>, which shifts every row's edge term by it).
+    /// </summary>
     sealed class Operands
     {
         public Operands(int groups, int features, double offset, int seed)
@@ -19,7 +22,8 @@ public class GatedMessageSumTests
             var g = new Generator((ulong)seed);
             Shape = new GatedMessageShape(37, 5, groups, features);
             int c = Shape.Channels;
-            Edge = randn(Shape.Rows, c, generator: g) + offset;
+            Edges = cat(new[] { randn(Shape.Rows, 6, generator: g), ones(Shape.Rows, 1) }, 1);
+            EdgeWeights = cat(new[] { randn(6, c, generator: g) * 0.4, full(1, c, offset) }, 0);
             Neighbours = randn(45, c, generator: g) * 0.5;
             Index = randint(0, 45, new long[] { Shape.Rows }, generator: g);
             Self = randn(Shape.Atoms, c, generator: g) * 0.5;
@@ -29,7 +33,8 @@ public class GatedMessageSumTests
         }
 
         public GatedMessageShape Shape { get; }
-        public Tensor Edge { get; }
+        public Tensor Edges { get; }
+        public Tensor EdgeWeights { get; }
         public Tensor Neighbours { get; }
         public Tensor Index { get; }
         public Tensor Self { get; }
@@ -38,31 +43,32 @@ public class GatedMessageSumTests
         public Tensor Upstream { get; }
     }
 
-    /// <summary>Outputs and the gradients of Σ upstream·sum with respect to the five differentiable inputs.</summary>
-    static Tensor[] Run(Operands o, ScalarType dtype, bool fused)
+    /// <summary>Outputs and the gradients of Σ upstream·sum with respect to the six differentiable inputs.</summary>
+    static Tensor[] Run(Operands o, ScalarType dtype, bool fused, GatedMessageWorkspace? workspace = null)
     {
-        var inputs = new[] { o.Edge, o.Neighbours, o.Self, o.Weight, o.Bias }.Select(t => t.detach().to(dtype).requires_grad_(true)).ToArray();
-        var apply = fused ? (Func<Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, GatedMessageShape, double, (Tensor, Tensor, Tensor)>)GatedMessageSum.Apply : Libtorch;
-        var (sum, mean, variance) = apply(inputs[0], inputs[1], o.Index, inputs[2], inputs[3], inputs[4], o.Shape, 1e-5);
+        var inputs = new[] { o.Edges, o.EdgeWeights, o.Neighbours, o.Self, o.Weight, o.Bias }.Select(t => t.detach().to(dtype).requires_grad_(true)).ToArray();
+        var (sum, mean, variance) = fused
+            ? GatedMessageSum.Apply(inputs[0], inputs[1], inputs[2], o.Index, inputs[3], inputs[4], inputs[5], o.Shape, 1e-5, workspace ?? new GatedMessageWorkspace())
+            : Libtorch(inputs[0], inputs[1], inputs[2], o.Index, inputs[3], inputs[4], inputs[5], o.Shape, 1e-5);
         (sum * o.Upstream.to(dtype)).sum().backward();
         return new[] { sum, mean, variance }.Concat(inputs.Select(t => t.grad!)).Select(t => t.detach().to(ScalarType.Float64)).ToArray();
     }
 
     /// <summary>The same step in libtorch's operations: batch_norm with momentum 1 leaves the batch's statistics in its buffers.</summary>
-    static (Tensor Sum, Tensor Mean, Tensor Variance) Libtorch(Tensor edge, Tensor neighbours, Tensor index, Tensor self,
+    static (Tensor Sum, Tensor Mean, Tensor Variance) Libtorch(Tensor edges, Tensor edgeWeights, Tensor neighbours, Tensor index, Tensor self,
         Tensor weight, Tensor bias, GatedMessageShape shape, double eps)
     {
         int c = shape.Channels;
-        var x = neighbours.index_select(0, index).add(edge).view(shape.Atoms, shape.Slots, c).add(self.unsqueeze(1));
-        var mean = zeros(c, dtype: edge.dtype);
-        var variance = ones(c, dtype: edge.dtype);
+        var x = neighbours.index_select(0, index).add(edges.matmul(edgeWeights)).view(shape.Atoms, shape.Slots, c).add(self.unsqueeze(1));
+        var mean = zeros(c, dtype: edges.dtype);
+        var variance = ones(c, dtype: edges.dtype);
         var y = nn.functional.batch_norm(x.view(shape.Rows, c), mean, variance, weight, bias, true, 1.0, eps)
             .view(shape.Atoms, shape.Slots, shape.Groups, 2, shape.Features);
         var sum = (nn.functional.sigmoid(y.select(3, 0)) * nn.functional.softplus(y.select(3, 1))).sum(1);
         return (sum.reshape(shape.Atoms, shape.Groups * shape.Features), mean, variance);
     }
 
-    static readonly string[] Names = { "sum", "batch mean", "batch variance", "edge gradient", "neighbour gradient", "self gradient", "weight gradient", "bias gradient" };
+    static readonly string[] Names = { "sum", "batch mean", "batch variance", "edge features gradient", "edge weights gradient", "neighbour gradient", "self gradient", "weight gradient", "bias gradient" };
 
     [Theory]
     [InlineData(1, 16, 0.0, 2e-5)]
@@ -123,7 +129,7 @@ public class GatedMessageSumTests
         Tensor withGradients = Run(o, ScalarType.Float32, fused: true)[0];
         using (no_grad())
         {
-            var (sum, _, _) = GatedMessageSum.Apply(o.Edge, o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape, 1e-5);
+            var (sum, _, _) = GatedMessageSum.Apply(o.Edges, o.EdgeWeights, o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape, 1e-5, new GatedMessageWorkspace());
             Assert.False(sum.requires_grad);
             Assert.True((withGradients == sum.to(ScalarType.Float64)).all().item<bool>());
         }
@@ -151,9 +157,31 @@ public class GatedMessageSumTests
         var o = new Operands(1, 8, 0.0, seed: 3);
         var badIndex = o.Index.clone();
         badIndex[7] = tensor(45L);   // one past the 45 atoms gathered from
-        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edge, o.Neighbours, badIndex, o.Self, o.Weight, o.Bias, o.Shape, 1e-5));
-        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edge, o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape with { Slots = 4 }, 1e-5));
-        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edge.to(ScalarType.Float64), o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape, 1e-5));
+        var workspace = new GatedMessageWorkspace();
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edges, o.EdgeWeights, o.Neighbours, badIndex, o.Self, o.Weight, o.Bias, o.Shape, 1e-5, workspace));
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edges, o.EdgeWeights, o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape with { Slots = 4 }, 1e-5, workspace));
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edges.to(ScalarType.Float64), o.EdgeWeights, o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape, 1e-5, workspace));
+        Assert.Throws<ArgumentException>(() => GatedMessageSum.Apply(o.Edges, o.EdgeWeights[..5], o.Neighbours, o.Index, o.Self, o.Weight, o.Bias, o.Shape, 1e-5, workspace));
+    }
+
+    [Fact]
+    public void ReusesItsWorkspaceFromStepToStepWithTheSameResults()
+    {
+        TorchRuntime.EnsureLoaded();
+        var small = new Operands(2, 8, 0.0, seed: 11);
+        var large = new Operands(3, 8, 0.0, seed: 12);
+        var workspace = new GatedMessageWorkspace();
+        var results = new[] { large, small, large }.Select(o => Run(o, ScalarType.Float32, fused: true, workspace)).ToArray();
+        long held = (long)Math.Ceiling(large.Shape.Rows * large.Shape.Channels * 1.25);
+        Assert.Equal(held, workspace.Capacity);   // grown once, for the first (larger) batch, then kept
+        var fresh = new[] { small, large }.Select(o => Run(o, ScalarType.Float32, fused: true)).ToArray();
+        for (int i = 0; i < Names.Length; i++)
+        {
+            Assert.True((results[1][i] == fresh[0][i]).all().item<bool>(), Names[i]);
+            Assert.True((results[2][i] == fresh[1][i]).all().item<bool>(), Names[i]);
+        }
+        workspace.Release();
+        Assert.Equal(0, workspace.Capacity);
     }
 
     [Fact]
