@@ -25,7 +25,8 @@ public static unsafe class NativeMemory
     public const string TuningVariable = "MOEPS_MALLOC_TUNING";
     const int TrimThreshold = -1, TopPad = -2, MmapMax = -4; // glibc's M_* parameters
     const int MadviseHugePage = 14;                          // Linux's MADV_HUGEPAGE
-    const int NeverTrim = -1, HeapGrowthPadBytes = 256 << 20;
+    const int NeverTrim = -1;
+    internal const int HeapGrowthPadBytes = 256 << 20;
     const nuint NonMainArenaBit = 0x4;
 
     static readonly IntPtr Libc = NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero;
@@ -54,8 +55,9 @@ public static unsafe class NativeMemory
     /// from then on come 2 MB at a time: 512 faults fewer for each. The kernel does so where its THP setting is "madvise"
     /// (Debian's default) or "always"; with "never" this changes nothing. glibc grows the heap with brk, and each growth is a
     /// new region without the advice, so the trainer repeats it after every epoch (<see cref="ReleaseIfGrown"/>). Each growth
-    /// takes 256 MB more address space than it needs (M_TOP_PAD; untouched pages cost no memory), so the next epochs' growth
-    /// falls in that advised pad: MoE-18 on jarvis_2d_exfoliation faulted in 3,400–6,000 pages per 3 runs × 8 epochs instead
+    /// takes 256 MB more address space than it needs (M_TOP_PAD; untouched pages cost no memory), and between epochs the heap
+    /// keeps at least half that free at its top (<see cref="KeepHeadroom"/>), so the next epochs' growth falls in advised
+    /// memory: MoE-18 on jarvis_2d_exfoliation faulted in 3,400–6,000 pages per 3 runs × 8 epochs instead
     /// of 16,000–25,000 with a 64 MB pad and 21,000–61,000 without the advice (bench moe.k18, 2026-12-06). Returns how
     /// many heap regions it advised. (glibc's own tunable glibc.malloc.hugetlb=1 advises at each growth, but only from the
     /// environment at process start, which a PowerShell module does not control.)
@@ -83,6 +85,31 @@ public static unsafe class NativeMemory
         return advised;
     }
 
+    /// <summary>
+    /// Grows the heap now, between epochs, when less than half a top pad is left free at its top (glibc's mallinfo2
+    /// keepcost), by allocating and freeing one pad's worth: brk moves, nothing is touched, and the next
+    /// <see cref="AdviseHugePages"/> covers the new room before a training step needs it. Otherwise the step that outgrows
+    /// the top would fault its new memory in 4 kB at a time, unadvised.
+    /// </summary>
+    static void KeepHeadroom()
+    {
+        if (HeapHeadroomBytes() >= HeapGrowthPadBytes / 2 || !TryGet("malloc", out var malloc) || !TryGet("free", out var free)) return;
+        void* room = ((delegate* unmanaged<nuint, void*>)malloc)(HeapGrowthPadBytes);
+        if (room != null) ((delegate* unmanaged<void*, void>)free)(room);
+    }
+
+    /// <summary>Free bytes at the top of glibc's main heap (mallinfo2's keepcost); 0 where libc is not glibc.</summary>
+    internal static long HeapHeadroomBytes() =>
+        TryGet("mallinfo2", out var info) ? (long)((delegate* unmanaged<MallInfo2>)info)().KeepCost : 0;
+
+    /// <summary>glibc's struct mallinfo2, field for field; only the main heap's free top (keepcost) is read.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    readonly struct MallInfo2
+    {
+        readonly nuint arena, ordblks, smblks, hblks, hblkhd, usmblks, fsmblks, uordblks, fordblks;
+        public readonly nuint KeepCost;
+    }
+
     /// <summary>Returns the heap's free memory to the system (glibc malloc_trim), e.g. at the end of a training run; forgets the working set.</summary>
     public static void Release()
     {
@@ -99,6 +126,7 @@ public static unsafe class NativeMemory
     public static bool ReleaseIfGrown()
     {
         if (!Tuned) return false;
+        KeepHeadroom();
         AdviseHugePages();
         long resident = ResidentBytes();
         lock (Gate)

@@ -4,7 +4,7 @@ namespace MoePS.Engine.Tests.Models;
 
 /// <summary>
 /// Tests that change process environment variables, or libtorch's thread count (which also sets the count that threads
-/// starting their first torch work take), run alone, never beside other tests.
+/// starting their first torch work take), or that measure glibc's heap, run alone, never beside other tests.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "xunit names collection definitions *Collection.")]
