@@ -57,7 +57,7 @@ public static unsafe class NativeMemory
     /// Advises every part of the heap onto transparent huge pages (madvise MADV_HUGEPAGE), so that the pages it faults in
     /// from then on come 2 MB at a time: 512 faults fewer for each. The kernel does so where its THP setting is "madvise"
     /// (Debian's default) or "always"; with "never" this changes nothing. glibc grows the heap with brk, and each growth is a
-    /// new region without the advice, so the trainer repeats it after every epoch (<see cref="ReleaseIfGrown"/>). Each growth
+    /// new region without the advice, so the trainer repeats it after every epoch that moved the heap's end (<see cref="ReleaseIfGrown"/>). Each growth
     /// takes 256 MB more address space than it needs (M_TOP_PAD; untouched pages cost no memory), and between epochs the heap
     /// keeps at least half that free at its top (<see cref="KeepHeadroom"/>), so the next epochs' growth falls in advised
     /// memory: MoE-18 on jarvis_2d_exfoliation faulted in 3,400–6,000 pages per 3 runs × 8 epochs instead
