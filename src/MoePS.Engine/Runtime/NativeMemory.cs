@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace MoePS.Engine.Runtime;
@@ -57,13 +58,13 @@ public static unsafe class NativeMemory
     /// Advises every part of the heap onto transparent huge pages (madvise MADV_HUGEPAGE), so that the pages it faults in
     /// from then on come 2 MB at a time: 512 faults fewer for each. The kernel does so where its THP setting is "madvise"
     /// (Debian's default) or "always"; with "never" this changes nothing. glibc grows the heap with brk, and each growth is a
-    /// new region without the advice, so the trainer repeats it after every epoch that moved the heap's end (<see cref="ReleaseIfGrown"/>). Each growth
-    /// takes 256 MB more address space than it needs (M_TOP_PAD; untouched pages cost no memory), and between epochs the heap
-    /// keeps at least half that free at its top (<see cref="KeepHeadroom"/>), so the next epochs' growth falls in advised
-    /// memory: MoE-18 on jarvis_2d_exfoliation faulted in 3,400–6,000 pages per 3 runs × 8 epochs instead
-    /// of 16,000–25,000 with a 64 MB pad and 21,000–61,000 without the advice (bench moe.k18, 2026-12-06). Returns how
-    /// many heap regions it advised. (glibc's own tunable glibc.malloc.hugetlb=1 advises at each growth, but only from the
-    /// environment at process start, which a PowerShell module does not control.)
+    /// new region without the advice, so the trainer repeats it after every epoch that moved the heap's end
+    /// (<see cref="ReleaseIfGrown"/>). Each growth takes 256 MB more address space than it needs (M_TOP_PAD; untouched pages
+    /// cost no memory), and between epochs the heap keeps at least half that free at its top (<see cref="KeepHeadroom"/>),
+    /// so the next epochs' growth falls in advised memory: MoE-18 on jarvis_2d_exfoliation faulted in 3,400–6,000 pages per
+    /// 3 runs × 8 epochs instead of 16,000–25,000 with a 64 MB pad and 21,000–61,000 without the advice (bench moe.k18,
+    /// 2026-12-06). Returns how many heap regions it advised. (glibc's own tunable glibc.malloc.hugetlb=1 advises at each
+    /// growth, but only from the environment at process start, which a PowerShell module does not control.)
     /// </summary>
     public static int AdviseHugePages()
     {
@@ -78,8 +79,8 @@ public static unsafe class NativeMemory
                 if (!line.EndsWith("[heap]", StringComparison.Ordinal)) continue;
                 var range = line.AsSpan(0, line.IndexOf(' '));
                 int dash = range.IndexOf('-');
-                long start = long.Parse(range[..dash], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-                long end = long.Parse(range[(dash + 1)..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                long start = long.Parse(range[..dash], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                long end = long.Parse(range[(dash + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                 if (madvise((nint)start, (nuint)(end - start), MadviseHugePage) == 0) advised++;
             }
         }
@@ -179,7 +180,7 @@ public static unsafe class NativeMemory
         try
         {
             var fields = File.ReadAllText("/proc/self/statm").Split(' ');
-            return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+            return long.Parse(fields[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
         }
         catch (IOException)
         {
