@@ -2,19 +2,20 @@
 <#
 .SYNOPSIS
     README's accuracy table (section "Accuracy", the whole Table 3 with the Fast preset) as markdown, from the committed
-    result files: STL, TL from mp_eform and MoE-18 per task beside the paper's Table 3 and MoMa (Full); and, when
+    result files: STL, TL from mp_eform, MoE-18 and the default per task beside the paper's Table 3 and MoMa (Full), the
+    default being, on each seed, whichever of TL from mp_eform, TL from TensorNet fine-tuned, MoE-18 and MoE-19 (k = 4,
+    probe) fine-tuned had the lowest validation MAE (a seed counts where all four ran it); and, when
     results/table3-tensornet.jsonl has runs, a second table for TL from TensorNet and the 19-expert mixtures, and a third
-    for the default: on each seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe)
-    had the lowest validation MAE (tasks where all four ran; a seed counts where all four ran it), with its paired wins
-    against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18; a fourth, when
+    for the frozen rule (the default until 2026-12-06): the same four with TensorNet's last block frozen, with its paired
+    wins against TL, STL and MoE-18 and whether its 5-seed mean is at or below the paper's MoE-18; a fourth, when
     examples/table3-tensornet-k.yaml has run, for MoE-19 (probe) with k chosen per seed by validation among 1, 2 and 4;
     a fifth, when runs with TensorNet's last block fine-tuned exist, for TL from TensorNet and MoE-19 (k = 4, probe)
     with it, each against itself with the block frozen, MoE-18 and TL; and a sixth, where all four of its candidates ran,
-    for the rule with the block fine-tuned: the default's candidates with those two in place of their frozen forms.
+    for the default as the third is for the frozen rule.
 .DESCRIPTION
     Rows follow the tasks of the plan (examples/table3-fast.yaml), which also gives the seeds and the recipe (the Fast
     preset's settings). Means, sample standard deviations (n − 1) and paired seeds won come from Measure-MoeBenchmark and
-    the engine's BenchmarkStatistics; the "TL or MoE-18 by validation" column, the default and k by validation from the engine's ValidationChoice (what
+    the engine's BenchmarkStatistics; the default, the frozen rule and k by validation from the engine's ValidationChoice (what
     Measure-ValidatedChoice computes) over the runs of their columns; the paper's mean ± std (population stds) from the engine's PaperResults, MoMa's from
     its MomaResults. A method with fewer seeds than the plan shows its mean with "(n/5)"; one not run shows "–", and a task
     none of whose three methods ran says "not run yet". Our numbers are to three significant digits.
@@ -145,8 +146,22 @@ function Format-Kept($Chosen) {
     "$(Format-Mae $mean) ± $(Format-Mae $std)"
 }
 
-'| task | unit | STL | TL | MoE-18 | TL or MoE-18 by validation | MoE-18 wins vs TL / STL | paper STL / TL / MoE-18 | MoMa (Full) |'
-'|---|---|---|---|---|---|---|---|---|'
+# Kept runs against a run set seed by seed over the seeds both have: Better and Seeds, as a PairedComparison; $null if none.
+function Compare-Kept($Chosen, $Baseline) {
+    if (-not $Baseline) { return $null }
+    $theirs = @{}
+    foreach ($run in Get-Runs $Baseline) { $theirs[$run.Seed] = $run.TestMAE }
+    $paired = @($Chosen | Where-Object { $theirs.ContainsKey($_.Run.Seed) })
+    if (-not $paired) { return $null }
+    [pscustomobject]@{ Better = @($paired | Where-Object { $_.Run.TestMAE -lt $theirs[$_.Run.Seed] }).Count; Seeds = $paired.Count }
+}
+
+# The default: per seed, whichever of TL from mp_eform, TL from TensorNet fine-tuned, MoE-18 and MoE-19 (k = 4, probe)
+# fine-tuned validated best.
+$defaultCandidates = [ordered]@{ TL = 'TL'; TNft = 'TLTensorNetTuned'; M18 = 'MoE18'; M19ft = 'MoE19ProbeTuned' }
+
+'| task | unit | STL | TL | MoE-18 | default | MoE-18 wins vs TL / STL | default wins vs TL / STL | paper STL / TL / MoE-18 | MoMa (Full) |'
+'|---|---|---|---|---|---|---|---|---|---|'
 foreach ($task in $planned.Tasks) {
     $c = $columns[$task]
     $paperRow = [MoePS.Engine.Benchmarks.PaperResults]::Table3Row($task)
@@ -154,14 +169,15 @@ foreach ($task in $planned.Tasks) {
     $moma = [MoePS.Engine.Benchmarks.MomaResults]::FullFor($task)
     $moma = if ($null -ne $moma) { Format-Mae $moma } else { '–' }
     if (-not ($c.STL -or $c.TL -or $c.MoE18)) {
-        "| $task | | not run yet | | | | | $paper | $moma |"
+        "| $task | | not run yet | | | | | | $paper | $moma |"
         continue
     }
     $unit = @($c.STL, $c.TL, $c.MoE18 | Where-Object { $_ -and $_.Unit } | ForEach-Object Unit)[0]
-    $kept = Select-Kept $task ([ordered]@{ TL = 'TL'; MoE = 'MoE18' })
-    $validated = if ($kept) { Format-Kept $kept } else { '–' }
+    $kept = Select-Kept $task $defaultCandidates
+    $default = if ($kept) { Format-Kept $kept } else { '–' }
     $wins = "$(Format-Wins (Compare-RunSet $c.MoE18 $c.TL)) / $(Format-Wins (Compare-RunSet $c.MoE18 $c.STL))"
-    "| $task | $unit | $(Format-RunSet $c.STL) | $(Format-RunSet $c.TL) | $(Format-RunSet $c.MoE18) | $validated | $wins | $paper | $moma |"
+    $defaultWins = if ($kept) { "$(Format-Wins (Compare-Kept $kept $c.TL)) / $(Format-Wins (Compare-Kept $kept $c.STL))" } else { '– / –' }
+    "| $task | $unit | $(Format-RunSet $c.STL) | $(Format-RunSet $c.TL) | $(Format-RunSet $c.MoE18) | $default | $wins | $defaultWins | $paper | $moma |"
 }
 
 # TL from TensorNet and the 19-expert mixtures, each against MoE-18 and TL from mp_eform, seed by seed.
@@ -196,16 +212,6 @@ foreach ($task in $planned.Tasks) {
 $totals = foreach ($name in $tensorNetColumns) { $w = $won[$name]; '', "$($w.VersusMoE18)/$($w.PairedMoE18) / $($w.VersusTL)/$($w.PairedTL)" }
 "| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
 
-# Kept runs against a run set seed by seed over the seeds both have: Better and Seeds, as a PairedComparison; $null if none.
-function Compare-Kept($Chosen, $Baseline) {
-    if (-not $Baseline) { return $null }
-    $theirs = @{}
-    foreach ($run in Get-Runs $Baseline) { $theirs[$run.Seed] = $run.TestMAE }
-    $paired = @($Chosen | Where-Object { $theirs.ContainsKey($_.Run.Seed) })
-    if (-not $paired) { return $null }
-    [pscustomobject]@{ Better = @($paired | Where-Object { $_.Run.TestMAE -lt $theirs[$_.Run.Seed] }).Count; Seeds = $paired.Count }
-}
-
 # Adds a comparison's counts to the totals under Versus<name> and Paired<name>, and formats it.
 function Add-Wins([hashtable] $Total, [string] $Name, $Paired) {
     if ($Paired) { $Total["Versus$Name"] += $Paired.Better; $Total["Paired$Name"] += $Paired.Seeds }
@@ -239,8 +245,8 @@ function Write-KeptTable([string] $Heading, [Collections.Specialized.OrderedDict
     "| all tasks | | | | $(('TL', 'STL', 'MoE18' | ForEach-Object { Format-Total $total $_ }) -join ' / ') | $($total.AtOrBelow) of $($total.Complete) |"
 }
 
-# The default: per seed, whichever of TL from mp_eform, TL from TensorNet, MoE-18 and MoE-19 (k = 4, probe) validated best.
-Write-KeptTable 'default: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe)' ([ordered]@{ TL = 'TL'; TN = 'TLTensorNet'; M18 = 'MoE18'; M19 = 'MoE19Probe' })
+# The frozen rule (the default until 2026-12-06): the same four with TensorNet's last block frozen.
+Write-KeptTable 'frozen rule: the validated best of TL, TL from TensorNet, MoE-18, MoE-19 (k = 4, probe)' ([ordered]@{ TL = 'TL'; TN = 'TLTensorNet'; M18 = 'MoE18'; M19 = 'MoE19Probe' })
 
 # MoE-19 with the probe-started gate, k chosen per seed by validation among 1, 2 and 4 (a tie to the smaller k).
 $byK = [ordered]@{ '1' = 'MoE19K1'; '2' = 'MoE19K2'; '4' = 'MoE19Probe' }   # string keys: an int indexes by position
@@ -285,6 +291,5 @@ foreach ($task in $planned.Tasks) {
 $totals = foreach ($name in $tuned.Keys) { '', (($tuned[$name], 'MoE18', 'TL' | ForEach-Object { Format-Total $total "$name-$_" }) -join ' / ') }
 "| all tasks | |$(($totals | ForEach-Object { if ($_) { " $_ |" } else { ' |' } }) -join '')"
 
-# The candidate rule with TensorNet's last block fine-tuned: the default's four with TL from TensorNet and MoE-19 (k = 4,
-# probe) fine-tuned in place of the frozen ones.
-Write-KeptTable 'fine-tuned rule: the validated best of TL, TL from TensorNet fine-tuned, MoE-18, MoE-19 (k = 4, probe) fine-tuned' ([ordered]@{ TL = 'TL'; TNft = 'TLTensorNetTuned'; M18 = 'MoE18'; M19ft = 'MoE19ProbeTuned' })
+# The default in full: the frozen rule's four with TL from TensorNet and MoE-19 (k = 4, probe) fine-tuned in their place.
+Write-KeptTable 'default: the validated best of TL, TL from TensorNet fine-tuned, MoE-18, MoE-19 (k = 4, probe) fine-tuned' $defaultCandidates
