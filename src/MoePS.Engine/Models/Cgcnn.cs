@@ -63,7 +63,8 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
     {
         if (convCount < 0 || convCount > ConvCount)
             throw new ArgumentOutOfRangeException(nameof(convCount), $"This CGCNN has {ConvCount} convolutions, not {convCount}.");
-        return RunConvs(embedding.forward(graph.AtomFeatures), graph, 0, convCount);
+        using var scope = NewDisposeScope();
+        return RunConvs(embedding.forward(graph.AtomFeatures), graph, 0, convCount).MoveToOuterDisposeScope();
     }
 
     /// <summary>Runs convolutions <paramref name="fromConv"/>..last on atom features (e.g. cached frozen ones).</summary>
@@ -71,7 +72,8 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
     {
         if (fromConv < 0 || fromConv > ConvCount)
             throw new ArgumentOutOfRangeException(nameof(fromConv), $"This CGCNN has {ConvCount} convolutions; cannot continue from {fromConv}.");
-        return RunConvs(atomFeatures, graph, fromConv, ConvCount);
+        using var scope = NewDisposeScope();
+        return RunConvs(atomFeatures, graph, fromConv, ConvCount).MoveToOuterDisposeScope();
     }
 
     Tensor RunConvs(Tensor atoms, GraphBatch graph, int from, int to)
@@ -83,25 +85,39 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
     /// <summary>Mean of the atom features of each crystal, [crystals, F].</summary>
     public static Tensor MeanPool(Tensor atomFeatures, GraphBatch graph)
     {
+        using var scope = NewDisposeScope();
         var sums = zeros(graph.CrystalCount, atomFeatures.shape[1], atomFeatures.dtype, atomFeatures.device)
             .index_add(0, graph.CrystalOfAtom, atomFeatures, HeldScalars.One);
-        return sums / graph.AtomCounts.unsqueeze(1);
+        return (sums / graph.AtomCounts.unsqueeze(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The crystal feature the MoE paper extracts: Softplus(mean over atoms after the last conv), [crystals, F].</summary>
-    public Tensor CrystalFeature(GraphBatch graph) => FeatureFromAtoms(AtomFeatures(graph, ConvCount), graph);
+    public Tensor CrystalFeature(GraphBatch graph)
+    {
+        using var scope = NewDisposeScope();
+        return FeatureFromAtoms(AtomFeatures(graph, ConvCount), graph).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Softplus(mean pooling) of atom features after the last conv.</summary>
-    public static Tensor FeatureFromAtoms(Tensor atomFeatures, GraphBatch graph) => HeldScalars.Softplus(MeanPool(atomFeatures, graph));
+    public static Tensor FeatureFromAtoms(Tensor atomFeatures, GraphBatch graph)
+    {
+        using var scope = NewDisposeScope();
+        return HeldScalars.Softplus(MeanPool(atomFeatures, graph)).MoveToOuterDisposeScope();
+    }
 
     /// <summary>The head on crystal features: conv_to_fc → softplus → hidden layers → fc_out; raw output [crystals].</summary>
     public Tensor Head(Tensor crystalFeature)
     {
+        using var scope = NewDisposeScope();
         var x = HeldScalars.Softplus(conv_to_fc.forward(crystalFeature));
         if (fcs != null)
             foreach (var fc in fcs) x = HeldScalars.Softplus(fc.forward(x));
-        return fc_out.forward(x).squeeze(1);
+        return fc_out.forward(x).squeeze(1).MoveToOuterDisposeScope();
     }
 
-    public override Tensor forward(GraphBatch graph) => Head(CrystalFeature(graph));
+    public override Tensor forward(GraphBatch graph)
+    {
+        using var scope = NewDisposeScope();
+        return Head(CrystalFeature(graph)).MoveToOuterDisposeScope();
+    }
 }

@@ -1,6 +1,7 @@
 using MoePS.Engine.Crystals;
 using MoePS.Engine.Graphs;
 using MoePS.Engine.Models.GatedMessages;
+using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,11 +69,7 @@ public sealed class CgcnnTrainingTarget : ITrainingTarget, IDisposable
 
     public Tensor? Regularisation() => null;
 
-    public IReadOnlyDictionary<string, Tensor> CaptureState()
-    {
-        using var scope = NewDisposeScope();
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().MoveToOuterDisposeScope());
-    }
+    public IReadOnlyDictionary<string, Tensor> CaptureState() => ModuleState.Copy(model);
 
     public void RestoreState(IReadOnlyDictionary<string, Tensor> state) => model.CopyState(state);
 

@@ -59,6 +59,7 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs)
     {
+        using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var (edge, neighbours, index, self, termTensor) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
         var (edges, edgeWeights) = (saved[5], saved[6]);
@@ -89,7 +90,8 @@ internal sealed class GatedMessageFunction : autograd.MultiTensorFunction<GatedM
         var neighbourGradient = needs[2] ? zeros_like(neighbours).index_add_(0, index, rowGradient, One) : null;
         var weightGradient = needs[4] ? tensor(gradientTimesNormalised.Select(g => (float)g).ToArray()) : null;
         var biasGradient = needs[5] ? tensor(gradient.Select(g => (float)g).ToArray()) : null;
-        return [edgesGradient!, edgeWeightsGradient!, neighbourGradient!, null!, needs[3] ? atomGradient : null!, weightGradient!, biasGradient!, null!, null!, null!];
+        return TensorLifetimes.HeldBy(ctx,
+            [edgesGradient!, edgeWeightsGradient!, neighbourGradient!, null!, needs[3] ? atomGradient : null!, weightGradient!, biasGradient!, null!, null!, null!]);
     }
 
     /// <summary>The kernel reads raw memory: shapes and neighbour indices that do not fit would read outside the tensors.</summary>

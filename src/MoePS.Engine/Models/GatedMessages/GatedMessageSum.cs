@@ -62,9 +62,11 @@ internal static class GatedMessageSum
     public static (Tensor Sum, Tensor Mean, Tensor Variance) Apply(Tensor edges, Tensor edgeWeights, Tensor neighbours, Tensor index,
         Tensor self, Tensor weight, Tensor bias, GatedMessageShape shape, double eps, GatedMessageWorkspace workspace)
     {
+        // The scope holds the operands and outputs through TorchSharp's native calls (TensorLifetimes).
+        using var scope = NewDisposeScope();
         var outputs = GatedMessageFunction.apply(edges.contiguous(), edgeWeights, neighbours.contiguous(), index.contiguous(), self.contiguous(),
             weight.contiguous(), bias.contiguous(), shape, eps, workspace);
-        return (outputs[0], outputs[1], outputs[2]);
+        return (outputs[0].MoveToOuterDisposeScope(), outputs[1].MoveToOuterDisposeScope(), outputs[2].MoveToOuterDisposeScope());
     }
 
     /// <summary>

@@ -67,6 +67,7 @@ internal sealed class FrozenConvolutions : nn.Module
     public void EstimateStatistics(IReadOnlyList<Tensor> embedded, GraphTensorSet graphs, int[] rows, int batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        using var statistics = NewDisposeScope();
         foreach (var group in layers)
             foreach (var layer in group) layer.ResetRunningStatistics();
         bool wasTraining = training;
@@ -96,6 +97,7 @@ internal sealed class FrozenConvolutions : nn.Module
     /// </summary>
     public IReadOnlyList<Tensor> Propagate(IReadOnlyList<Tensor> embedded, GraphTensorSet graphs, ISet<int>? only)
     {
+        using var scope = NewDisposeScope();
         var result = new List<Tensor>();
         for (int g = 0; g < groups.Count; g++)
         {
@@ -121,6 +123,7 @@ internal sealed class FrozenConvolutions : nn.Module
             using (var positions = tensor(local.Select(p => (long)p).ToArray(), device: embedded[g].device))
                 result.Add(zeros_like(embedded[g]).index_copy_(1, positions, selected));
         }
+        foreach (var features in result) features.MoveToOuterDisposeScope();
         return result;
     }
 

@@ -28,7 +28,10 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         Extractors = extractors.ToArray();
         Options = options;
         TopK = options.TopKOf(extractors.Count);
+        // The scope frees what building the network made on the way (stacks, casts); the network keeps its own tensors.
+        using var scope = NewDisposeScope();
         Network = new MixtureNetwork(Extractors, options, TopK);
+        scope.Detach(Network.parameters().Concat(Network.buffers()));
     }
 
     static void Validate(IReadOnlyList<IExpert> extractors, MixtureOptions options)
@@ -103,6 +106,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
     /// </summary>
     public double[] Scores()
     {
+        using var scope = NewDisposeScope();
         using var _ = no_grad();
         using var weights = Network.ExtractorWeights(Network.Gate.ActiveIndices());
         return weights.to(float64).cpu().data<double>().ToArray();
@@ -142,6 +146,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         lock (sync)
         {
             MoveTo(device);
+            using var scope = NewDisposeScope();
             var active = Network.Gate.ActiveIndices();
             using var frozen = FrozenFeatures.Compute(Extractors, Network, crystals, device, active.ToHashSet());
             return PredictRows(frozen, Enumerable.Range(0, crystals.Count).ToArray(), active);
@@ -170,6 +175,7 @@ public sealed class MixtureModel : IPropertyModel, IDisposable
         var copy = new MixtureModel(Extractors, Options);
         lock (sync)
         {
+            using var scope = NewDisposeScope();
             using var _ = no_grad();
             var source = Network.state_dict();
             foreach (var (key, value) in copy.Network.state_dict()) value.copy_(source[key].cpu());

@@ -103,11 +103,7 @@ public sealed class MixtureTrainingTarget : ITrainingTarget, IDisposable
         model.Options.GateRegularization == 0 || !model.Aggregation.UsesGateRegulariser() ? null
         : TopKGate.Regulariser(model.Network.Gate.Scores(), model.Options.GateRegularization);
 
-    public IReadOnlyDictionary<string, Tensor> CaptureState()
-    {
-        using var _ = no_grad();
-        return model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-    }
+    public IReadOnlyDictionary<string, Tensor> CaptureState() => ModuleState.Copy(model.Network);
 
     public void RestoreState(IReadOnlyDictionary<string, Tensor> state)
     {

@@ -46,6 +46,7 @@ public sealed class TopKGate : nn.Module
     /// <summary>Indices of the k extractors with the largest θ, in ascending index order.</summary>
     public int[] ActiveIndices()
     {
+        using var scope = NewDisposeScope();
         float[] values = theta.detach().cpu().data<float>().ToArray();
         return Enumerable.Range(0, values.Length)
             .OrderByDescending(i => values[i]).ThenBy(i => i)

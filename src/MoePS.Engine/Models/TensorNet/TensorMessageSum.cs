@@ -43,9 +43,11 @@ internal static class TensorMessageSum
     /// <param name="pairs">The pairs: sources, targets and each pair's radial row (a row per pair without one).</param>
     public static Tensor Apply(Tensor radial, Tensor components, RadialPairs pairs)
     {
+        // The scope holds the operands and outputs through TorchSharp's native calls (TensorLifetimes).
+        using var scope = NewDisposeScope();
         var rows = pairs.RadialRow ?? arange(pairs.Source.shape[0], dtype: ScalarType.Int64, device: pairs.Source.device);
         return TensorMessageFunction.apply(radial.contiguous(), components.contiguous(), pairs.Source.contiguous(), pairs.Target.contiguous(),
-            rows.contiguous(), Ranges(pairs, get_num_threads()))[0];
+            rows.contiguous(), Ranges(pairs, get_num_threads()))[0].MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -107,6 +109,7 @@ internal static class TensorMessageSum
 
         public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs)
         {
+            using var scope = NewDisposeScope();
             var saved = ctx.get_saved_variables();
             var (radialByPart, componentsByIndex, source, target, rows) = (saved[0], saved[1], saved[2], saved[3], saved[4]);
             var needs = (bool[])ctx.get_data(nameof(Tensor.requires_grad));
@@ -118,7 +121,8 @@ internal static class TensorMessageSum
             nint toRadial = radialGradient is null ? 0 : TensorMemory.Address<float>(radialGradient);
             nint toComponents = componentGradient is null ? 0 : TensorMemory.Address<float>(componentGradient);
             RunRanges((long[])ctx.get_data(nameof(Ranges)), (first, end) => kernel.Gradients(up, toRadial, toComponents, first, end));
-            return [radialGradient?.permute(0, 2, 1).contiguous()!, componentGradient?.permute(0, 2, 1).contiguous()!, null!, null!, null!, null!];
+            return TensorLifetimes.HeldBy(ctx,
+                [radialGradient?.permute(0, 2, 1).contiguous()!, componentGradient?.permute(0, 2, 1).contiguous()!, null!, null!, null!, null!]);
         }
 
         /// <summary>The kernel reads raw memory: shapes and indices that do not fit would read outside the tensors.</summary>
