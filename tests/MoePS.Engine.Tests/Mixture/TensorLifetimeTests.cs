@@ -2,6 +2,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Models.Mixture.Packing;
 using MoePS.Engine.Models.TensorNet;
 using MoePS.Engine.Tests.Models;
 using MoePS.Engine.Tests.Models.TensorNet;
@@ -88,6 +89,20 @@ public class TensorLifetimeTests : IClassFixture<MixtureFixture>
         AssertNoneLeftToTheFinalizer("MixtureModel.Copy", () => model.Copy().Dispose());
         AssertNoneLeftToTheFinalizer("MixtureTraining.Train", () =>
             MixtureTraining.Train(model, f.Dataset, new TrainingOptions { Epochs = 1 }, f.Cpu).Dispose());
+    }
+
+    [Fact]
+    public void MixturePacks()
+    {
+        using var shape = new MixtureModel(f.Extractors.Take(2).ToArray(), new MixtureOptions { FrozenNormalization = FrozenNormalization.Adapt });
+        var datasets = new[] { f.Dataset, f.Dataset };
+        var options = new[] { new TrainingOptions { Epochs = 1, Seed = 0 }, new TrainingOptions { Epochs = 1, Seed = 1 } };
+        AssertNoneLeftToTheFinalizer("MixturePack.Prepare", () => MixturePack.Prepare(shape, datasets, options, f.Cpu).Dispose());
+        AssertNoneLeftToTheFinalizer("MixturePack.Prepare and Train", () =>
+        {
+            using var pack = MixturePack.Prepare(shape, datasets, options, f.Cpu);
+            foreach (var model in pack.Train()) model.Dispose();
+        });
     }
 
     [Fact]

@@ -48,6 +48,7 @@ internal sealed class StackedParameters : IDisposable
     /// <summary>Zeroes every run's gradients (in the stacks) before a step.</summary>
     public void ZeroGrad()
     {
+        using var scope = NewDisposeScope();   // TorchSharp's zero_ returns a new wrapper of the tensor it zeroes
         foreach (var p in groups.SelectMany(g => g)) p.Grad.zero_();
     }
 
