@@ -72,6 +72,7 @@ public sealed class Cgcnn : Module<GraphBatch, Tensor>
     {
         if (fromConv < 0 || fromConv > ConvCount)
             throw new ArgumentOutOfRangeException(nameof(fromConv), $"This CGCNN has {ConvCount} convolutions; cannot continue from {fromConv}.");
+        if (fromConv == ConvCount) return atomFeatures;   // the caller's own tensor: it stays in the caller's scope
         using var scope = NewDisposeScope();
         return RunConvs(atomFeatures, graph, fromConv, ConvCount).MoveToOuterDisposeScope();
     }
