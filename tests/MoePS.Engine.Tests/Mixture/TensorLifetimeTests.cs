@@ -1,6 +1,8 @@
 using MoePS.Engine.Models;
 using MoePS.Engine.Models.Experts;
 using MoePS.Engine.Models.Extractors;
+using MoePS.Engine.Models.Formats;
+using MoePS.Engine.Models.Library;
 using MoePS.Engine.Models.Mixture;
 using MoePS.Engine.Models.Mixture.Packing;
 using MoePS.Engine.Models.TensorNet;
@@ -102,6 +104,23 @@ public class TensorLifetimeTests : IClassFixture<MixtureFixture>
         {
             using var pack = MixturePack.Prepare(shape, datasets, options, f.Cpu);
             foreach (var model in pack.Train()) model.Dispose();
+        });
+    }
+
+    [Fact]
+    public void Loading()
+    {
+        AssertNoneLeftToTheFinalizer("ExtractorLibrary.Load", () => ExtractorLibrary.Load("mp_eform").Dispose());
+        AssertNoneLeftToTheFinalizer("TensorNetPotential.Load", () => TensorNetPotential.Load(TensorNetGolden.Folder).Dispose());
+        using var folder = new TempFolder();
+        string path = folder.File("m.moem");
+        using var model = MixtureTraining.Train(new MixtureModel(f.Extractors.Take(2).ToArray(), new MixtureOptions()), f.Dataset,
+            new TrainingOptions { Epochs = 1 }, f.Cpu);
+        AssertNoneLeftToTheFinalizer("MixtureFile.Write", () => MixtureFile.Write(model, path));
+        AssertNoneLeftToTheFinalizer("MixtureFile.Read", () =>
+        {
+            using var read = MixtureFile.Read(path, (_, _) => throw new InvalidOperationException("all extractors are embedded"));
+            foreach (var embedded in read.Extractors.OfType<IDisposable>()) embedded.Dispose();   // a mixture shares, never owns, its extractors
         });
     }
 

@@ -51,7 +51,8 @@ public static class CgcnnWeights
 
     public static SafetensorsTensor FromTensor(string name, Tensor t)
     {
-        using var cpu = t.detach().cpu().contiguous();
+        using var scope = NewDisposeScope();   // holds the detached and CPU temporaries too (TensorLifetimes)
+        var cpu = t.detach().cpu().contiguous();
         return cpu.dtype switch
         {
             ScalarType.Float32 => new SafetensorsTensor(name, "F32", cpu.shape, MemoryMarshal.AsBytes<float>(cpu.data<float>().ToArray()).ToArray()),

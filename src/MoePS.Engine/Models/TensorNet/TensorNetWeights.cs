@@ -33,6 +33,7 @@ public sealed class TensorNetWeights
     /// <summary>Reads <paramref name="path"/> with the engine's checkpoint reader (tensors only) and loads <paramref name="model"/>.</summary>
     public static TensorNetWeights Load(TensorNetModel model, string path)
     {
+        using var scope = NewDisposeScope();   // the checks' temporaries (TensorLifetimes)
         using var checkpoint = PyTorchCheckpoint.Read(path);
         var tensors = checkpoint.StateDict;
         var architecture = model.Architecture;
