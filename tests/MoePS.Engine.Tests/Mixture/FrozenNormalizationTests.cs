@@ -2,6 +2,7 @@ using MoePS.Engine.Models;
 using MoePS.Engine.Models.Extractors;
 using MoePS.Engine.Models.Formats;
 using MoePS.Engine.Models.Mixture;
+using MoePS.Engine.Runtime;
 using MoePS.Engine.Training;
 using TorchSharp;
 using Xunit;
@@ -23,9 +24,6 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
     public FrozenNormalizationTests(MixtureFixture fixture) => f = fixture;
 
     Extractor[] Two => f.Extractors.Take(2).ToArray();
-
-    static Dictionary<string, Tensor> Snapshot(nn.Module module) =>
-        module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
 
     static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && (a == b).all().item<bool>();
 
@@ -52,8 +50,8 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
     public void AdaptChangesOnlyTheFrozenBatchNormStatistics()
     {
         var model = new MixtureModel(Two, new MixtureOptions { FrozenNormalization = FrozenNormalization.Adapt });
-        var before = Snapshot(model.Network);
-        var extractorsBefore = Two.Select(e => Snapshot(e.Model)).ToArray();
+        var before = ModuleState.Copy(model.Network);
+        var extractorsBefore = Two.Select(e => ModuleState.Copy(e.Model)).ToArray();
         var train = f.Dataset.Split!.Train;
 
         using var target = new MixtureTrainingTarget(model, f.Inputs, f.Cpu, new BatchNormAdaptation(train, 250));
@@ -169,7 +167,7 @@ public class FrozenNormalizationTests : IClassFixture<MixtureFixture>
     public void BatchPredictsWithTheRunningStatisticsItLearned()
     {
         var model = new MixtureModel(new[] { f.Extractors[0] }, new MixtureOptions { FrozenNormalization = FrozenNormalization.Batch });
-        var sourceBefore = Snapshot(f.Extractors[0].Model);
+        var sourceBefore = ModuleState.Copy(f.Extractors[0].Model);
         var trained = MixtureTraining.Train(model, f.Dataset, new TrainingOptions { Epochs = 3, Seed = 1 }, f.Cpu);
         foreach (var (key, value) in f.Extractors[0].Model.state_dict())
             Assert.True(Same(sourceBefore[key], value), $"the extractor's {key} changed");

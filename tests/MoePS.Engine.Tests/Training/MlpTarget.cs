@@ -78,8 +78,7 @@ internal sealed class MlpTarget : ITrainingTarget, IDisposable
         return r is null ? 0 : r.to(ScalarType.Float64).item<double>();
     }
 
-    public IReadOnlyDictionary<string, Tensor> CaptureState() =>
-        network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+    public IReadOnlyDictionary<string, Tensor> CaptureState() => ModuleState.Copy(network);
 
     public void RestoreState(IReadOnlyDictionary<string, Tensor> state)
     {
