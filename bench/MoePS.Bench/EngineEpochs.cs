@@ -8,7 +8,7 @@ namespace MoePS.Bench;
 
 /// <summary>
 /// One fresh training through the engine, in this process, with the settings the paper's code uses (seed 0, batch 250):
-/// each epoch's seconds as the trainer records them, and its page faults.
+/// each epoch's seconds as the trainer records them, its page faults and its threads' time.
 /// </summary>
 internal static class EngineEpochs
 {
@@ -22,9 +22,9 @@ internal static class EngineEpochs
     /// <summary>A CGCNN trained from scratch (STL).</summary>
     public static IReadOnlyList<EpochSample> Stl(CgcnnBenchData data, int epochs)
     {
-        var faults = new EpochFaults();
-        using var extractor = data.Train(StlOptions(epochs), faults);
-        return faults.Samples(extractor.Training!.History);
+        var costs = new EpochCosts();
+        using var extractor = data.Train(StlOptions(epochs), costs);
+        return costs.Samples(extractor.Training!.History);
     }
 
     /// <summary>A mixture's shape in words: "MoE, top 4 of 18 extractors" or "MoE-18 (all active)".</summary>
@@ -34,9 +34,9 @@ internal static class EngineEpochs
     /// <summary>A mixture of <paramref name="extractors"/> (one extractor: TL) with <paramref name="topK"/> active (null: all).</summary>
     public static IReadOnlyList<EpochSample> Mixture(IReadOnlyList<Extractor> extractors, int? topK, CrystalDataset dataset, GraphCache cache, int epochs)
     {
-        var faults = new EpochFaults();
+        var costs = new EpochCosts();
         using var model = new MixtureModel(extractors, new MixtureOptions { TopK = topK });
-        using var trained = MixtureTraining.Train(model, dataset, MixtureTrainingOptions(epochs), CgcnnBenchData.Cpu, cache, faults);
-        return faults.Samples(trained.Training!.History);
+        using var trained = MixtureTraining.Train(model, dataset, MixtureTrainingOptions(epochs), CgcnnBenchData.Cpu, cache, costs);
+        return costs.Samples(trained.Training!.History);
     }
 }

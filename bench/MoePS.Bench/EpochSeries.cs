@@ -56,7 +56,19 @@ public sealed class EpochSeries
             $"over {Epochs.Count} epochs ({Runs} run(s), epoch 1 of each left out); " +
             $"page faults per epoch (median): {MedianMinorFaults:F0} minor, {MedianMajorFaults:F0} major; " +
             $"load average at start {LoadAtStart}, at end {LoadAtEnd}; epochs [{string.Join(", ", Epochs.Select(e => e.Seconds.ToString("F3", CultureInfo.InvariantCulture)))}] s; " +
-            $"their minor faults [{string.Join(", ", Epochs.Select(e => e.Faults.Minor))}]; {trims}");
+            $"their minor faults [{string.Join(", ", Epochs.Select(e => e.Faults.Minor))}]; {trims}{DescribeThreads()}");
+    }
+
+    /// <summary>The epochs' thread time, where every epoch has it (timed in this process).</summary>
+    public IReadOnlyList<ThreadUse>? Threads => Epochs.All(e => e.Threads is not null) ? Epochs.Select(e => e.Threads!).ToList() : null;
+
+    string DescribeThreads()
+    {
+        if (Threads is not { } threads) return "";
+        string Seconds(Func<ThreadUse, double> of) => string.Join(", ", threads.Select(t => of(t).ToString("F3", CultureInfo.InvariantCulture)));
+        return $"; computing threads' seconds on a CPU [{Seconds(t => t.ComputeCpu)}], waiting for one [{Seconds(t => t.ComputeWait)}]; " +
+            $".NET's own threads on a CPU [{Seconds(t => t.RuntimeCpu)}] s (busiest [{string.Join(", ", threads.Select(t => t.BusiestRuntimeThread))}]); " +
+            $"JIT compilation [{Seconds(t => t.Jit)}] s of [{string.Join(", ", threads.Select(t => t.JitMethods))}] methods; GC pauses [{Seconds(t => t.GcPause)}] s; other processes on a CPU [{Seconds(t => t.OtherProcessesCpu)}] s";
     }
 
     /// <summary>The machine-readable numbers, named <paramref name="prefix"/>.*; <paramref name="details"/> says what was timed.</summary>
@@ -70,6 +82,14 @@ public sealed class EpochSeries
         yield return new BenchResult($"{prefix}.major_faults_per_epoch", MedianMajorFaults, "faults", all);
         yield return new BenchResult($"{prefix}.max_over_min", MaxOverMin, "ratio", all);
         yield return new BenchResult($"{prefix}.quiet_max_over_min", QuietMaxOverMin, "ratio", all);
+        if (Threads is { } threads)
+        {
+            var cpu = threads.Select(t => t.ComputeCpu).ToList();
+            yield return new BenchResult($"{prefix}.compute_cpu_seconds", Medians.Of(cpu), "s/epoch", all);
+            yield return new BenchResult($"{prefix}.compute_cpu_max_over_min", cpu.Max() / cpu.Min(), "ratio", all);
+            yield return new BenchResult($"{prefix}.run_queue_wait_seconds", Medians.Of(threads.Select(t => t.ComputeWait)), "s/epoch", all);
+            yield return new BenchResult($"{prefix}.runtime_threads_cpu_seconds", Medians.Of(threads.Select(t => t.RuntimeCpu)), "s/epoch", all);
+        }
         yield return new BenchResult($"{prefix}.load_at_start", LoadOf(LoadAtStart), "load", $"1-minute load average; all three: {LoadAtStart}");
         yield return new BenchResult($"{prefix}.load_at_end", LoadOf(LoadAtEnd), "load", $"1-minute load average; all three: {LoadAtEnd}");
     }
