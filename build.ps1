@@ -11,6 +11,8 @@
 .EXAMPLE
     dotnet pwsh ./build.ps1 Bench -Reference -BenchFilter tensornet.features    # beside MatGL ($env:MOEPS_MATGL_SOURCE, $env:MOEPS_PYG_SOURCE)
 .EXAMPLE
+    dotnet pwsh ./build.ps1 Bench -BenchFilter moe.k18 -NoTieredCompilation    # MoE-18's steady-state epoch spread, with machine.spread
+.EXAMPLE
     dotnet pwsh ./build.ps1 GpuKit    # artifacts/gpukit/moeps-gpukit.tar.xz: the device check for a CUDA machine with PyTorch (README, 'GPU kit')
 #>
 [CmdletBinding()]
@@ -44,7 +46,10 @@ param(
     [string] $PygSource,
     # Bench: fresh runs per epoch-time benchmark (default 3) and epochs per run (default 8; epoch 1 is left out).
     [int] $BenchRepeats,
-    [int] $BenchEpochs
+    [int] $BenchEpochs,
+    # Bench: compile every method fully at its first call (DOTNET_TieredCompilation=0), so that no method is recompiled
+    # on a background thread while an epoch is timed: steady-state epochs from a fresh process (README, Speed).
+    [switch] $NoTieredCompilation
 )
 
 $ErrorActionPreference = 'Stop'
@@ -79,7 +84,7 @@ switch ($Task) {
     'Bench' {
         Invoke-ModuleBuild -Root $root -Backend $Backend -Configuration $Configuration | Out-Null
         Invoke-Benchmarks -Root $root -Configuration $Configuration -Filter $BenchFilter -Reference:$Reference -PaperCode $PaperCode `
-            -MatGLSource $MatGLSource -PygSource $PygSource -Repeats $BenchRepeats -Epochs $BenchEpochs
+            -MatGLSource $MatGLSource -PygSource $PygSource -Repeats $BenchRepeats -Epochs $BenchEpochs -NoTieredCompilation:$NoTieredCompilation
     }
     'GpuKit' { Invoke-GpuKitBuild -Root $root -Configuration $Configuration | Out-Null }
     'Clean' {

@@ -133,7 +133,7 @@ function Invoke-InFreshPwsh {
 # MOEPS_PYG_SOURCE, or -MatGLSource and -PygSource); -Repeats/-Epochs: how epochs are timed (0: the program's default).
 function Invoke-Benchmarks {
     param([string] $Root, [string] $Configuration, [string] $Filter, [switch] $Reference, [string] $PaperCode,
-        [string] $MatGLSource, [string] $PygSource, [int] $Repeats, [int] $Epochs)
+        [string] $MatGLSource, [string] $PygSource, [int] $Repeats, [int] $Epochs, [switch] $NoTieredCompilation)
     $out = Join-Path $Root 'artifacts/bench'
     New-Item -ItemType Directory -Force $out | Out-Null
     $project = Join-Path $Root 'bench/MoePS.Bench/MoePS.Bench.csproj'
@@ -149,7 +149,11 @@ function Invoke-Benchmarks {
     }
     if ($Repeats -gt 0) { $arguments += "--repeats=$Repeats" }
     if ($Epochs -gt 0) { $arguments += "--epochs=$Epochs" }
-    Invoke-Native dotnet (@('run', '--project', $project, '-c', $Configuration, '--no-build', '--') + $arguments) 'benchmarks'
+    # Set around the benchmark command only: it reaches dotnet run, the benchmark process and what that starts (the cmdlets' pwsh).
+    $tiered = $env:DOTNET_TieredCompilation
+    if ($NoTieredCompilation) { $env:DOTNET_TieredCompilation = '0' }
+    try { Invoke-Native dotnet (@('run', '--project', $project, '-c', $Configuration, '--no-build', '--') + $arguments) 'benchmarks' }
+    finally { $env:DOTNET_TieredCompilation = $tiered }
     Get-Content -Raw $resultFile | ConvertFrom-Json |
         Format-Table name, @{ n = 'value'; e = { '{0:G5}' -f $_.value } }, unit, details -AutoSize -Wrap | Out-Host
     Write-Host "Results: $resultFile"

@@ -9,6 +9,18 @@ internal static class MachineState
     public static string LoadAverages() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
 
+    /// <summary>
+    /// Whether .NET recompiles hot methods on a background thread while this process runs (tiered compilation, the
+    /// default, and how pwsh runs the module) or compiles each fully at its first call (DOTNET_TieredCompilation=0,
+    /// ./build.ps1 Bench -NoTieredCompilation). On 2 cores that background thread takes a core from a timed epoch.
+    /// </summary>
+    public static string TieredCompilation()
+    {
+        string? variable = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? Environment.GetEnvironmentVariable("COMPlus_TieredCompilation");
+        bool on = variable is null ? AppContext.GetData("System.Runtime.TieredCompilation") is not (false or "false") : variable != "0";
+        return on ? ".NET tiered compilation on" : ".NET tiered compilation off";
+    }
+
     /// <summary>This process's page faults so far (all threads): fields 10 (minflt) and 12 (majflt) of /proc/self/stat.</summary>
     public static PageFaults Faults()
     {

@@ -61,7 +61,7 @@ if (reference)
     if (matgl is null) BenchContext.Log($"MatGL cannot run here ({matglAbsence}): tensornet.features gives MoePS's times only, no ratios.");
     else BenchContext.Log($"MatGL reference: {matgl.MatGLSource} with PyG {matgl.PygSource}");
 }
-BenchContext.Log($"Epoch times: {timing.Describe()}; load average {MachineState.LoadAverages()}");
+BenchContext.Log($"Epoch times: {timing.Describe()}; load average {MachineState.LoadAverages()}; {MachineState.TieredCompilation()}");
 var context = new BenchContext(Path.GetFullPath(data), repository?.FullName, timing, paperCode, matgl, matglAbsence);
 var results = new List<BenchResult>();
 int failures = 0;
