@@ -60,8 +60,8 @@ internal sealed class ThreadTimes
         string busiestName = "none";
         foreach (var (id, now) in threads)
         {
-            var before = earlier.threads.TryGetValue(id, out var b) ? b : (now.Name, 0L, 0L);
-            double run = (now.RunNs - before.Item2) * 1e-9, wait = (now.WaitNs - before.Item3) * 1e-9;
+            var (_, runBefore, waitBefore) = earlier.threads.TryGetValue(id, out var b) ? b : (now.Name, 0L, 0L);
+            double run = (now.RunNs - runBefore) * 1e-9, wait = (now.WaitNs - waitBefore) * 1e-9;
             own += run;
             if (now.Name.StartsWith(RuntimeThreadPrefix, StringComparison.Ordinal) && now.Name != ThreadPoolWorker)
             {
@@ -78,8 +78,8 @@ internal sealed class ThreadTimes
 /// <summary>
 /// Thread time during one epoch or timing, in seconds: on a CPU and waiting for one, summed over the computing threads
 /// (the training thread, libtorch's workers and .NET's thread-pool workers, which run the fused kernels); on a CPU for
-/// .NET's own threads (JIT, GC, finalizer, timers), the busiest of them by name; .NET's JIT compilation time and methods compiled, and GC pauses; and the CPU
-/// time of everything else on the machine (its busy time less this process's, to /proc/stat's 10 ms ticks; 0 when the
-/// ticks fall short of this process's exact time).
+/// .NET's own threads (JIT, GC, finalizer, timers), the busiest of them by name; .NET's JIT compilation time and methods
+/// compiled, and GC pauses; and the CPU time of everything else on the machine (its busy time less this process's, to
+/// /proc/stat's 10 ms ticks; 0 when the ticks fall short of this process's exact time).
 /// </summary>
 public sealed record ThreadUse(double ComputeCpu, double ComputeWait, double RuntimeCpu, string BusiestRuntimeThread, double Jit, long JitMethods, double GcPause, double OtherProcessesCpu);
