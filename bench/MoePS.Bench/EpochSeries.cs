@@ -62,14 +62,7 @@ public sealed class EpochSeries
     /// <summary>The epochs' thread time, where every epoch has it (timed in this process, whose compilation the details name).</summary>
     public IReadOnlyList<ThreadUse>? Threads => Epochs.All(e => e.Threads is not null) ? Epochs.Select(e => e.Threads!).ToList() : null;
 
-    string DescribeThreads()
-    {
-        if (Threads is not { } threads) return "";
-        string Seconds(Func<ThreadUse, double> of) => string.Join(", ", threads.Select(t => of(t).ToString("F3", CultureInfo.InvariantCulture)));
-        return $"; {MachineState.TieredCompilation()}; computing threads' seconds on a CPU [{Seconds(t => t.ComputeCpu)}], waiting for one [{Seconds(t => t.ComputeWait)}]; " +
-            $".NET's own threads on a CPU [{Seconds(t => t.RuntimeCpu)}] s (busiest [{string.Join(", ", threads.Select(t => t.BusiestRuntimeThread))}]); " +
-            $"JIT compilation [{Seconds(t => t.Jit)}] s of [{string.Join(", ", threads.Select(t => t.JitMethods))}] methods; GC pauses [{Seconds(t => t.GcPause)}] s; other processes on a CPU [{Seconds(t => t.OtherProcessesCpu)}] s";
-    }
+    string DescribeThreads() => Threads is { } threads ? $"; {ThreadUse.Describe(threads)}" : "";
 
     /// <summary>The machine-readable numbers, named <paramref name="prefix"/>.*; <paramref name="details"/> says what was timed.</summary>
     public IEnumerable<BenchResult> Results(string prefix, string details)

@@ -52,14 +52,12 @@ public sealed class MachineSpreadBenchmark : IBenchmark
         Seconds(passes); // the first time pays libtorch's one-time costs and touches every page
         var timings = Enumerable.Range(0, count).Select(_ => Timed(passes)).ToList();
         var seconds = timings.Select(t => t.Seconds).ToList();
-        var cpu = timings.Select(t => t.Threads.ComputeCpu).ToList();
+        var threads = timings.Select(t => t.Threads).ToList();
+        var cpu = threads.Select(t => t.ComputeCpu).ToList();
         double median = Medians.Of(seconds), max = seconds.Max(), min = seconds.Min();
-        string List(IEnumerable<double> values) => string.Join(", ", values.Select(v => v.ToString("F3", CultureInfo.InvariantCulture)));
         string details = string.Create(CultureInfo.InvariantCulture,
             $"{count} timings of {work}, back to back: median {median:F3} s, min-max {min:F3}-{max:F3} s; " +
-            $"load average at start {load}, at end {MachineState.LoadAverages()}; [{List(seconds)}] s; " +
-            $"computing threads' seconds on a CPU [{List(cpu)}], waiting for one [{List(timings.Select(t => t.Threads.ComputeWait))}]; " +
-            $".NET's own threads on a CPU [{List(timings.Select(t => t.Threads.RuntimeCpu))}]; other processes on a CPU [{List(timings.Select(t => t.Threads.OtherProcessesCpu))}]");
+            $"load average at start {load}, at end {MachineState.LoadAverages()}; [{string.Join(", ", seconds.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)))}] s; {ThreadUse.Describe(threads)}");
         yield return new BenchResult($"{name}.seconds", median, "s", details);
         yield return new BenchResult($"{name}.max_over_min", max / min, "ratio", details);
         yield return new BenchResult($"{name}.compute_cpu_max_over_min", cpu.Max() / cpu.Min(), "ratio", details);

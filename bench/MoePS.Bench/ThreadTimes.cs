@@ -82,4 +82,14 @@ internal sealed class ThreadTimes
 /// compiled, and GC pauses; and the CPU time of everything else on the machine (its busy time less this process's, to
 /// /proc/stat's 10 ms ticks; 0 when the ticks fall short of this process's exact time).
 /// </summary>
-public sealed record ThreadUse(double ComputeCpu, double ComputeWait, double RuntimeCpu, string BusiestRuntimeThread, double Jit, long JitMethods, double GcPause, double OtherProcessesCpu);
+public sealed record ThreadUse(double ComputeCpu, double ComputeWait, double RuntimeCpu, string BusiestRuntimeThread, double Jit, long JitMethods, double GcPause, double OtherProcessesCpu)
+{
+    /// <summary>A series of them in words, one list per measure, with this process's compilation mode, for a result's details.</summary>
+    public static string Describe(IReadOnlyList<ThreadUse> uses)
+    {
+        string Seconds(Func<ThreadUse, double> of) => string.Join(", ", uses.Select(u => of(u).ToString("F3", CultureInfo.InvariantCulture)));
+        return $"{MachineState.TieredCompilation()}; computing threads' seconds on a CPU [{Seconds(u => u.ComputeCpu)}], waiting for one [{Seconds(u => u.ComputeWait)}]; " +
+            $".NET's own threads on a CPU [{Seconds(u => u.RuntimeCpu)}] s (busiest [{string.Join(", ", uses.Select(u => u.BusiestRuntimeThread))}]); " +
+            $"JIT compilation [{Seconds(u => u.Jit)}] s of [{string.Join(", ", uses.Select(u => u.JitMethods))}] methods; GC pauses [{Seconds(u => u.GcPause)}] s; other processes on a CPU [{Seconds(u => u.OtherProcessesCpu)}] s";
+    }
+}
